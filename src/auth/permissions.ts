@@ -1,0 +1,69 @@
+import { AccessDeniedError, DelegatedOnlyError } from "./auth-errors.js";
+import type { Principal } from "./principal.js";
+
+// Graph's permission scopes for the calendar surface (spec §3.2–3.4).
+// see: https://learn.microsoft.com/graph/permissions-reference
+
+export type Operation = "calendars.read" | "calendars.write" | "user.read";
+
+const DELEGATED_OWN: Record<Operation, readonly string[]> = {
+  "calendars.read": [
+    "Calendars.ReadBasic", "Calendars.Read", "Calendars.ReadWrite",
+    "Calendars.Read.Shared", "Calendars.ReadWrite.Shared",
+  ],
+  "calendars.write": ["Calendars.ReadWrite", "Calendars.ReadWrite.Shared"],
+  "user.read": [
+    "User.Read", "User.ReadWrite", "User.ReadBasic.All", "User.Read.All", "User.ReadWrite.All",
+    "Directory.Read.All", "Directory.ReadWrite.All",
+  ],
+};
+
+/** Reading another user's directory entry needs a tenant-wide user scope. */
+const DELEGATED_OTHER_USER: readonly string[] = [
+  "User.ReadBasic.All", "User.Read.All", "User.ReadWrite.All", "Directory.Read.All", "Directory.ReadWrite.All",
+];
+
+const APPLICATION: Record<Operation, readonly string[]> = {
+  "calendars.read": ["Calendars.ReadBasic", "Calendars.ReadBasic.All", "Calendars.Read", "Calendars.ReadWrite"],
+  "calendars.write": ["Calendars.ReadWrite"],
+  "user.read": ["User.ReadBasic.All", "User.Read.All", "User.ReadWrite.All", "Directory.Read.All", "Directory.ReadWrite.All"],
+};
+
+function hasAny(granted: ReadonlySet<string>, needed: readonly string[]): boolean {
+  return needed.some((p) => granted.has(p));
+}
+
+/** The mailbox `/me` stands for; an app-only token has none. */
+export function meOf(principal: Principal): string {
+  if (principal.kind !== "delegated") throw new DelegatedOnlyError();
+  return principal.userId;
+}
+
+/**
+ * May `principal` perform `operation` on the mailbox/user `target` (a user id in `tenantId`)?
+ * Delegated callers reach their own mailbox with any sufficient scope; another user's calendars
+ * need sharing, which graphcal does not model yet, so they are denied. App tokens reach every
+ * mailbox of their tenant.
+ */
+export function authorize(principal: Principal, operation: Operation, target: { userId: string; tenantId: string }): void {
+  if (principal.tenantId !== target.tenantId) throw new AccessDeniedError();
+  if (principal.kind === "app") {
+    if (!hasAny(principal.roles, APPLICATION[operation])) throw new AccessDeniedError();
+    return;
+  }
+  const own = principal.userId === target.userId;
+  if (operation === "user.read" && !own) {
+    if (!hasAny(principal.scopes, DELEGATED_OTHER_USER)) throw new AccessDeniedError();
+    return;
+  }
+  if (!own) throw new AccessDeniedError();
+  if (!hasAny(principal.scopes, DELEGATED_OWN[operation])) throw new AccessDeniedError();
+}
+
+/** Listing users needs a tenant-wide directory permission, delegated or application. */
+export function authorizeUserList(principal: Principal): void {
+  const granted = principal.kind === "app" ? principal.roles : principal.scopes;
+  if (!hasAny(granted, principal.kind === "app" ? APPLICATION["user.read"] : DELEGATED_OTHER_USER)) {
+    throw new AccessDeniedError();
+  }
+}

@@ -1,0 +1,52 @@
+#!/usr/bin/env node
+import { parseArgs } from "node:util";
+import { ConfigError } from "../server/index.js";
+import { runServe } from "./serve-command.js";
+import { runToken } from "./token-command.js";
+import { runMigrate } from "./migrate-command.js";
+
+const USAGE = `graphcal — a Microsoft Graph calendar server (calendars, calendar groups, calendars/delta)
+
+Usage:
+  graphcal serve [--port N] [--host H] [--data-dir DIR] [--public-base-url URL] [--https-port N] [--no-seed] [--log-level L]
+  graphcal token --user <upn|id> [--scopes "Calendars.Read User.Read"] [--data-dir DIR]
+  graphcal token --app [--client-id ID] [--roles "Calendars.Read"] [--data-dir DIR]
+  graphcal migrate [--data-dir DIR]
+
+Environment: PORT, HOST, DATA_DIR, PUBLIC_BASE_URL, HTTPS_PORT, LOG_LEVEL, SEED_DEMO, ISSUER_ORIGIN,
+EXTERNAL_JWKS_URL, EXTERNAL_ISSUER, EXTRA_AUDIENCES, DELTA_RETENTION_DAYS, PRUNE_INTERVAL_SECONDS.
+`;
+
+const COMMANDS: Record<string, (args: string[]) => Promise<number>> = {
+  serve: runServe,
+  token: runToken,
+  migrate: runMigrate,
+};
+
+async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  const { values } = parseArgs({ args: command ? [] : argv, options: { help: { type: "boolean", short: "h" } }, strict: false });
+  if (!command || values.help || command === "help" || command === "--help" || command === "-h") {
+    process.stdout.write(USAGE);
+    return command ? 0 : 1;
+  }
+  const run = COMMANDS[command];
+  if (!run) {
+    process.stderr.write(`graphcal: unknown command '${command}'\n\n${USAGE}`);
+    return 2;
+  }
+  return run(rest);
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    if (code !== 0) process.exitCode = code;
+  },
+  (error: unknown) => {
+    const message = error instanceof ConfigError || (error as { code?: string }).code === "ERR_PARSE_ARGS_UNKNOWN_OPTION"
+      ? (error as Error).message
+      : (error as Error).stack ?? String(error);
+    process.stderr.write(`graphcal: ${message}\n`);
+    process.exitCode = 2;
+  },
+);

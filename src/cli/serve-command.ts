@@ -1,0 +1,28 @@
+import { parseArgs } from "node:util";
+import { createServer, parseConfig } from "../server/index.js";
+
+export async function runServe(args: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args,
+    options: {
+      port: { type: "string" }, host: { type: "string" }, "data-dir": { type: "string" },
+      "public-base-url": { type: "string" }, "https-port": { type: "string" },
+      "log-level": { type: "string" }, "no-seed": { type: "boolean" },
+    },
+  });
+  const config = parseConfig(process.env, values);
+  const server = await createServer(config);
+  const addresses = await server.listen();
+  const lines = [`graphcal listening on ${addresses.http} (Graph at ${addresses.http}/v1.0 and /beta)`];
+  if (addresses.https) lines.push(`graphcal HTTPS on ${addresses.https} (certificate: ${addresses.certPath})`);
+  lines.push(`data: ${config.dataDir}${config.seedDemo ? " — demo tenant contoso seeded (see README)" : ""}`);
+  process.stderr.write(`${lines.join("\n")}\n`);
+
+  await new Promise<void>((resolve) => {
+    const stop = () => resolve();
+    process.once("SIGINT", stop);
+    process.once("SIGTERM", stop);
+  });
+  await server.close();
+  return 0;
+}

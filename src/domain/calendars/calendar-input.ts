@@ -1,0 +1,100 @@
+import {
+  CALENDAR_COLORS, CALENDAR_PROPERTIES, type ApiVersion, type CalendarColor,
+} from "../../graph/index.js";
+import { ValidationError } from "../errors.js";
+
+/** What a client may set on a calendar (spec §4.2, decision 12). */
+export interface CalendarInput {
+  name?: string;
+  color?: CalendarColor;
+  hexColor?: string;
+  isDefaultCalendar?: boolean;
+}
+
+export interface ParsedCalendarInput {
+  input: CalendarInput;
+  /** Read-only properties the body carried; accepted only if they match the result. */
+  readOnly: Record<string, unknown>;
+}
+
+export const MAX_NAME_LENGTH = 255;
+const HEX_COLOR = /^#[0-9A-Fa-f]{6}$/;
+const COLOR_BY_KEY = new Map<string, CalendarColor>(CALENDAR_COLORS.map((c) => [c.toLowerCase(), c]));
+
+function writableProperties(apiVersion: ApiVersion): Set<string> {
+  // hexColor is read-only in v1.0's documentation, unmarked (and so settable) in beta.
+  return new Set(apiVersion === "beta"
+    ? ["name", "color", "hexColor", "isDefaultCalendar"]
+    : ["name", "color", "isDefaultCalendar"]);
+}
+
+export function parseCalendarName(value: unknown): string {
+  if (typeof value !== "string") {
+    throw new ValidationError("Invalid value for property 'name': a string is expected.", "badRequest");
+  }
+  if (value.trim() === "") throw new ValidationError("The calendar name cannot be empty.");
+  if (value.length > MAX_NAME_LENGTH) {
+    throw new ValidationError(`The calendar name cannot be longer than ${MAX_NAME_LENGTH} characters.`);
+  }
+  return value;
+}
+
+/** Validates a calendar body for POST or PATCH; unknown properties are errors, as in Graph. */
+export function parseCalendarInput(body: unknown, options: { apiVersion: ApiVersion; mode: "create" | "update" }): ParsedCalendarInput {
+  if (body === null || typeof body !== "object" || Array.isArray(body)) {
+    throw new ValidationError("The request body must be a JSON object.", "badRequest");
+  }
+  const writable = writableProperties(options.apiVersion);
+  const known = new Set(CALENDAR_PROPERTIES[options.apiVersion]);
+  const input: CalendarInput = {};
+  const readOnly: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(body as Record<string, unknown>)) {
+    if (key.startsWith("@odata.")) continue; // Kiota serialises @odata.type; harmless
+    if (!known.has(key)) {
+      throw new ValidationError(
+        `The property '${key}' does not exist on type 'microsoft.graph.calendar'. Make sure to only use property names that are defined by the type.`,
+        "badRequest");
+    }
+    if (!writable.has(key)) {
+      readOnly[key] = value;
+      continue;
+    }
+    switch (key) {
+      case "name":
+        input.name = parseCalendarName(value);
+        break;
+      case "color": {
+        const color = typeof value === "string" ? COLOR_BY_KEY.get(value.toLowerCase()) : undefined;
+        if (!color) throw new ValidationError(`Requested value '${String(value)}' was not found for property 'color'.`, "badRequest");
+        input.color = color;
+        break;
+      }
+      case "hexColor":
+        if (typeof value !== "string" || (value !== "" && !HEX_COLOR.test(value))) {
+          throw new ValidationError("Invalid value for property 'hexColor': expected '#RRGGBB'.");
+        }
+        input.hexColor = value;
+        break;
+      case "isDefaultCalendar":
+        if (typeof value !== "boolean") {
+          throw new ValidationError("Invalid value for property 'isDefaultCalendar': a boolean is expected.", "badRequest");
+        }
+        input.isDefaultCalendar = value;
+        break;
+    }
+  }
+  if (options.mode === "create" && input.name === undefined) {
+    throw new ValidationError("The calendar name is required.");
+  }
+  return { input, readOnly };
+}
+
+/** Rejects read-only properties whose value differs from the calendar's (echoing them back is fine). */
+export function checkReadOnly(readOnly: Record<string, unknown>, result: object): void {
+  for (const [key, value] of Object.entries(readOnly)) {
+    const actual = (result as Record<string, unknown>)[key];
+    if (JSON.stringify(actual) !== JSON.stringify(value)) {
+      throw new ValidationError(`The property '${key}' is read-only and cannot be set.`, "readOnly");
+    }
+  }
+}

@@ -1,0 +1,163 @@
+import type { ApiVersion } from "../../graph/index.js";
+import type { Clock } from "../clock.js";
+import {
+  DistinguishedFolderError, MalformedIdError, NameConflictError, NotFoundError, ValidationError,
+} from "../errors.js";
+import { changeKeyFor, isWellFormedId, type IdSource } from "../ids.js";
+import type { Calendar, CalendarGroup, Mailbox } from "../model.js";
+import type { StoreReader, StoreTx } from "../store.js";
+import { CalendarWriter } from "./calendar-writer.js";
+import { newCalendar } from "./calendar-defaults.js";
+import { checkReadOnly, parseCalendarInput } from "./calendar-input.js";
+import { nameKeyOf } from "./name-key.js";
+
+/** A calendar addressed by id, or the mailbox's default calendar (`/calendar`). */
+export type CalendarTarget = { calendarId: string } | { defaultCalendar: true };
+/** A calendar group addressed by id, or the default group (`/calendarGroup`). */
+export type GroupTarget = { groupId: string } | { defaultGroup: true };
+
+export interface CalendarServiceDeps {
+  writer: CalendarWriter;
+  clock: Clock;
+  ids: IdSource;
+}
+
+export function checkCalendarId(id: string): void {
+  if (!isWellFormedId(id, "calendar")) throw new MalformedIdError(id);
+}
+
+export async function resolveGroup(reader: StoreReader, mailboxId: string, target: GroupTarget): Promise<CalendarGroup> {
+  if ("defaultGroup" in target) {
+    const group = await reader.getDefaultCalendarGroup({ mailboxId });
+    if (!group) throw new NotFoundError("calendarGroup", "calendarGroup");
+    return group;
+  }
+  if (!isWellFormedId(target.groupId, "calendarGroup")) throw new MalformedIdError(target.groupId);
+  const group = await reader.getCalendarGroup({ mailboxId, groupId: target.groupId });
+  if (!group) throw new NotFoundError("calendarGroup", target.groupId);
+  return group;
+}
+
+/** Calendar CRUD with Graph's rules; every write goes through CalendarWriter, which logs it. */
+export class CalendarService {
+  constructor(private readonly deps: CalendarServiceDeps) {}
+
+  private get store() {
+    return this.deps.writer.store;
+  }
+
+  async list(args: { mailbox: Mailbox; group?: GroupTarget; offset: number; limit: number }): Promise<{ calendars: Calendar[]; hasMore: boolean }> {
+    const groupId = args.group ? (await resolveGroup(this.store, args.mailbox.id, args.group)).id : undefined;
+    const rows = await this.store.listCalendars({
+      mailboxId: args.mailbox.id, offset: args.offset, limit: args.limit + 1,
+      ...(groupId !== undefined && { groupId }),
+    });
+    return { calendars: rows.slice(0, args.limit), hasMore: rows.length > args.limit };
+  }
+
+  async count(args: { mailbox: Mailbox; group?: GroupTarget }): Promise<number> {
+    const groupId = args.group ? (await resolveGroup(this.store, args.mailbox.id, args.group)).id : undefined;
+    return this.store.countCalendars({ mailboxId: args.mailbox.id, ...(groupId !== undefined && { groupId }) });
+  }
+
+  async get(args: { mailbox: Mailbox; target: CalendarTarget; group?: GroupTarget }): Promise<Calendar> {
+    return this.find(this.store, args);
+  }
+
+  async create(args: { mailbox: Mailbox; group?: GroupTarget; body: unknown; apiVersion: ApiVersion }): Promise<Calendar> {
+    const { input, readOnly } = parseCalendarInput(args.body, { apiVersion: args.apiVersion, mode: "create" });
+    if (input.isDefaultCalendar === true) {
+      throw new ValidationError("A new calendar cannot be created as the default calendar.");
+    }
+    return this.deps.writer.write(args.mailbox.id, async (tx, seq) => {
+      const group = await resolveGroup(tx, args.mailbox.id, args.group ?? { defaultGroup: true });
+      const name = input.name as string;
+      await this.assertNameFree(tx, args.mailbox.id, name);
+      const calendar: Calendar = {
+        ...newCalendar({ ids: this.deps.ids, mailbox: args.mailbox, seq, name, group, explicitGroup: args.group !== undefined }),
+        ...(input.color !== undefined && { color: input.color }),
+        ...(input.hexColor !== undefined && { hexColor: input.hexColor }),
+      };
+      checkReadOnly(readOnly, calendar);
+      await tx.insertCalendar({ mailboxId: args.mailbox.id, calendar });
+      await this.deps.writer.log(tx, args.mailbox.id, calendar);
+      return calendar;
+    });
+  }
+
+  async update(args: { mailbox: Mailbox; target: CalendarTarget; group?: GroupTarget; body: unknown; apiVersion: ApiVersion }): Promise<Calendar> {
+    const { input, readOnly } = parseCalendarInput(args.body, { apiVersion: args.apiVersion, mode: "update" });
+    const mailboxId = args.mailbox.id;
+    return this.deps.writer.write(mailboxId, async (tx, seq) => {
+      const current = await this.find(tx, args);
+      if (input.name !== undefined && nameKeyOf(input.name) !== nameKeyOf(current.name)) {
+        await this.assertNameFree(tx, mailboxId, input.name);
+      }
+      let updated: Calendar = {
+        ...current,
+        ...(input.name !== undefined && { name: input.name }),
+        ...(input.color !== undefined && { color: input.color }),
+        ...(input.hexColor !== undefined && { hexColor: input.hexColor }),
+        changeKey: changeKeyFor(mailboxId, seq),
+        changeSeq: seq,
+      };
+      if (input.isDefaultCalendar === false && current.isDefaultCalendar) {
+        throw new ValidationError("The default calendar cannot be unset; make another calendar the default instead.");
+      }
+      if (input.isDefaultCalendar === true && !current.isDefaultCalendar) {
+        if (!current.canEdit) throw new ValidationError("A read-only calendar cannot become the default calendar.");
+        await this.demoteDefault(tx, mailboxId);
+        updated = { ...updated, isDefaultCalendar: true, isRemovable: false, isTallyingResponses: true };
+      }
+      checkReadOnly(readOnly, updated);
+      await tx.updateCalendar({ mailboxId, calendar: updated });
+      await this.deps.writer.log(tx, mailboxId, updated);
+      return updated;
+    });
+  }
+
+  async delete(args: { mailbox: Mailbox; target: CalendarTarget; group?: GroupTarget }): Promise<void> {
+    const mailboxId = args.mailbox.id;
+    await this.deps.writer.write(mailboxId, async (tx, seq) => {
+      const current = await this.find(tx, args);
+      if (current.isDefaultCalendar || !current.isRemovable) throw new DistinguishedFolderError();
+      await tx.deleteCalendar({ mailboxId, calendarId: current.id });
+      await this.deps.writer.logRemoval(tx, mailboxId, current, seq);
+    });
+  }
+
+  private async find(reader: StoreReader, args: { mailbox: Mailbox; target: CalendarTarget; group?: GroupTarget }): Promise<Calendar> {
+    const mailboxId = args.mailbox.id;
+    let calendar: Calendar | undefined;
+    if ("defaultCalendar" in args.target) {
+      calendar = await reader.getDefaultCalendar({ mailboxId });
+    } else {
+      checkCalendarId(args.target.calendarId);
+      calendar = await reader.getCalendar({ mailboxId, calendarId: args.target.calendarId });
+    }
+    const id = "calendarId" in args.target ? args.target.calendarId : "calendar";
+    if (!calendar) throw new NotFoundError("calendar", id);
+    if (args.group) {
+      const group = await resolveGroup(reader, mailboxId, args.group);
+      if (calendar.groupId !== group.id) throw new NotFoundError("calendar", id);
+    }
+    return calendar;
+  }
+
+  private async assertNameFree(reader: StoreReader, mailboxId: string, name: string): Promise<void> {
+    if (await reader.findCalendarByName({ mailboxId, nameKey: nameKeyOf(name) })) throw new NameConflictError(name);
+  }
+
+  /** Moving the default flag changes the old default too: it gets its own change (decision 13). */
+  private async demoteDefault(tx: StoreTx, mailboxId: string): Promise<void> {
+    const old = await tx.getDefaultCalendar({ mailboxId });
+    if (!old) return;
+    const seq = await tx.nextChangeSeq({ mailboxId });
+    const demoted: Calendar = {
+      ...old, isDefaultCalendar: false, isRemovable: true, isTallyingResponses: false,
+      changeKey: changeKeyFor(mailboxId, seq), changeSeq: seq,
+    };
+    await tx.updateCalendar({ mailboxId, calendar: demoted });
+    await this.deps.writer.log(tx, mailboxId, demoted);
+  }
+}

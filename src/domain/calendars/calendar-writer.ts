@@ -1,0 +1,62 @@
+import type { Clock } from "../clock.js";
+import type { Calendar } from "../model.js";
+import type { Store, StoreTx } from "../store.js";
+
+/** Told after a mailbox's change sequence moved (after commit); the delta watermark cache listens. */
+export type ChangeListener = (event: { mailboxId: string; changeSeq: number }) => void;
+
+/**
+ * The write path of every calendar change: one transaction that takes the mailbox's next
+ * change sequence (serialising writers of that mailbox), changes the row and appends the
+ * change-log entry. Listeners hear of the new sequence only once it has committed.
+ */
+export class CalendarWriter {
+  readonly #listeners: ChangeListener[] = [];
+
+  constructor(readonly store: Store, private readonly clock: Clock) {}
+
+  onChange(listener: ChangeListener): void {
+    this.#listeners.push(listener);
+  }
+
+  async write<T>(
+    mailboxId: string,
+    fn: (tx: StoreTx, seq: number) => Promise<T>,
+    options: { setup?: (tx: StoreTx) => Promise<void> } = {},
+  ): Promise<T> {
+    let lastSeq = 0;
+    const result = await this.store.transaction(async (tx) => {
+      await options.setup?.(tx);
+      // Remember the highest sequence the transaction took (a write may take several).
+      const take = tx.nextChangeSeq.bind(tx);
+      tx.nextChangeSeq = async (q) => {
+        lastSeq = await take(q);
+        return lastSeq;
+      };
+      const seq = await tx.nextChangeSeq({ mailboxId });
+      return fn(tx, seq);
+    });
+    for (const listener of this.#listeners) listener({ mailboxId, changeSeq: lastSeq });
+    return result;
+  }
+
+  async log(tx: StoreTx, mailboxId: string, calendar: Calendar): Promise<void> {
+    await tx.appendChange({
+      mailboxId,
+      change: {
+        seq: calendar.changeSeq, calendarId: calendar.id, createdSeq: calendar.createdSeq,
+        removed: false, calendar, changedAt: this.clock.now(),
+      },
+    });
+  }
+
+  async logRemoval(tx: StoreTx, mailboxId: string, calendar: Calendar, seq: number): Promise<void> {
+    await tx.appendChange({
+      mailboxId,
+      change: {
+        seq, calendarId: calendar.id, createdSeq: calendar.createdSeq,
+        removed: true, calendar: null, changedAt: this.clock.now(),
+      },
+    });
+  }
+}

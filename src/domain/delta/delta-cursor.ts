@@ -1,0 +1,26 @@
+import type { ApiVersion } from "../../graph/index.js";
+
+/**
+ * Where a client stands in a mailbox's calendar change history (Stalwart's tagged union):
+ * - initial: no token yet; the round will be a full sync;
+ * - page:    mid-round; serve changes in (since, upTo] after `after` (a skip token);
+ * - round:   round complete at watermark `since`; the next round starts there (a delta token).
+ * Every cursor is bound to the mailbox, API version, $select and the caller that got it.
+ */
+export type DeltaCursor =
+  | { kind: "initial" }
+  | ({ kind: "page"; since: number; upTo: number; after: number } & CursorBinding)
+  | ({ kind: "round"; since: number } & CursorBinding);
+
+export interface CursorBinding {
+  mailboxId: string;
+  apiVersion: ApiVersion;
+  /** Projected properties, or null for all. */
+  select: string[] | null;
+  /** `u:{userId}` or `a:{appId}`: the principal the token was issued to. */
+  caller: string;
+  /** Seconds since the epoch. */
+  issuedAt: number;
+}
+
+export type IssuedCursor = Exclude<DeltaCursor, { kind: "initial" }>;

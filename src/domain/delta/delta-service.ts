@@ -1,0 +1,114 @@
+import type { ApiVersion } from "../../graph/index.js";
+import type { Clock } from "../clock.js";
+import { BadSyncTokenError, ResyncRequiredError, SyncStateNotFoundError } from "../errors.js";
+import type { Calendar, Mailbox, MailboxSyncState } from "../model.js";
+import type { Store } from "../store.js";
+import type { CalendarWriter } from "../calendars/calendar-writer.js";
+import type { DeltaCursor, IssuedCursor } from "./delta-cursor.js";
+import { WatermarkCache } from "./watermark-cache.js";
+
+export type DeltaItem = { removed: false; calendar: Calendar } | { removed: true; id: string };
+
+export interface DeltaPage {
+  items: DeltaItem[];
+  /** Exactly one of the two is set: more pages in this round, or the round is complete. */
+  next?: Extract<IssuedCursor, { kind: "page" }>;
+  round?: Extract<IssuedCursor, { kind: "round" }>;
+}
+
+export interface DeltaOptions {
+  /** Change history (and tokens) older than this are pruned; default 30 days. */
+  retentionMs: number;
+  /** How long the in-process watermark may be trusted before re-reading it. */
+  watermarkTtlMs: number;
+}
+
+/**
+ * Serves rounds of calendars/delta from the change log (domain/delta/README.md). A round has a
+ * frozen upper bound `upTo` taken on its first page, so every page of it is served from the
+ * same immutable slice of history: no change is lost, nothing is served twice in a round, and
+ * the round brings the client exactly to the server's state at `upTo`.
+ */
+export class DeltaService {
+  readonly watermarks: WatermarkCache;
+
+  constructor(private readonly deps: { store: Store; clock: Clock; writer: CalendarWriter; options: DeltaOptions }) {
+    this.watermarks = new WatermarkCache(deps.clock, deps.options.watermarkTtlMs);
+    deps.writer.onChange(({ mailboxId, changeSeq }) => this.watermarks.observe(mailboxId, changeSeq));
+  }
+
+  async page(args: {
+    mailbox: Mailbox; cursor: DeltaCursor; pageSize: number; apiVersion: ApiVersion;
+    select: string[] | null; caller: string;
+  }): Promise<DeltaPage> {
+    const { mailbox, cursor } = args;
+    const nowSec = Math.floor(this.deps.clock.now().getTime() / 1000);
+    const binding = {
+      mailboxId: mailbox.id, apiVersion: args.apiVersion, caller: args.caller, issuedAt: nowSec,
+      select: cursor.kind === "initial" ? args.select : cursor.select,
+    };
+    if (cursor.kind !== "initial") this.checkBinding(cursor, args, nowSec);
+
+    // Fast path: a completed round polled again with nothing new (the common case).
+    if (cursor.kind === "round" && this.watermarks.get(mailbox.id) === cursor.since) {
+      return { items: [], round: { kind: "round", since: cursor.since, ...binding } };
+    }
+
+    const state = await this.syncState(mailbox.id);
+    let since: number, upTo: number, after: number;
+    if (cursor.kind === "initial") {
+      since = 0; upTo = state.changeSeq; after = 0;
+    } else {
+      this.checkRetained(cursor, state);
+      since = cursor.since;
+      upTo = cursor.kind === "page" ? cursor.upTo : state.changeSeq;
+      after = cursor.kind === "page" ? cursor.after : cursor.since;
+    }
+
+    const changes = await this.deps.store.listChanges({ mailboxId: mailbox.id, since, upTo, after, limit: args.pageSize + 1 });
+    const served = changes.slice(0, args.pageSize);
+    const items: DeltaItem[] = served.map((c) => c.removed || !c.calendar
+      ? { removed: true, id: c.calendarId }
+      : { removed: false, calendar: c.calendar });
+    if (changes.length > args.pageSize) {
+      const last = served[served.length - 1] as { seq: number };
+      return { items, next: { kind: "page", since, upTo, after: last.seq, ...binding } };
+    }
+    return { items, round: { kind: "round", since: upTo, ...binding } };
+  }
+
+  private async syncState(mailboxId: string): Promise<MailboxSyncState> {
+    const state = await this.deps.store.getSyncState({ mailboxId });
+    if (!state) throw new BadSyncTokenError("mailbox has no sync state");
+    this.watermarks.observe(mailboxId, state.changeSeq);
+    return state;
+  }
+
+  /** A token is only good for the mailbox, version and caller it was issued to. */
+  private checkBinding(cursor: IssuedCursor, args: { mailbox: Mailbox; apiVersion: ApiVersion; caller: string }, nowSec: number): void {
+    if (cursor.mailboxId !== args.mailbox.id) throw new BadSyncTokenError("token is for another mailbox");
+    if (cursor.apiVersion !== args.apiVersion) throw new BadSyncTokenError("token is for another API version");
+    if (cursor.caller !== args.caller) throw new BadSyncTokenError("token was issued to another caller");
+    if (cursor.issuedAt > nowSec + 300) throw new BadSyncTokenError("token issued in the future");
+    if ((nowSec - cursor.issuedAt) * 1000 > this.deps.options.retentionMs) {
+      throw new SyncStateNotFoundError(cursor.since, 0);
+    }
+  }
+
+  /** Pruned history and admin resets end old tokens with 410 (spec §7.6, decision 7). */
+  private checkRetained(cursor: IssuedCursor, state: MailboxSyncState): void {
+    const upTo = cursor.kind === "page" ? cursor.upTo : cursor.since;
+    if (upTo > state.changeSeq) throw new BadSyncTokenError("token is ahead of the mailbox");
+    if (upTo < state.resetSeq) throw new ResyncRequiredError();
+    // A round needs history above `since`; an initial round (since 0) needs its snapshot at upTo.
+    const needed = cursor.since === 0 && cursor.kind === "page" ? cursor.upTo : cursor.since;
+    if (needed < state.pruneSeq) throw new SyncStateNotFoundError(needed, state.changeSeq);
+  }
+
+  /** Admin action: every token issued so far answers 410 ResyncRequired. */
+  async reset(mailboxId: string): Promise<void> {
+    await this.deps.writer.write(mailboxId, async (tx, seq) => {
+      await tx.setResetSeq({ mailboxId, resetSeq: seq });
+    });
+  }
+}

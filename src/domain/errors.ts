@@ -1,0 +1,100 @@
+// Domain errors know nothing of HTTP: http/errors.ts is the one place that maps them to Graph.
+
+export abstract class DomainError extends Error {
+  abstract readonly kind: string;
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = new.target.name;
+  }
+}
+
+export type Resource = "calendar" | "calendarGroup" | "permission";
+
+export class NotFoundError extends DomainError {
+  readonly kind = "notFound";
+  constructor(readonly resource: Resource, readonly id: string) {
+    super(`${resource} '${id}' not found`);
+  }
+}
+
+export class MalformedIdError extends DomainError {
+  readonly kind = "malformedId";
+  constructor(readonly id: string) {
+    super("Id is malformed.");
+  }
+}
+
+/** An unknown user; `surface` says whether it was addressed as a directory object or a mailbox. */
+export class UserNotFoundError extends DomainError {
+  readonly kind = "userNotFound";
+  constructor(readonly userId: string, readonly surface: "directory" | "mailbox") {
+    super(`user '${userId}' not found`);
+  }
+}
+
+export class MailboxNotEnabledError extends DomainError {
+  readonly kind = "mailboxNotEnabled";
+  constructor(readonly userId: string) {
+    super("REST API is not yet supported for this mailbox.");
+  }
+}
+
+/** The request body or arguments break a rule of the resource. */
+export class ValidationError extends DomainError {
+  readonly kind = "validation";
+  constructor(message: string, readonly detail: "invalidRequest" | "badRequest" | "readOnly" = "invalidRequest") {
+    super(message);
+  }
+}
+
+export class NameConflictError extends DomainError {
+  readonly kind = "nameConflict";
+  constructor(readonly folderName: string) {
+    super("A folder with the specified name already exists.");
+  }
+}
+
+export class DistinguishedFolderError extends DomainError {
+  readonly kind = "distinguishedFolder";
+  constructor() {
+    super("Distinguished folders cannot be deleted.");
+  }
+}
+
+export class NotEmptyError extends DomainError {
+  readonly kind = "notEmpty";
+  constructor(message: string) {
+    super(message);
+  }
+}
+
+/** A delta/skip token we cannot read, or one that belongs to another request. */
+export class BadSyncTokenError extends DomainError {
+  readonly kind = "badSyncToken";
+  constructor(readonly reason: string) {
+    super("Badly formed token.");
+  }
+}
+
+/** The token was ours, but the change history it points into is no longer kept. */
+export class SyncStateNotFoundError extends DomainError {
+  readonly kind = "syncStateNotFound";
+  constructor(readonly generation: number, readonly highest: number) {
+    super(`The sync state generation is not found; generation=${generation};[highest=${highest}].`);
+  }
+}
+
+/** The server reset the mailbox's sync state (admin action); the client must start over. */
+export class ResyncRequiredError extends DomainError {
+  readonly kind = "resyncRequired";
+  constructor() {
+    super("The delta token is no longer valid; the application must reset its sync state.");
+  }
+}
+
+export class InvalidQueryError extends DomainError {
+  readonly kind = "invalidQuery";
+  constructor(message: string) {
+    super(message);
+  }
+}

@@ -1,0 +1,89 @@
+import type { Clock } from "../clock.js";
+import { MailboxNotEnabledError, UserNotFoundError, ValidationError } from "../errors.js";
+import { isGuid, type IdSource } from "../ids.js";
+import type { Mailbox } from "../model.js";
+import type { StoreTx } from "../store.js";
+import type { CalendarWriter } from "../calendars/calendar-writer.js";
+import { newBirthdaysCalendar, newCalendarGroup, newDefaultCalendar } from "../calendars/calendar-defaults.js";
+
+export interface NewUser {
+  tenantId: string;
+  userPrincipalName: string;
+  displayName: string;
+  givenName?: string | null;
+  surname?: string | null;
+  mail?: string | null;
+  /** False for a user without an Exchange mailbox (Outlook paths answer MailboxNotEnabledForRESTAPI). */
+  hasMailbox?: boolean;
+  passwordHash?: string | null;
+  id?: string;
+}
+
+/** Users and their mailboxes: provisioning and lookup by id or UPN. */
+export class MailboxService {
+  constructor(private readonly deps: { writer: CalendarWriter; ids: IdSource; clock: Clock; birthdays: boolean }) {}
+
+  /**
+   * Creates the user and provisions the mailbox as Exchange does: the "My Calendars" group,
+   * the default "Calendar" and "Birthdays" (spec §5.4) — all in one transaction.
+   */
+  async provision(user: NewUser): Promise<Mailbox> {
+    if (!/^[^@\s]+@[^@\s]+$/.test(user.userPrincipalName)) {
+      throw new ValidationError(`'${user.userPrincipalName}' is not a valid user principal name.`);
+    }
+    const mailbox: Mailbox = {
+      id: user.id ?? this.deps.ids.guid(),
+      tenantId: user.tenantId,
+      userPrincipalName: user.userPrincipalName,
+      displayName: user.displayName,
+      givenName: user.givenName ?? null,
+      surname: user.surname ?? null,
+      mail: user.mail === undefined ? user.userPrincipalName : user.mail,
+      hasMailbox: user.hasMailbox ?? true,
+    };
+    const setup = async (tx: StoreTx) => tx.insertMailbox(mailbox, user.passwordHash ?? null);
+    if (!mailbox.hasMailbox) {
+      await this.deps.writer.store.transaction(setup);
+      return mailbox;
+    }
+    await this.deps.writer.write(mailbox.id, async (tx, seq) => {
+      const group = newCalendarGroup({ ids: this.deps.ids, mailbox, seq, name: "My Calendars", isDefault: true });
+      await tx.insertCalendarGroup({ mailboxId: mailbox.id, group });
+      const calendar = newDefaultCalendar({ ids: this.deps.ids, mailbox, seq: await tx.nextChangeSeq({ mailboxId: mailbox.id }), group });
+      await tx.insertCalendar({ mailboxId: mailbox.id, calendar });
+      await this.deps.writer.log(tx, mailbox.id, calendar);
+      if (this.deps.birthdays) {
+        const birthdays = newBirthdaysCalendar({ ids: this.deps.ids, mailbox, seq: await tx.nextChangeSeq({ mailboxId: mailbox.id }), group });
+        await tx.insertCalendar({ mailboxId: mailbox.id, calendar: birthdays });
+        await this.deps.writer.log(tx, mailbox.id, birthdays);
+      }
+    }, { setup });
+    return mailbox;
+  }
+
+  /** Finds a user by object id or UPN (case-insensitive), as `/users/{id | userPrincipalName}` does. */
+  async findUser(idOrUpn: string): Promise<Mailbox | undefined> {
+    const { store } = this.deps.writer;
+    if (isGuid(idOrUpn)) return store.findMailbox({ id: idOrUpn.toLowerCase() });
+    return store.findMailbox({ userPrincipalName: idOrUpn });
+  }
+
+  async getUser(idOrUpn: string): Promise<Mailbox> {
+    const user = await this.findUser(idOrUpn);
+    if (!user) throw new UserNotFoundError(idOrUpn, "directory");
+    return user;
+  }
+
+  /** The user's mailbox for an Outlook path (`/users/{id}/calendars`): 404s differ from directory paths. */
+  async getMailbox(idOrUpn: string): Promise<Mailbox> {
+    const user = await this.findUser(idOrUpn);
+    if (!user) throw new UserNotFoundError(idOrUpn, "mailbox");
+    if (!user.hasMailbox) throw new MailboxNotEnabledError(idOrUpn);
+    return user;
+  }
+
+  async listUsers(args: { tenantId?: string; offset: number; limit: number }): Promise<{ users: Mailbox[]; hasMore: boolean }> {
+    const rows = await this.deps.writer.store.listMailboxes({ ...args, limit: args.limit + 1 });
+    return { users: rows.slice(0, args.limit), hasMore: rows.length > args.limit };
+  }
+}

@@ -1,0 +1,82 @@
+import type { CalendarColor, EmailAddress, OnlineMeetingProviderType } from "../graph/index.js";
+
+/** A user with (usually) a mailbox. The id is the directory object id (a GUID). */
+export interface Mailbox {
+  id: string;
+  tenantId: string;
+  userPrincipalName: string;
+  displayName: string;
+  givenName: string | null;
+  surname: string | null;
+  mail: string | null;
+  hasMailbox: boolean;
+}
+
+/**
+ * A calendar with every property of both API versions; serialisers pick the version's set.
+ * `groupId` is where the calendar lives; `calendarGroupId` is what Graph reports (null unless
+ * the calendar was explicitly placed in a group).
+ */
+export interface Calendar {
+  id: string;
+  name: string;
+  color: CalendarColor;
+  hexColor: string;
+  isDefaultCalendar: boolean;
+  changeKey: string;
+  canShare: boolean;
+  canViewPrivateItems: boolean;
+  canEdit: boolean;
+  isRemovable: boolean;
+  isTallyingResponses: boolean;
+  allowedOnlineMeetingProviders: OnlineMeetingProviderType[];
+  defaultOnlineMeetingProvider: OnlineMeetingProviderType;
+  owner: EmailAddress;
+  calendarGroupId: string | null;
+  isShared: boolean;
+  isSharedWithMe: boolean;
+  groupClassId: string;
+  groupId: string;
+  /** Change sequence of the calendar's creation and of its latest change (spec §7.8). */
+  createdSeq: number;
+  changeSeq: number;
+}
+
+export interface CalendarGroup {
+  id: string;
+  name: string;
+  classId: string;
+  changeKey: string;
+  isDefault: boolean;
+  createdSeq: number;
+}
+
+/**
+ * One entry of a mailbox's calendar change log: the calendar as it was right after change
+ * `seq`, or its removal. Entries are written in the same transaction as the change itself.
+ */
+export interface CalendarChange {
+  seq: number;
+  calendarId: string;
+  createdSeq: number;
+  removed: boolean;
+  calendar: Calendar | null;
+  changedAt: Date;
+}
+
+export interface AppRegistration {
+  clientId: string;
+  tenantId: string;
+  displayName: string;
+  secretHash: string;
+  roles: string[];
+}
+
+export interface MailboxSyncState {
+  /** The latest change sequence number of the mailbox. */
+  changeSeq: number;
+  /** Change history at or below this sequence has been pruned. */
+  pruneSeq: number;
+  /** Tokens issued at or below this sequence were invalidated by an admin reset. */
+  resetSeq: number;
+}

@@ -1,0 +1,41 @@
+// Graph error codes and the messages clients match on, verbatim where Graph's are known.
+// see: https://learn.microsoft.com/graph/errors
+
+export const GraphErrorCode = {
+  BadRequest: "BadRequest",
+  InvalidIdMalformed: "ErrorInvalidIdMalformed",
+  InvalidUrlQuery: "ErrorInvalidUrlQuery",
+  InvalidRequest: "ErrorInvalidRequest",
+  DeleteDistinguishedFolder: "ErrorDeleteDistinguishedFolder",
+  InvalidAuthenticationToken: "InvalidAuthenticationToken",
+  AccessDenied: "ErrorAccessDenied",
+  ItemNotFound: "ErrorItemNotFound",
+  InvalidUser: "ErrorInvalidUser",
+  ResourceNotFound: "Request_ResourceNotFound",
+  MailboxNotEnabled: "MailboxNotEnabledForRESTAPI",
+  FolderExists: "ErrorFolderExists",
+  SyncStateNotFound: "SyncStateNotFound",
+  SyncStateInvalid: "SyncStateInvalid",
+  ResyncRequired: "ResyncRequired",
+  IrresolvableConflict: "ErrorIrresolvableConflict",
+  RequestEntityTooLarge: "RequestEntityTooLarge",
+  UnsupportedMediaType: "UnsupportedMediaType",
+  MethodNotAllowed: "ErrorInvalidRequest",
+  TooManyRequests: "TooManyRequests",
+  ServiceUnavailable: "ServiceUnavailable",
+  InternalServerError: "ErrorInternalServerError",
+} as const;
+export type GraphErrorCode = (typeof GraphErrorCode)[keyof typeof GraphErrorCode];
+
+export interface GraphErrorBody {
+  error: {
+    code: string;
+    message: string;
+    innerError: {
+      date: string;
+      "request-id": string;
+      "client-request-id": string;
+      [key: string]: unknown;
+    };
+  };
+}

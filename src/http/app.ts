@@ -1,0 +1,153 @@
+import { randomUUID } from "node:crypto";
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from "fastify";
+import { API_VERSIONS, GraphErrorCode, ODATA_CONTENT_TYPE, type ApiVersion } from "../graph/index.js";
+import { InvalidQueryError, type Clock, type StoreReader } from "../domain/index.js";
+import type { SigningKey, TokenIssuer, TokenVerifier } from "../auth/index.js";
+import { graphErrorBody, HttpError, toGraphError } from "./errors.js";
+import { ALLOWED_METHODS, resolveGraphPath, UnknownSegmentError } from "./graph-path.js";
+import type { GraphContext, GraphServices } from "./graph-context.js";
+import { dispatch } from "./graph-dispatch.js";
+import { parseQueryOptions } from "./odata/query-options.js";
+import type { DeltaTokenCodec } from "./odata/delta-token.js";
+import { registerIdentityRoutes } from "./routes/identity-routes.js";
+
+export interface AppOptions {
+  services: GraphServices;
+  store: StoreReader;
+  verifier: TokenVerifier;
+  issuer: TokenIssuer;
+  signingKey: SigningKey;
+  codec: DeltaTokenCodec;
+  clock: Clock;
+  issuerOrigin: string;
+  /** Origin for absolute links; otherwise taken from the request. */
+  publicBaseUrl?: string;
+  logLevel?: string;
+  https?: { key: string; cert: string };
+  /** Answers /healthz with 200 once true. */
+  isReady?: () => boolean;
+}
+
+const BODY_LIMIT = 1024 * 1024;
+const SAFE_HOST = /^[A-Za-z0-9.\-:[\]]+$/;
+
+/** The whole HTTP app. Its pipeline, in order, is the list of hooks below. */
+export function createApp(options: AppOptions): FastifyInstance {
+  const app = Fastify({
+    logger: options.logLevel && options.logLevel !== "silent" ? { level: options.logLevel } : false,
+    genReqId: () => randomUUID(),
+    bodyLimit: BODY_LIMIT,
+    routerOptions: { maxParamLength: 8192 },
+    ...(options.https && { https: options.https }),
+  }) as unknown as FastifyInstance;
+
+  const originOf = (request: FastifyRequest): string => {
+    if (options.publicBaseUrl) return options.publicBaseUrl;
+    const host = request.host && SAFE_HOST.test(request.host) ? request.host : "localhost";
+    return `${request.protocol}://${host}`;
+  };
+  const wwwAuthenticate = 'Bearer realm="", authorization_uri="https://login.microsoftonline.com/common/oauth2/authorize", client_id="00000003-0000-0000-c000-000000000000"';
+
+  // 1. Every response carries Graph's correlation and protocol headers (spec §8.3).
+  app.addHook("onRequest", async (request, reply) => {
+    const clientRequestId = request.headers["client-request-id"];
+    reply.header("request-id", request.id);
+    reply.header("client-request-id", typeof clientRequestId === "string" && clientRequestId.length <= 200 ? clientRequestId : request.id);
+    reply.header("OData-Version", "4.0");
+    reply.header("Cache-Control", "private");
+    if (options.https) reply.header("Strict-Transport-Security", "max-age=31536000");
+  });
+
+  // 2. Bodies: JSON for Graph, form-encoded for the token endpoint; 1 MB at most.
+  app.addContentTypeParser("application/x-www-form-urlencoded", { parseAs: "string" }, (_req, body, done) => {
+    done(null, Object.fromEntries(new URLSearchParams(body as string)));
+  });
+
+  // 3. Errors of any kind leave as Graph error bodies; unmapped ones are logged 500s.
+  const sendError = (request: FastifyRequest, reply: FastifyReply, error: unknown) => {
+    const mapped = toGraphError(error, { wwwAuthenticate });
+    if (!mapped) request.log.error({ err: error }, "unhandled error");
+    const status = mapped?.status ?? 500;
+    const body = graphErrorBody({
+      code: mapped?.code ?? GraphErrorCode.InternalServerError,
+      message: mapped?.message ?? "An internal server error occurred.",
+      requestId: request.id,
+      clientRequestId: String(reply.getHeader("client-request-id") ?? request.id),
+      date: options.clock.now(),
+    });
+    for (const [k, v] of Object.entries(mapped?.headers ?? {})) reply.header(k, v);
+    return reply.code(status).header("content-type", ODATA_CONTENT_TYPE).send(JSON.stringify(body));
+  };
+  app.setErrorHandler((error, request, reply) => sendError(request, reply, error));
+  app.setNotFoundHandler((request, reply) => {
+    const path = request.url.split("?")[0] ?? "";
+    const first = path.split("/")[1] ?? "";
+    const error = /^v\d|^beta$/i.test(first) && !API_VERSIONS.includes(first as ApiVersion)
+      ? new HttpError(400, GraphErrorCode.BadRequest, `Invalid version: ${safeDecode(first)}`)
+      : new UnknownSegmentError(safeDecode(first));
+    return sendError(request, reply, error);
+  });
+
+  // 4. Operational and identity endpoints.
+  app.get("/healthz", async (_request, reply) => {
+    const ready = options.isReady?.() ?? true;
+    reply.code(ready ? 200 : 503).header("content-type", "application/json; charset=utf-8");
+    return { status: ready ? "ok" : "starting" };
+  });
+  registerIdentityRoutes(app, {
+    store: options.store, mailboxes: options.services.mailboxes, issuer: options.issuer,
+    signingKey: options.signingKey, issuerOrigin: options.issuerOrigin, originOf,
+  });
+
+  // 5. Graph itself: resolve the path, check the method, authenticate, dispatch, serialise.
+  for (const apiVersion of API_VERSIONS) {
+    app.route({
+      method: ["GET", "POST", "PATCH", "PUT", "DELETE"],
+      url: `/${apiVersion}/*`,
+      handler: async (request, reply) => {
+        const [rawPath, rawQuery = ""] = request.url.slice(apiVersion.length + 2).split(/\?(.*)/s, 2) as [string, string?];
+        const segments = rawPath.split("/").map(safeDecodeSegment);
+        if (segments[segments.length - 1] === "") segments.pop();
+        const route = resolveGraphPath(segments);
+        const allowed = ALLOWED_METHODS[route.kind];
+        if (!allowed.includes(request.method)) {
+          throw new HttpError(405, GraphErrorCode.MethodNotAllowed, `The HTTP method '${request.method}' is not supported for this resource.`, { allow: allowed.join(", ") });
+        }
+        if ((request.method === "POST" || request.method === "PATCH") && request.body !== undefined && !isJson(request.headers["content-type"])) {
+          throw new HttpError(415, GraphErrorCode.UnsupportedMediaType, "The content type of the request is not supported; use application/json.");
+        }
+        const principal = await options.verifier.verify(request.headers.authorization);
+        const ctx: GraphContext = {
+          apiVersion, route, method: request.method, query: parseQueryOptions(rawQuery, apiVersion),
+          origin: originOf(request), principal, body: request.body, headers: request.headers, services: options.services,
+        };
+        const response = await dispatch(ctx, route, options.codec);
+        for (const [k, v] of Object.entries(response.headers ?? {})) reply.header(k, v);
+        reply.code(response.status);
+        if (response.body === undefined) return reply.send();
+        return reply.header("content-type", ODATA_CONTENT_TYPE).send(JSON.stringify(response.body));
+      },
+    });
+  }
+  return app;
+}
+
+function isJson(contentType: string | undefined): boolean {
+  return /^application\/json\b/i.test(contentType ?? "");
+}
+
+function safeDecode(s: string): string {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    return s;
+  }
+}
+
+function safeDecodeSegment(s: string): string {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    throw new InvalidQueryError("The request URL is not correctly percent-encoded.");
+  }
+}

@@ -1,0 +1,26 @@
+import type { GraphRoute } from "./graph-path.js";
+import type { GraphContext, GraphResponse } from "./graph-context.js";
+import type { DeltaTokenCodec } from "./odata/delta-token.js";
+import { createCalendar, deleteCalendar, getCalendar, listCalendars, updateCalendar } from "./routes/calendar-routes.js";
+import {
+  createCalendarGroup, deleteCalendarGroup, getCalendarGroup, listCalendarGroups, updateCalendarGroup,
+} from "./routes/calendar-group-routes.js";
+import { getUser, listUsers } from "./routes/user-routes.js";
+import { calendarDelta } from "./routes/delta-routes.js";
+
+/** Route kind × method → handler. Methods are pre-checked against ALLOWED_METHODS. */
+export function dispatch(ctx: GraphContext, route: GraphRoute, codec: DeltaTokenCodec): Promise<GraphResponse> {
+  const m = ctx.method;
+  switch (route.kind) {
+    case "users": return listUsers(ctx);
+    case "user": return getUser(ctx, route);
+    case "calendars": return m === "POST" ? createCalendar(ctx, route) : listCalendars(ctx, route);
+    case "calendar":
+      return m === "PATCH" ? updateCalendar(ctx, route) : m === "DELETE" ? deleteCalendar(ctx, route) : getCalendar(ctx, route);
+    case "permanentDelete": return deleteCalendar(ctx, route);
+    case "delta": return calendarDelta(ctx, route, codec);
+    case "calendarGroups": return m === "POST" ? createCalendarGroup(ctx, route) : listCalendarGroups(ctx, route);
+    case "calendarGroup":
+      return m === "PATCH" ? updateCalendarGroup(ctx, route) : m === "DELETE" ? deleteCalendarGroup(ctx, route) : getCalendarGroup(ctx, route);
+  }
+}

@@ -1,0 +1,126 @@
+import type { CalendarTarget, GroupTarget } from "../domain/index.js";
+import type { Subject } from "./odata/links.js";
+
+// Resolves the path after /{version}/ into one of the resources we serve. Graph matches
+// segments case-insensitively and answers 400 naming the first segment it could not resolve.
+
+export type GraphRoute =
+  | { kind: "users" }
+  | { kind: "user"; subject: Subject }
+  | { kind: "calendars"; subject: Subject; group?: GroupTarget }
+  | { kind: "calendar"; subject: Subject; target: CalendarTarget; group?: GroupTarget }
+  | { kind: "permanentDelete"; subject: Subject; target: CalendarTarget; group?: GroupTarget }
+  | { kind: "delta"; subject: Subject }
+  | { kind: "calendarGroups"; subject: Subject }
+  | { kind: "calendarGroup"; subject: Subject; group: GroupTarget };
+
+export const ALLOWED_METHODS: Record<GraphRoute["kind"], readonly string[]> = {
+  users: ["GET"],
+  user: ["GET"],
+  calendars: ["GET", "POST"],
+  calendar: ["GET", "PATCH", "DELETE"],
+  permanentDelete: ["POST"],
+  delta: ["GET"],
+  calendarGroups: ["GET", "POST"],
+  calendarGroup: ["GET", "PATCH", "DELETE"],
+};
+
+export class UnknownSegmentError extends Error {
+  readonly kind = "unknownSegment";
+  constructor(readonly segment: string) {
+    super(`Resource not found for the segment '${segment}'.`);
+  }
+}
+
+const DELTA = new Set(["delta", "microsoft.graph.delta"]);
+const PERMANENT_DELETE = new Set(["permanentdelete", "microsoft.graph.permanentdelete"]);
+
+/** Splits OData key syntax (`calendars('id')`) and function calls (`delta()`) into plain segments. */
+function normalize(segments: string[]): string[] {
+  const out: string[] = [];
+  for (const segment of segments) {
+    const m = /^([A-Za-z][A-Za-z.]*)\((.*)\)$/.exec(segment);
+    if (!m) {
+      out.push(segment);
+      continue;
+    }
+    out.push(m[1] as string);
+    const key = (m[2] as string).replace(/^'(.*)'$/, "$1");
+    if (key !== "") out.push(key);
+  }
+  return out;
+}
+
+export function resolveGraphPath(rawSegments: string[]): GraphRoute {
+  const segs = normalize(rawSegments);
+  const at = (i: number) => segs[i] ?? "";
+  const lower = (i: number) => at(i).toLowerCase();
+  const fail = (i: number): never => {
+    throw new UnknownSegmentError(at(i));
+  };
+
+  let subject: Subject;
+  let i: number;
+  if (lower(0) === "me") {
+    subject = { me: true };
+    i = 1;
+  } else if (lower(0) === "users") {
+    if (segs.length === 1) return { kind: "users" };
+    if (at(1) === "") fail(1);
+    // Kiota emits /users/TokenToReplace/… for /me and relies on a middleware to rewrite it.
+    subject = lower(1) === "tokentoreplace" ? { me: true } : { user: at(1) };
+    i = 2;
+  } else {
+    return fail(0);
+  }
+
+  const rest = segs.length - i;
+  if (rest === 0) return { kind: "user", subject };
+  const head = lower(i);
+
+  // …/calendar/{permanentDelete}
+  if (head === "calendar") {
+    if (rest === 1) return { kind: "calendar", subject, target: { defaultCalendar: true } };
+    if (rest === 2 && PERMANENT_DELETE.has(lower(i + 1))) return { kind: "permanentDelete", subject, target: { defaultCalendar: true } };
+    return fail(i + 1);
+  }
+
+  if (head === "calendars") {
+    return calendarsTail(subject, segs, i + 1, undefined, fail);
+  }
+
+  if (head === "calendargroup") {
+    if (lower(i + 1) !== "calendars") return fail(i + 1);
+    return calendarsTail(subject, segs, i + 2, { defaultGroup: true }, fail);
+  }
+
+  if (head === "calendargroups") {
+    if (rest === 1) return { kind: "calendarGroups", subject };
+    if (at(i + 1) === "") return fail(i + 1);
+    const group: GroupTarget = { groupId: at(i + 1) };
+    if (rest === 2) return { kind: "calendarGroup", subject, group };
+    if (lower(i + 2) !== "calendars") return fail(i + 2);
+    return calendarsTail(subject, segs, i + 3, group, fail);
+  }
+  return fail(i);
+}
+
+/** What may follow a `calendars` segment: nothing, `delta`, or an id with an optional action. */
+function calendarsTail(subject: Subject, segs: string[], i: number, group: GroupTarget | undefined, fail: (i: number) => never): GraphRoute {
+  const rest = segs.length - i;
+  const withGroup = group ? { group } : {};
+  if (rest === 0) return { kind: "calendars", subject, ...withGroup };
+  const next = segs[i] as string;
+  if (next === "") return fail(i);
+  if (DELTA.has(next.toLowerCase())) {
+    // calendarGroups/{id}/calendars is not change-tracked in Graph (spec §4.3).
+    if (group || rest > 1) return fail(group ? i : i + 1);
+    return { kind: "delta", subject };
+  }
+  const target: CalendarTarget = { calendarId: next };
+  if (rest === 1) return { kind: "calendar", subject, target, ...withGroup };
+  if (rest === 2 && PERMANENT_DELETE.has((segs[i + 1] as string).toLowerCase())) {
+    return { kind: "permanentDelete", subject, target, ...withGroup };
+  }
+  return fail(i + 1);
+}

@@ -1,0 +1,3 @@
+export { createApp, type AppOptions } from "./app.js";
+export type { GraphServices } from "./graph-context.js";
+export { DeltaTokenCodec, loadTokenKeys, type TokenKeys } from "./odata/delta-token.js";

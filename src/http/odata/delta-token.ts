@@ -1,0 +1,89 @@
+import { createHmac, randomBytes, timingSafeEqual } from "node:crypto";
+import { API_VERSIONS, type ApiVersion } from "../../graph/index.js";
+import { BadSyncTokenError, type IssuedCursor, type Store } from "../../domain/index.js";
+
+// Skip and delta tokens: `{kid}.{payload}.{mac}`, payload = base64url(JSON of the cursor),
+// mac = HMAC-SHA256 over `{kid}.{payload}` (spec §7.2, decision 18). The alphabet is
+// [A-Za-z0-9_.-], safe in both SDKs' link handling (§11.3). The key id lets keys rotate:
+// new tokens use the current key, old ones verify while their key is kept.
+
+export interface TokenKeys {
+  current: string;
+  keys: Record<string, string>;
+}
+
+const SETTING = "delta.hmac-keys.v1";
+const MAX_TOKEN_LENGTH = 4096;
+
+export async function loadTokenKeys(store: Store): Promise<TokenKeys> {
+  let stored = await store.getSetting(SETTING);
+  if (stored === undefined) {
+    const kid = randomBytes(3).toString("base64url");
+    const candidate = JSON.stringify({ current: kid, keys: { [kid]: randomBytes(32).toString("base64url") } });
+    stored = await store.transaction((tx) => tx.putSettingIfAbsent(SETTING, candidate));
+  }
+  return JSON.parse(stored) as TokenKeys;
+}
+
+interface Payload {
+  v: 1;
+  k: "p" | "r";
+  m: string;
+  a: ApiVersion;
+  s: string[] | 0;
+  f: number;
+  t?: number;
+  p?: number;
+  c: string;
+  i: number;
+}
+
+export class DeltaTokenCodec {
+  readonly #keys: Map<string, Buffer>;
+  readonly #current: string;
+
+  constructor(keys: TokenKeys) {
+    this.#keys = new Map(Object.entries(keys.keys).map(([kid, secret]) => [kid, Buffer.from(secret, "base64url")]));
+    this.#current = keys.current;
+    if (!this.#keys.has(this.#current)) throw new Error("current delta token key is missing");
+  }
+
+  encode(cursor: IssuedCursor): string {
+    const payload: Payload = {
+      v: 1, k: cursor.kind === "page" ? "p" : "r", m: cursor.mailboxId, a: cursor.apiVersion,
+      s: cursor.select ?? 0, f: cursor.since, c: cursor.caller, i: cursor.issuedAt,
+      ...(cursor.kind === "page" && { t: cursor.upTo, p: cursor.after }),
+    };
+    const body = `${this.#current}.${Buffer.from(JSON.stringify(payload)).toString("base64url")}`;
+    return `${body}.${this.mac(this.#current, body)}`;
+  }
+
+  /** Decodes a token given as `$skiptoken` (must be a page cursor) or `$deltatoken` (a round). */
+  decode(token: string, as: "skip" | "delta"): IssuedCursor {
+    if (token.length > MAX_TOKEN_LENGTH) throw new BadSyncTokenError("too long");
+    const parts = token.split(".");
+    if (parts.length !== 3) throw new BadSyncTokenError("shape");
+    const [kid, body, mac] = parts as [string, string, string];
+    if (!this.#keys.has(kid)) throw new BadSyncTokenError("unknown key");
+    const expected = Buffer.from(this.mac(kid, `${kid}.${body}`));
+    const actual = Buffer.from(mac);
+    if (expected.length !== actual.length || !timingSafeEqual(expected, actual)) throw new BadSyncTokenError("signature");
+    let p: Payload;
+    try {
+      p = JSON.parse(Buffer.from(body, "base64url").toString("utf8")) as Payload;
+    } catch {
+      throw new BadSyncTokenError("payload");
+    }
+    if (p.v !== 1 || !API_VERSIONS.includes(p.a) || !(p.s === 0 || Array.isArray(p.s))) throw new BadSyncTokenError("payload");
+    const binding = { mailboxId: p.m, apiVersion: p.a, select: p.s === 0 ? null : p.s, caller: p.c, issuedAt: p.i };
+    if (p.k === "p" && as === "skip" && typeof p.t === "number" && typeof p.p === "number") {
+      return { kind: "page", since: p.f, upTo: p.t, after: p.p, ...binding };
+    }
+    if (p.k === "r" && as === "delta") return { kind: "round", since: p.f, ...binding };
+    throw new BadSyncTokenError("token of the wrong kind for this parameter");
+  }
+
+  private mac(kid: string, data: string): string {
+    return createHmac("sha256", this.#keys.get(kid) as Buffer).update(data).digest("base64url");
+  }
+}

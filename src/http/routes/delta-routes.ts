@@ -1,0 +1,64 @@
+import { CALENDAR_ODATA_TYPE, CALENDAR_PROPERTIES } from "../../graph/index.js";
+import { BadSyncTokenError, InvalidQueryError, type DeltaCursor, type DeltaItem } from "../../domain/index.js";
+import type { Principal } from "../../auth/index.js";
+import type { GraphRoute } from "../graph-path.js";
+import { mailboxFor, type GraphContext, type GraphResponse } from "../graph-context.js";
+import { calendarToWire } from "../odata/serialize.js";
+import { resolveSelect } from "../odata/select.js";
+import { buildLink, metadataUrl, subjectPath } from "../odata/links.js";
+import { pageSizePreference } from "../odata/prefer.js";
+import type { DeltaTokenCodec } from "../odata/delta-token.js";
+
+// GET /{me | users/{id}}/calendars/delta — the seed's function (spec §7).
+// see: https://learn.microsoft.com/graph/api/calendar-delta?view=graph-rest-beta
+
+const UNSUPPORTED = ["filter", "orderby", "expand", "search", "count", "skip"] as const;
+
+function callerOf(principal: Principal): string {
+  return principal.kind === "delegated" ? `u:${principal.userId}` : `a:${principal.appId}`;
+}
+
+function itemToWire(item: DeltaItem, ctx: GraphContext, select: string[] | undefined): Record<string, unknown> {
+  if (item.removed) return { "@odata.type": CALENDAR_ODATA_TYPE, id: item.id, "@removed": { reason: "deleted" } };
+  return { "@odata.type": CALENDAR_ODATA_TYPE, ...calendarToWire(item.calendar, ctx.apiVersion, select) };
+}
+
+export async function calendarDelta(ctx: GraphContext, route: Extract<GraphRoute, { kind: "delta" }>, codec: DeltaTokenCodec): Promise<GraphResponse> {
+  // Authorization is checked on every page: a token grants nothing by itself.
+  const mailbox = await mailboxFor(ctx, route.subject, "calendars.read");
+  const q = ctx.query;
+  if (q.top !== undefined) {
+    throw new InvalidQueryError("The '$top' parameter is not supported with change tracking over the 'Calendars' resource as page size cannot be guaranteed. Express page size preferences using the Prefer: odata.maxpagesize= header instead.");
+  }
+  for (const name of UNSUPPORTED) {
+    if (q[name] !== undefined) throw new InvalidQueryError(`The '$${name}' parameter is not supported with change tracking over the 'Calendars' resource.`);
+  }
+  if (q.skiptoken !== undefined && q.deltatoken !== undefined) throw new BadSyncTokenError("both tokens");
+
+  let cursor: DeltaCursor = { kind: "initial" };
+  if (q.skiptoken !== undefined) cursor = codec.decode(q.skiptoken, "skip");
+  else if (q.deltatoken !== undefined) cursor = codec.decode(q.deltatoken, "delta");
+  // Options other than the tokens belong to the initial request; links carry them after that.
+  const select = cursor.kind === "initial"
+    ? resolveSelect(q.select, CALENDAR_PROPERTIES[ctx.apiVersion], "calendar") ?? null
+    : cursor.select;
+
+  const pageSize = pageSizePreference(ctx.headers.prefer);
+  const page = await ctx.services.delta.page({
+    mailbox, cursor, pageSize: pageSize.size, apiVersion: ctx.apiVersion, select, caller: callerOf(ctx.principal),
+  });
+
+  const path = `${subjectPath(route.subject)}/calendars/delta`;
+  const link = page.next
+    ? { "@odata.nextLink": buildLink(ctx.origin, ctx.apiVersion, path, [["$skiptoken", codec.encode(page.next)]]) }
+    : { "@odata.deltaLink": buildLink(ctx.origin, ctx.apiVersion, path, [["$deltatoken", codec.encode(page.round!)]]) };
+  return {
+    status: 200,
+    headers: { "preference-applied": pageSize.applied ? `odata.track-changes, odata.maxpagesize=${pageSize.size}` : "odata.track-changes" },
+    body: {
+      "@odata.context": metadataUrl(ctx.origin, ctx.apiVersion, "Collection(calendar)"),
+      value: page.items.map((item) => itemToWire(item, ctx, select ?? undefined)),
+      ...link,
+    },
+  };
+}

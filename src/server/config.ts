@@ -1,0 +1,84 @@
+import { resolve } from "node:path";
+
+/** Everything the server can be told, parsed once at the edge and frozen. */
+export interface Config {
+  port: number;
+  host: string;
+  /** Folder of the SQLite store, TLS material; ":memory:" for a throw-away store. */
+  dataDir: string;
+  publicBaseUrl: string | undefined;
+  logLevel: string;
+  seedDemo: boolean;
+  /** When set, an HTTPS listener with a self-signed certificate also runs (legacy Graph JS SDK). */
+  httpsPort: number | undefined;
+  /** The origin in the `iss` of tokens the built-in issuer mints. */
+  issuerOrigin: string;
+  externalJwksUrl: string | undefined;
+  externalIssuer: string | undefined;
+  extraAudiences: string[];
+  deltaRetentionDays: number;
+  pruneIntervalSeconds: number;
+  watermarkTtlMs: number;
+  birthdays: boolean;
+}
+
+export type ConfigInput = Record<string, string | boolean | undefined>;
+
+export class ConfigError extends Error {}
+
+function int(name: string, value: string | boolean | undefined, fallback: number, min: number, max: number): number {
+  if (value === undefined || value === "") return fallback;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < min || n > max) throw new ConfigError(`${name} must be an integer from ${min} to ${max}, got '${String(value)}'`);
+  return n;
+}
+
+function bool(name: string, value: string | boolean | undefined, fallback: boolean): boolean {
+  if (value === undefined || value === "") return fallback;
+  if (typeof value === "boolean") return value;
+  if (/^(1|true|yes|on)$/i.test(value)) return true;
+  if (/^(0|false|no|off)$/i.test(value)) return false;
+  throw new ConfigError(`${name} must be true or false, got '${value}'`);
+}
+
+function origin(name: string, value: string | boolean | undefined): string | undefined {
+  if (value === undefined || value === "" || typeof value === "boolean") return undefined;
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new ConfigError(`${name} must be an absolute http(s) URL, got '${value}'`);
+  }
+  if (url.protocol !== "http:" && url.protocol !== "https:") throw new ConfigError(`${name} must use http or https`);
+  return value.replace(/\/+$/, "");
+}
+
+function str(value: string | boolean | undefined): string | undefined {
+  return typeof value === "string" && value !== "" ? value : undefined;
+}
+
+/**
+ * Builds the configuration from environment variables, overridden by command-line flags
+ * (same names in lower-kebab case: --port, --data-dir, --public-base-url, --no-seed …).
+ */
+export function parseConfig(env: ConfigInput, flags: ConfigInput = {}): Readonly<Config> {
+  const pick = (envName: string, flag: string) => flags[flag] ?? env[envName];
+  const dataDir = str(pick("DATA_DIR", "data-dir")) ?? "./data";
+  return Object.freeze({
+    port: int("PORT", pick("PORT", "port"), 8080, 0, 65535),
+    host: str(pick("HOST", "host")) ?? "127.0.0.1",
+    dataDir: dataDir === ":memory:" ? dataDir : resolve(dataDir),
+    publicBaseUrl: origin("PUBLIC_BASE_URL", pick("PUBLIC_BASE_URL", "public-base-url")),
+    logLevel: str(pick("LOG_LEVEL", "log-level")) ?? "info",
+    seedDemo: flags["no-seed"] === true ? false : bool("SEED_DEMO", env.SEED_DEMO, true),
+    httpsPort: pick("HTTPS_PORT", "https-port") === undefined ? undefined : int("HTTPS_PORT", pick("HTTPS_PORT", "https-port"), 8443, 0, 65535),
+    issuerOrigin: origin("ISSUER_ORIGIN", env.ISSUER_ORIGIN) ?? "https://login.graphcal.local",
+    externalJwksUrl: origin("EXTERNAL_JWKS_URL", env.EXTERNAL_JWKS_URL),
+    externalIssuer: str(env.EXTERNAL_ISSUER),
+    extraAudiences: (str(env.EXTRA_AUDIENCES) ?? "").split(",").map((s) => s.trim()).filter(Boolean),
+    deltaRetentionDays: int("DELTA_RETENTION_DAYS", env.DELTA_RETENTION_DAYS, 30, 1, 3650),
+    pruneIntervalSeconds: int("PRUNE_INTERVAL_SECONDS", env.PRUNE_INTERVAL_SECONDS, 3600, 1, 86400 * 7),
+    watermarkTtlMs: int("WATERMARK_TTL_MS", env.WATERMARK_TTL_MS, 1000, 0, 3600_000),
+    birthdays: bool("PROVISION_BIRTHDAYS", env.PROVISION_BIRTHDAYS, true),
+  });
+}

@@ -1,0 +1,96 @@
+import type { FastifyInstance } from "fastify";
+import {
+  CalendarGroupService, CalendarService, CalendarWriter, DeltaService, MailboxService,
+  randomIds, systemClock, type Clock, type IdSource, type Store,
+} from "../domain/index.js";
+import { loadSigningKey, TokenIssuer, TokenVerifier } from "../auth/index.js";
+import { createApp, DeltaTokenCodec, loadTokenKeys } from "../http/index.js";
+import { openStore } from "../store/index.js";
+import type { Config } from "./config.js";
+import { seedDemoTenant } from "./demo-tenant.js";
+import { loadOrCreateCertificate } from "./tls.js";
+
+export interface GraphcalServer {
+  config: Readonly<Config>;
+  store: Store;
+  app: FastifyInstance;
+  httpsApp: FastifyInstance | undefined;
+  services: { mailboxes: MailboxService; calendars: CalendarService; groups: CalendarGroupService; delta: DeltaService };
+  issuer: TokenIssuer;
+  /** Listens on the configured ports; returns the bound addresses. */
+  listen(): Promise<{ http: string; https?: string; certPath?: string }>;
+  /** Runs one pass of the retention job (also run periodically while listening). */
+  prune(): Promise<{ pruned: number }>;
+  close(): Promise<void>;
+}
+
+export interface ServerDeps {
+  clock?: Clock;
+  ids?: IdSource;
+  /** Use this store instead of opening the configured one (tests share one across restarts). */
+  store?: Store;
+}
+
+/**
+ * The composition root: opens the store, loads keys, wires services, auth and HTTP.
+ * see: docs/architecture.md
+ */
+export async function createServer(config: Readonly<Config>, deps: ServerDeps = {}): Promise<GraphcalServer> {
+  const clock = deps.clock ?? systemClock;
+  const ids = deps.ids ?? randomIds;
+  const store = deps.store ?? await openStore({ dataDir: config.dataDir, now: () => clock.now().getTime() });
+
+  const writer = new CalendarWriter(store, clock);
+  const retentionMs = config.deltaRetentionDays * 86400_000;
+  const services = {
+    mailboxes: new MailboxService({ writer, ids, clock, birthdays: config.birthdays }),
+    calendars: new CalendarService({ writer, clock, ids }),
+    groups: new CalendarGroupService({ writer, ids }),
+    delta: new DeltaService({ store, clock, writer, options: { retentionMs, watermarkTtlMs: config.watermarkTtlMs } }),
+  };
+  const signingKey = await loadSigningKey(store);
+  const issuer = new TokenIssuer({ key: signingKey, clock, ids, issuerOrigin: config.issuerOrigin });
+  const verifier = new TokenVerifier({
+    key: signingKey, clock, issuerOrigin: config.issuerOrigin, audiences: config.extraAudiences,
+    ...(config.externalJwksUrl && { external: { jwksUrl: config.externalJwksUrl, issuer: config.externalIssuer ?? "https://login.microsoftonline.com/{tenantid}/v2.0" } }),
+  });
+  const codec = new DeltaTokenCodec(await loadTokenKeys(store));
+  if (config.seedDemo) await seedDemoTenant(store, services.mailboxes);
+
+  let ready = false;
+  const appOptions = {
+    services, store, verifier, issuer, signingKey, codec, clock, issuerOrigin: config.issuerOrigin,
+    logLevel: config.logLevel, isReady: () => ready,
+    ...(config.publicBaseUrl && { publicBaseUrl: config.publicBaseUrl }),
+  };
+  const app = createApp(appOptions);
+  const tls = config.httpsPort !== undefined ? await loadOrCreateCertificate(config.dataDir) : undefined;
+  const httpsApp = tls ? createApp({ ...appOptions, https: { key: tls.key, cert: tls.cert } }) : undefined;
+  await app.ready();
+  await httpsApp?.ready();
+  ready = true;
+
+  const prune = () => store.pruneChanges({ before: new Date(clock.now().getTime() - retentionMs) });
+  let timer: NodeJS.Timeout | undefined;
+
+  return {
+    config, store, app, httpsApp, services, issuer, prune,
+    async listen() {
+      const http = await app.listen({ port: config.port, host: config.host });
+      const https = httpsApp && config.httpsPort !== undefined
+        ? await httpsApp.listen({ port: config.httpsPort, host: config.host })
+        : undefined;
+      timer = setInterval(() => {
+        prune().catch((err: unknown) => app.log.error({ err }, "delta retention job failed"));
+      }, config.pruneIntervalSeconds * 1000);
+      timer.unref();
+      return { http, ...(https && { https }), ...(tls && { certPath: tls.certPath }) };
+    },
+    async close() {
+      if (timer) clearInterval(timer);
+      await app.close();
+      await httpsApp?.close();
+      if (!deps.store) await store.close();
+    },
+  };
+}

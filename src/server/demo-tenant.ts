@@ -1,0 +1,44 @@
+import type { MailboxService, Store } from "../domain/index.js";
+import { hashSecret } from "../auth/index.js";
+
+// The demo tenant seeded on first start (like Azurite's well-known dev account). These values
+// are public on purpose; turn seeding off (SEED_DEMO=false / --no-seed) for anything real.
+
+export const DEMO_TENANT_ID = "8f3a6c12-7d4e-4b9a-a1c5-2e6f9b0d3c71";
+export const DEMO_CLIENT_ID = "c0ffee00-cafe-4bad-a55e-000000000001";
+export const DEMO_CLIENT_SECRET = "graphcal-demo-secret";
+export const DEMO_USER_PASSWORD = "graphcal-demo-password";
+export const DEMO_APP_ROLES = ["Calendars.ReadWrite", "User.Read.All"];
+
+export const DEMO_USERS = [
+  { id: "5e1e4a3c-2f71-4d8a-9b2e-7c4f0a1d6b01", userPrincipalName: "samanthab@contoso.com", displayName: "Samantha Booth", givenName: "Samantha", surname: "Booth" },
+  { id: "5e1e4a3c-2f71-4d8a-9b2e-7c4f0a1d6b02", userPrincipalName: "adelev@contoso.com", displayName: "Adele Vance", givenName: "Adele", surname: "Vance" },
+  { id: "5e1e4a3c-2f71-4d8a-9b2e-7c4f0a1d6b03", userPrincipalName: "meganb@contoso.com", displayName: "Megan Bowen", givenName: "Megan", surname: "Bowen" },
+  { id: "5e1e4a3c-2f71-4d8a-9b2e-7c4f0a1d6b04", userPrincipalName: "alexw@contoso.com", displayName: "Alex Wilber", givenName: "Alex", surname: "Wilber" },
+] as const;
+
+const SEED_MARK = "demo.seeded.v1";
+
+/**
+ * Seeds the demo tenant once per store. Every step is idempotent (the app insert ignores a
+ * duplicate, users are provisioned only if absent, a unique-key clash with a concurrent seeder
+ * counts as done), so several instances starting together end with one tenant, and a seed
+ * interrupted by a crash completes on the next start.
+ */
+export async function seedDemoTenant(store: Store, mailboxes: MailboxService): Promise<boolean> {
+  if ((await store.getSetting(SEED_MARK)) !== undefined) return false;
+  await store.transaction((tx) => tx.putApp({
+    clientId: DEMO_CLIENT_ID, tenantId: DEMO_TENANT_ID, displayName: "graphcal demo app",
+    secretHash: hashSecret(DEMO_CLIENT_SECRET), roles: DEMO_APP_ROLES,
+  }));
+  for (const user of DEMO_USERS) {
+    if (await mailboxes.findUser(user.id)) continue;
+    try {
+      await mailboxes.provision({ ...user, tenantId: DEMO_TENANT_ID, passwordHash: hashSecret(DEMO_USER_PASSWORD) });
+    } catch (error) {
+      if (!(await mailboxes.findUser(user.id))) throw error;
+    }
+  }
+  await store.transaction((tx) => tx.putSettingIfAbsent(SEED_MARK, "done"));
+  return true;
+}

@@ -1,0 +1,6 @@
+export { createServer, type GraphcalServer, type ServerDeps } from "./create-server.js";
+export { parseConfig, ConfigError, type Config } from "./config.js";
+export {
+  DEMO_APP_ROLES, DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, DEMO_TENANT_ID, DEMO_USER_PASSWORD, DEMO_USERS,
+} from "./demo-tenant.js";
+export { ManualClock, systemClock, type Clock } from "../domain/index.js";

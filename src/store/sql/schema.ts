@@ -1,0 +1,75 @@
+import type { Generated } from "kysely";
+
+// Table shapes as the SQL sees them (snake_case). Every mailbox table leads with mailbox_id,
+// the future distribution column; settings and apps are small global (reference) tables.
+// Booleans are 0/1 integers and times epoch milliseconds so both engines agree.
+
+export interface MailboxesTable {
+  mailbox_id: string;
+  tenant_id: string;
+  upn: string;
+  upn_key: string;
+  display_name: string;
+  given_name: string | null;
+  surname: string | null;
+  mail: string | null;
+  has_mailbox: number;
+  password_hash: string | null;
+  change_seq: number;
+  prune_seq: number;
+  reset_seq: number;
+  created_at: number;
+}
+
+export interface CalendarGroupsTable {
+  mailbox_id: string;
+  group_id: string;
+  name_key: string;
+  is_default: number;
+  created_seq: number;
+  data: string;
+}
+
+export interface CalendarsTable {
+  mailbox_id: string;
+  calendar_id: string;
+  group_id: string;
+  name_key: string;
+  is_default: number;
+  created_seq: number;
+  change_seq: number;
+  data: string;
+}
+
+export interface CalendarChangesTable {
+  mailbox_id: string;
+  seq: number;
+  calendar_id: string;
+  created_seq: number;
+  removed: number;
+  changed_at: number;
+  data: string | null;
+}
+
+export interface SettingsTable {
+  key: string;
+  value: string;
+}
+
+export interface AppsTable {
+  client_id: string;
+  tenant_id: string;
+  display_name: string;
+  secret_hash: string;
+  roles: string;
+  created_at: Generated<number>;
+}
+
+export interface Database {
+  mailboxes: MailboxesTable;
+  calendar_groups: CalendarGroupsTable;
+  calendars: CalendarsTable;
+  calendar_changes: CalendarChangesTable;
+  settings: SettingsTable;
+  apps: AppsTable;
+}

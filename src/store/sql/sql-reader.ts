@@ -1,0 +1,140 @@
+import { sql, type Kysely } from "kysely";
+import type {
+  AppRegistration, Calendar, CalendarChange, CalendarGroup, Mailbox, MailboxSyncState, Page,
+  StoreReader,
+} from "../../domain/index.js";
+import type { Database } from "./schema.js";
+import { toApp, toCalendar, toCalendarGroup, toChange, toMailbox } from "./rows.js";
+
+/** The read half of the store, one SQL text for both engines. Used inside and outside transactions. */
+export class SqlReader implements StoreReader {
+  constructor(protected readonly db: Kysely<Database>) {}
+
+  async findMailbox(query: { id: string } | { userPrincipalName: string }): Promise<Mailbox | undefined> {
+    const q = this.db.selectFrom("mailboxes").selectAll();
+    const row = await ("id" in query
+      ? q.where("mailbox_id", "=", query.id)
+      : q.where("upn_key", "=", query.userPrincipalName.toLowerCase())
+    ).executeTakeFirst();
+    return row && toMailbox(row);
+  }
+
+  async listMailboxes(query: { tenantId?: string } & Page): Promise<Mailbox[]> {
+    let q = this.db.selectFrom("mailboxes").selectAll();
+    if (query.tenantId !== undefined) q = q.where("tenant_id", "=", query.tenantId);
+    const rows = await q.orderBy("upn_key").offset(query.offset).limit(query.limit).execute();
+    return rows.map(toMailbox);
+  }
+
+  async getPasswordHash(query: { mailboxId: string }): Promise<string | null> {
+    const row = await this.db.selectFrom("mailboxes").select("password_hash")
+      .where("mailbox_id", "=", query.mailboxId).executeTakeFirst();
+    return row?.password_hash ?? null;
+  }
+
+  async getCalendar(query: { mailboxId: string; calendarId: string }): Promise<Calendar | undefined> {
+    const row = await this.db.selectFrom("calendars").select("data")
+      .where("mailbox_id", "=", query.mailboxId).where("calendar_id", "=", query.calendarId)
+      .executeTakeFirst();
+    return row && toCalendar(row);
+  }
+
+  async getDefaultCalendar(query: { mailboxId: string }): Promise<Calendar | undefined> {
+    const row = await this.db.selectFrom("calendars").select("data")
+      .where("mailbox_id", "=", query.mailboxId).where("is_default", "=", 1)
+      .executeTakeFirst();
+    return row && toCalendar(row);
+  }
+
+  async findCalendarByName(query: { mailboxId: string; nameKey: string }): Promise<Calendar | undefined> {
+    const row = await this.db.selectFrom("calendars").select("data")
+      .where("mailbox_id", "=", query.mailboxId).where("name_key", "=", query.nameKey)
+      .executeTakeFirst();
+    return row && toCalendar(row);
+  }
+
+  async listCalendars(query: { mailboxId: string; groupId?: string } & Page): Promise<Calendar[]> {
+    let q = this.db.selectFrom("calendars").select("data").where("mailbox_id", "=", query.mailboxId);
+    if (query.groupId !== undefined) q = q.where("group_id", "=", query.groupId);
+    const rows = await q.orderBy("created_seq").offset(query.offset).limit(query.limit).execute();
+    return rows.map(toCalendar);
+  }
+
+  async countCalendars(query: { mailboxId: string; groupId?: string }): Promise<number> {
+    let q = this.db.selectFrom("calendars").select((eb) => eb.fn.countAll().as("n"))
+      .where("mailbox_id", "=", query.mailboxId);
+    if (query.groupId !== undefined) q = q.where("group_id", "=", query.groupId);
+    const row = await q.executeTakeFirstOrThrow();
+    return Number(row.n);
+  }
+
+  async getCalendarGroup(query: { mailboxId: string; groupId: string }): Promise<CalendarGroup | undefined> {
+    const row = await this.db.selectFrom("calendar_groups").select("data")
+      .where("mailbox_id", "=", query.mailboxId).where("group_id", "=", query.groupId)
+      .executeTakeFirst();
+    return row && toCalendarGroup(row);
+  }
+
+  async getDefaultCalendarGroup(query: { mailboxId: string }): Promise<CalendarGroup | undefined> {
+    const row = await this.db.selectFrom("calendar_groups").select("data")
+      .where("mailbox_id", "=", query.mailboxId).where("is_default", "=", 1)
+      .executeTakeFirst();
+    return row && toCalendarGroup(row);
+  }
+
+  async findCalendarGroupByName(query: { mailboxId: string; nameKey: string }): Promise<CalendarGroup | undefined> {
+    const row = await this.db.selectFrom("calendar_groups").select("data")
+      .where("mailbox_id", "=", query.mailboxId).where("name_key", "=", query.nameKey)
+      .executeTakeFirst();
+    return row && toCalendarGroup(row);
+  }
+
+  async listCalendarGroups(query: { mailboxId: string } & Page): Promise<CalendarGroup[]> {
+    const rows = await this.db.selectFrom("calendar_groups").select("data")
+      .where("mailbox_id", "=", query.mailboxId)
+      .orderBy("created_seq").offset(query.offset).limit(query.limit).execute();
+    return rows.map(toCalendarGroup);
+  }
+
+  async getSyncState(query: { mailboxId: string }): Promise<MailboxSyncState | undefined> {
+    const row = await this.db.selectFrom("mailboxes").select(["change_seq", "prune_seq", "reset_seq"])
+      .where("mailbox_id", "=", query.mailboxId).executeTakeFirst();
+    return row && {
+      changeSeq: Number(row.change_seq),
+      pruneSeq: Number(row.prune_seq),
+      resetSeq: Number(row.reset_seq),
+    };
+  }
+
+  async listChanges(query: {
+    mailboxId: string; since: number; upTo: number; after: number; limit: number;
+  }): Promise<CalendarChange[]> {
+    const { mailboxId, since, upTo, after, limit } = query;
+    const rows = await this.db.selectFrom("calendar_changes as c").selectAll()
+      .where("c.mailbox_id", "=", mailboxId)
+      .where("c.seq", ">", Math.max(since, after))
+      .where("c.seq", "<=", upTo)
+      // A removal matters only if the client could have known the calendar (spec decision 27).
+      .where((eb) => eb.or([eb("c.removed", "=", 0), eb("c.created_seq", "<=", since)]))
+      // Collapse: keep only the calendar's latest entry within the round.
+      .where(({ not, exists, selectFrom }) => not(exists(
+        selectFrom("calendar_changes as d").select(sql`1`.as("one"))
+          .whereRef("d.mailbox_id", "=", "c.mailbox_id")
+          .whereRef("d.calendar_id", "=", "c.calendar_id")
+          .whereRef("d.seq", ">", "c.seq")
+          .where("d.seq", "<=", upTo),
+      )))
+      .orderBy("c.seq").limit(limit).execute();
+    return rows.map(toChange);
+  }
+
+  async getSetting(key: string): Promise<string | undefined> {
+    const row = await this.db.selectFrom("settings").select("value").where("key", "=", key).executeTakeFirst();
+    return row?.value;
+  }
+
+  async getApp(clientId: string): Promise<AppRegistration | undefined> {
+    const row = await this.db.selectFrom("apps").selectAll().where("client_id", "=", clientId).executeTakeFirst();
+    return row && toApp(row);
+  }
+}

@@ -1,0 +1,134 @@
+import { Migrator, sql, type Kysely } from "kysely";
+import type {
+  AppRegistration, Calendar, CalendarChange, CalendarGroup, Mailbox, Store, StoreTx,
+} from "../../domain/index.js";
+import { migrationProvider } from "../migrations/index.js";
+import type { Database } from "./schema.js";
+import { fromCalendar, fromCalendarGroup, fromChange, fromMailbox } from "./rows.js";
+import { SqlReader } from "./sql-reader.js";
+
+class SqlTx extends SqlReader implements StoreTx {
+  constructor(db: Kysely<Database>, private readonly nowMs: () => number) {
+    super(db);
+  }
+
+  async nextChangeSeq(query: { mailboxId: string }): Promise<number> {
+    // The UPDATE takes the row lock (PostgreSQL) or the write lock (SQLite) before any other
+    // write of the transaction, so writers to one mailbox commit in sequence order.
+    const row = await this.db.updateTable("mailboxes")
+      .set((eb) => ({ change_seq: eb("change_seq", "+", 1) }))
+      .where("mailbox_id", "=", query.mailboxId)
+      .returning("change_seq").executeTakeFirstOrThrow();
+    return Number(row.change_seq);
+  }
+
+  async insertMailbox(mailbox: Mailbox, passwordHash: string | null): Promise<void> {
+    await this.db.insertInto("mailboxes").values(fromMailbox(mailbox, passwordHash, this.nowMs())).execute();
+  }
+
+  async insertCalendar(query: { mailboxId: string; calendar: Calendar }): Promise<void> {
+    await this.db.insertInto("calendars").values(fromCalendar(query.mailboxId, query.calendar)).execute();
+  }
+
+  async updateCalendar(query: { mailboxId: string; calendar: Calendar }): Promise<void> {
+    const { mailbox_id, calendar_id, ...rest } = fromCalendar(query.mailboxId, query.calendar);
+    await this.db.updateTable("calendars").set(rest)
+      .where("mailbox_id", "=", mailbox_id).where("calendar_id", "=", calendar_id).execute();
+  }
+
+  async deleteCalendar(query: { mailboxId: string; calendarId: string }): Promise<void> {
+    await this.db.deleteFrom("calendars")
+      .where("mailbox_id", "=", query.mailboxId).where("calendar_id", "=", query.calendarId).execute();
+  }
+
+  async insertCalendarGroup(query: { mailboxId: string; group: CalendarGroup }): Promise<void> {
+    await this.db.insertInto("calendar_groups").values(fromCalendarGroup(query.mailboxId, query.group)).execute();
+  }
+
+  async updateCalendarGroup(query: { mailboxId: string; group: CalendarGroup }): Promise<void> {
+    const { mailbox_id, group_id, ...rest } = fromCalendarGroup(query.mailboxId, query.group);
+    await this.db.updateTable("calendar_groups").set(rest)
+      .where("mailbox_id", "=", mailbox_id).where("group_id", "=", group_id).execute();
+  }
+
+  async deleteCalendarGroup(query: { mailboxId: string; groupId: string }): Promise<void> {
+    await this.db.deleteFrom("calendar_groups")
+      .where("mailbox_id", "=", query.mailboxId).where("group_id", "=", query.groupId).execute();
+  }
+
+  async appendChange(query: { mailboxId: string; change: CalendarChange }): Promise<void> {
+    await this.db.insertInto("calendar_changes").values(fromChange(query.mailboxId, query.change)).execute();
+  }
+
+  async setResetSeq(query: { mailboxId: string; resetSeq: number }): Promise<void> {
+    await this.db.updateTable("mailboxes").set({ reset_seq: query.resetSeq })
+      .where("mailbox_id", "=", query.mailboxId).execute();
+  }
+
+  async putSettingIfAbsent(key: string, value: string): Promise<string> {
+    await this.db.insertInto("settings").values({ key, value })
+      .onConflict((oc) => oc.column("key").doNothing()).execute();
+    const stored = await this.getSetting(key);
+    if (stored === undefined) throw new Error(`setting ${key} vanished`);
+    return stored;
+  }
+
+  async putApp(app: AppRegistration): Promise<void> {
+    await this.db.insertInto("apps").values({
+      client_id: app.clientId, tenant_id: app.tenantId, display_name: app.displayName,
+      secret_hash: app.secretHash, roles: JSON.stringify(app.roles), created_at: this.nowMs(),
+    }).onConflict((oc) => oc.column("client_id").doNothing()).execute();
+  }
+}
+
+/** The one SQL implementation of the Store; engine folders only provide the Kysely dialect. */
+export class SqlStore extends SqlReader implements Store {
+  constructor(
+    db: Kysely<Database>,
+    readonly engine: "sqlite" | "postgres",
+    private readonly nowMs: () => number,
+  ) {
+    super(db);
+  }
+
+  async migrate(): Promise<void> {
+    const migrator = new Migrator({ db: this.db, provider: migrationProvider });
+    const { error } = await migrator.migrateToLatest();
+    if (error) throw error;
+  }
+
+  async transaction<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T> {
+    return this.db.transaction().execute((trx) => fn(new SqlTx(trx, this.nowMs)));
+  }
+
+  async pruneChanges(query: { before: Date }): Promise<{ pruned: number }> {
+    const cutoff = query.before.getTime();
+    return this.db.transaction().execute(async (trx) => {
+      // Raise each mailbox's prune watermark to its newest change older than the cutoff.
+      await trx.updateTable("mailboxes")
+        .set({
+          prune_seq: sql<number>`(select max(c.seq) from calendar_changes c
+            where c.mailbox_id = mailboxes.mailbox_id and c.changed_at < ${cutoff})`,
+        })
+        .where(sql<boolean>`exists (select 1 from calendar_changes c
+            where c.mailbox_id = mailboxes.mailbox_id and c.changed_at < ${cutoff} and c.seq > mailboxes.prune_seq)`)
+        .execute();
+      // Below the watermark keep only each live calendar's latest entry: removals go, and so
+      // does every entry superseded by a later one that is also below the watermark.
+      const res = await trx.deleteFrom("calendar_changes as c")
+        .where(sql<boolean>`c.seq <= (select m.prune_seq from mailboxes m where m.mailbox_id = c.mailbox_id)`)
+        .where((eb) => eb.or([
+          eb("c.removed", "=", 1),
+          sql<boolean>`exists (select 1 from calendar_changes d where d.mailbox_id = c.mailbox_id
+            and d.calendar_id = c.calendar_id and d.seq > c.seq
+            and d.seq <= (select m.prune_seq from mailboxes m where m.mailbox_id = c.mailbox_id))`,
+        ]))
+        .executeTakeFirst();
+      return { pruned: Number(res.numDeletedRows) };
+    });
+  }
+
+  async close(): Promise<void> {
+    await this.db.destroy();
+  }
+}
