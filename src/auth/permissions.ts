@@ -39,13 +39,24 @@ export function meOf(principal: Principal): string {
   return principal.userId;
 }
 
+const DELEGATED_SHARED: Record<"calendars.read" | "calendars.write", readonly string[]> = {
+  "calendars.read": ["Calendars.Read.Shared", "Calendars.ReadWrite.Shared"],
+  "calendars.write": ["Calendars.ReadWrite.Shared"],
+};
+
+/** What the target mailbox's owner shared with the caller (their default calendar's share). */
+export interface SharedAccess {
+  read: boolean;
+  write: boolean;
+}
+
 /**
  * May `principal` perform `operation` on the mailbox/user `target` (a user id in `tenantId`)?
- * Delegated callers reach their own mailbox with any sufficient scope; another user's calendars
- * need sharing, which graphcal does not model yet, so they are denied. App tokens reach every
- * mailbox of their tenant.
+ * Delegated callers reach their own mailbox with any sufficient scope, and another user's
+ * calendars only with a `.Shared` scope and a share from that user (decision 21). App tokens
+ * reach every mailbox of their tenant.
  */
-export function authorize(principal: Principal, operation: Operation, target: { userId: string; tenantId: string }): void {
+export function authorize(principal: Principal, operation: Operation, target: { userId: string; tenantId: string }, shared?: SharedAccess): void {
   if (principal.tenantId !== target.tenantId) throw new AccessDeniedError();
   if (principal.kind === "app") {
     if (!hasAny(principal.roles, APPLICATION[operation])) throw new AccessDeniedError();
@@ -56,7 +67,12 @@ export function authorize(principal: Principal, operation: Operation, target: { 
     if (!hasAny(principal.scopes, DELEGATED_OTHER_USER)) throw new AccessDeniedError();
     return;
   }
-  if (!own) throw new AccessDeniedError();
+  if (!own) {
+    if (operation === "user.read") throw new AccessDeniedError();
+    const allowed = operation === "calendars.read" ? shared?.read : shared?.write;
+    if (!allowed || !hasAny(principal.scopes, DELEGATED_SHARED[operation])) throw new AccessDeniedError();
+    return;
+  }
   if (!hasAny(principal.scopes, DELEGATED_OWN[operation])) throw new AccessDeniedError();
 }
 

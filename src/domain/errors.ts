@@ -84,6 +84,17 @@ export class SyncStateNotFoundError extends DomainError {
   }
 }
 
+/**
+ * The token is ours but points past the mailbox's history (e.g. the store was restored from a
+ * backup older than the token): the states cannot be reconciled, so the client starts over.
+ */
+export class SyncStateInvalidError extends DomainError {
+  readonly kind = "syncStateInvalid";
+  constructor(readonly generation: number, readonly highest: number) {
+    super(`The sync state is invalid; generation=${generation};[highest=${highest}].`);
+  }
+}
+
 /** The server reset the mailbox's sync state (admin action); the client must start over. */
 export class ResyncRequiredError extends DomainError {
   readonly kind = "resyncRequired";

@@ -13,3 +13,4 @@ export * from "./mailboxes/mailbox-service.js";
 export * from "./delta/delta-cursor.js";
 export * from "./delta/delta-service.js";
 export * from "./delta/watermark-cache.js";
+export * from "./sharing/calendar-permission-service.js";

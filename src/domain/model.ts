@@ -80,3 +80,18 @@ export interface MailboxSyncState {
   /** Tokens issued at or below this sequence were invalidated by an admin reset. */
   resetSeq: number;
 }
+
+/**
+ * A share of one calendar with a user of the same tenant (Graph's calendarPermission).
+ * see: https://learn.microsoft.com/graph/api/resources/calendarpermission
+ */
+export interface CalendarPermission {
+  id: string;
+  calendarId: string;
+  emailAddress: { name: string; address: string };
+  role: import("../graph/index.js").CalendarRole;
+  allowedRoles: import("../graph/index.js").CalendarRole[];
+  isRemovable: boolean;
+  isInsideOrganization: boolean;
+  granteeMailboxId: string;
+}

@@ -1,5 +1,5 @@
 import type {
-  AppRegistration, Calendar, CalendarChange, CalendarGroup, Mailbox, MailboxSyncState,
+  AppRegistration, Calendar, CalendarChange, CalendarGroup, CalendarPermission, Mailbox, MailboxSyncState,
 } from "./model.js";
 
 // The storage port. Stores are dumb: primitives only, no business rules (those live in the
@@ -38,6 +38,10 @@ export interface StoreReader {
     mailboxId: string; since: number; upTo: number; after: number; limit: number;
   }): Promise<CalendarChange[]>;
 
+  listCalendarPermissions(query: { mailboxId: string; calendarId: string }): Promise<CalendarPermission[]>;
+  /** Every share the mailbox's owner gave to one grantee (one row per calendar). */
+  listGrantsTo(query: { mailboxId: string; granteeMailboxId: string }): Promise<CalendarPermission[]>;
+
   getSetting(key: string): Promise<string | undefined>;
   getApp(clientId: string): Promise<AppRegistration | undefined>;
 }
@@ -57,6 +61,9 @@ export interface StoreTx extends StoreReader {
   insertCalendarGroup(query: { mailboxId: string; group: CalendarGroup }): Promise<void>;
   updateCalendarGroup(query: { mailboxId: string; group: CalendarGroup }): Promise<void>;
   deleteCalendarGroup(query: { mailboxId: string; groupId: string }): Promise<void>;
+  insertCalendarPermission(query: { mailboxId: string; permission: CalendarPermission }): Promise<void>;
+  updateCalendarPermission(query: { mailboxId: string; permission: CalendarPermission }): Promise<void>;
+  deleteCalendarPermission(query: { mailboxId: string; permissionId: string }): Promise<void>;
   appendChange(query: { mailboxId: string; change: CalendarChange }): Promise<void>;
   /** Invalidates every token issued so far for the mailbox (admin reset). */
   setResetSeq(query: { mailboxId: string; resetSeq: number }): Promise<void>;

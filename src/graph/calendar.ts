@@ -48,3 +48,14 @@ export const USER_PROPERTIES: readonly string[] = [
 export const MY_CALENDARS_CLASS_ID = "0006f0b7-0000-0000-c000-000000000046";
 
 export const CALENDAR_ODATA_TYPE = "#microsoft.graph.calendar";
+
+/** calendarRoleType: what a calendarPermission grants. */
+export const CALENDAR_ROLES = [
+  "none", "freeBusyRead", "limitedRead", "read", "write",
+  "delegateWithoutPrivateEventAccess", "delegateWithPrivateEventAccess", "custom",
+] as const;
+export type CalendarRole = (typeof CALENDAR_ROLES)[number];
+
+export const CALENDAR_PERMISSION_PROPERTIES: readonly string[] = [
+  "id", "emailAddress", "isRemovable", "isInsideOrganization", "role", "allowedRoles",
+];

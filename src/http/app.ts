@@ -43,6 +43,11 @@ export function createApp(options: AppOptions): FastifyInstance {
     bodyLimit: BODY_LIMIT,
     routerOptions: { maxParamLength: 8192 },
     ...(options.https && { https: options.https }),
+    // URLs the router cannot decode never reach the hooks; answer them as Graph errors too.
+    frameworkErrors: (error, request, reply) => {
+      correlate(request, reply);
+      return sendError(request, reply, error);
+    },
   }) as unknown as FastifyInstance;
 
   const originOf = (request: FastifyRequest): string => {
@@ -54,14 +59,15 @@ export function createApp(options: AppOptions): FastifyInstance {
   const wwwAuthenticate = 'Bearer realm="", authorization_uri="https://login.microsoftonline.com/common/oauth2/authorize", client_id="00000003-0000-0000-c000-000000000000"';
 
   // 1. Every response carries Graph's correlation and protocol headers (spec §8.3).
-  app.addHook("onRequest", async (request, reply) => {
+  function correlate(request: FastifyRequest, reply: FastifyReply): void {
     const clientRequestId = request.headers["client-request-id"];
     reply.header("request-id", request.id);
     reply.header("client-request-id", typeof clientRequestId === "string" && clientRequestId.length <= 200 ? clientRequestId : request.id);
     reply.header("OData-Version", "4.0");
     reply.header("Cache-Control", "private");
     if (options.https) reply.header("Strict-Transport-Security", "max-age=31536000");
-  });
+  }
+  app.addHook("onRequest", async (request, reply) => correlate(request, reply));
 
   // 2. Bodies: JSON for Graph, form-encoded for the token endpoint; 1 MB at most.
   app.addContentTypeParser("application/x-www-form-urlencoded", { parseAs: "string" }, (_req, body, done) => {
@@ -69,7 +75,7 @@ export function createApp(options: AppOptions): FastifyInstance {
   });
 
   // 3. Errors of any kind leave as Graph error bodies; unmapped ones are logged 500s.
-  const sendError = (request: FastifyRequest, reply: FastifyReply, error: unknown) => {
+  function sendError(request: FastifyRequest, reply: FastifyReply, error: unknown) {
     const mapped = toGraphError(error, { wwwAuthenticate });
     if (!mapped) request.log.error({ err: error }, "unhandled error");
     const status = mapped?.status ?? 500;
@@ -82,14 +88,17 @@ export function createApp(options: AppOptions): FastifyInstance {
     });
     for (const [k, v] of Object.entries(mapped?.headers ?? {})) reply.header(k, v);
     return reply.code(status).header("content-type", ODATA_CONTENT_TYPE).send(JSON.stringify(body));
-  };
+  }
   app.setErrorHandler((error, request, reply) => sendError(request, reply, error));
   app.setNotFoundHandler((request, reply) => {
     const path = request.url.split("?")[0] ?? "";
     const first = path.split("/")[1] ?? "";
-    const error = /^v\d|^beta$/i.test(first) && !API_VERSIONS.includes(first as ApiVersion)
-      ? new HttpError(400, GraphErrorCode.BadRequest, `Invalid version: ${safeDecode(first)}`)
-      : new UnknownSegmentError(safeDecode(first));
+    // Every path under a known version is routed for the methods Graph uses; others land here.
+    const error = API_VERSIONS.includes(first as ApiVersion) && path.length > first.length + 2
+      ? new HttpError(405, GraphErrorCode.MethodNotAllowed, `The HTTP method '${request.method}' is not supported for this resource.`)
+      : /^v\d|^beta$/i.test(first) && !API_VERSIONS.includes(first as ApiVersion)
+        ? new HttpError(400, GraphErrorCode.BadRequest, `Invalid version: ${safeDecode(first)}`)
+        : new UnknownSegmentError(safeDecode(first));
     return sendError(request, reply, error);
   });
 
@@ -120,7 +129,7 @@ export function createApp(options: AppOptions): FastifyInstance {
           throw new HttpError(405, GraphErrorCode.MethodNotAllowed, `The HTTP method '${request.method}' is not supported for this resource.`, { allow: allowed.join(", ") });
         }
         if ((request.method === "POST" || request.method === "PATCH") && request.body !== undefined && !isJson(request.headers["content-type"])) {
-          throw new HttpError(415, GraphErrorCode.UnsupportedMediaType, "The content type of the request is not supported; use application/json.");
+          throw new HttpError(415, GraphErrorCode.BadRequest, "The content type of the request is not supported; use application/json.");
         }
         const principal = await authenticate(request.headers.authorization);
         const ctx: GraphContext = {

@@ -22,7 +22,10 @@ export class HttpError extends Error {
   }
 }
 
-const DOMAIN: Record<string, (e: any) => MappedError> = {
+/** A domain error with the fields its class adds (userId, surface, detail …), read by kind. */
+type DomainErrorFields = DomainError & Record<string, unknown>;
+
+const DOMAIN: Record<string, (e: DomainErrorFields) => MappedError> = {
   notFound: () => ({ status: 404, code: GraphErrorCode.ItemNotFound, message: "The specified object was not found in the store." }),
   malformedId: () => ({ status: 400, code: GraphErrorCode.InvalidIdMalformed, message: "Id is malformed." }),
   userNotFound: (e) => e.surface === "directory"
@@ -39,23 +42,24 @@ const DOMAIN: Record<string, (e: any) => MappedError> = {
   notEmpty: (e) => ({ status: 400, code: GraphErrorCode.InvalidRequest, message: e.message }),
   badSyncToken: (e) => ({ status: 400, code: GraphErrorCode.BadRequest, message: e.message }),
   syncStateNotFound: (e) => ({ status: 410, code: GraphErrorCode.SyncStateNotFound, message: e.message }),
+  syncStateInvalid: (e) => ({ status: 410, code: GraphErrorCode.SyncStateInvalid, message: e.message }),
   resyncRequired: (e) => ({ status: 410, code: GraphErrorCode.ResyncRequired, message: e.message }),
   invalidQuery: (e) => ({ status: 400, code: GraphErrorCode.InvalidUrlQuery, message: e.message }),
 };
 
 /** Fastify's own errors (body parsing, limits) by their code. */
 const FRAMEWORK: Record<string, MappedError> = {
-  FST_ERR_CTP_INVALID_MEDIA_TYPE: { status: 415, code: GraphErrorCode.UnsupportedMediaType, message: "The content type of the request is not supported; use application/json." },
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: { status: 415, code: GraphErrorCode.BadRequest, message: "The content type of the request is not supported; use application/json." },
   FST_ERR_CTP_BODY_TOO_LARGE: { status: 413, code: GraphErrorCode.RequestEntityTooLarge, message: "The request body is larger than the 1 MB limit." },
   FST_ERR_CTP_EMPTY_JSON_BODY: { status: 400, code: GraphErrorCode.BadRequest, message: "The request body is empty but its content type says JSON." },
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: { status: 400, code: GraphErrorCode.BadRequest, message: "The Content-Length header does not match the body." },
   FST_ERR_BAD_URL: { status: 400, code: GraphErrorCode.BadRequest, message: "The request URL is malformed." },
-  FST_ERR_CTP_INVALID_CONTENT_TYPE: { status: 415, code: GraphErrorCode.UnsupportedMediaType, message: "The Content-Type header is malformed." },
+  FST_ERR_CTP_INVALID_CONTENT_TYPE: { status: 415, code: GraphErrorCode.BadRequest, message: "The Content-Type header is malformed." },
 };
 
 export function toGraphError(error: unknown, options: { wwwAuthenticate: string }): MappedError | undefined {
   if (error instanceof HttpError) return { status: error.status, code: error.code, message: error.message, headers: error.headers };
-  if (error instanceof DomainError) return DOMAIN[error.kind]?.(error);
+  if (error instanceof DomainError) return DOMAIN[error.kind]?.(error as DomainErrorFields);
   if (error instanceof UnknownSegmentError) return { status: 400, code: GraphErrorCode.BadRequest, message: error.message };
   if (error instanceof AuthenticationError) {
     return { status: 401, code: GraphErrorCode.InvalidAuthenticationToken, message: error.message, headers: { "www-authenticate": options.wwwAuthenticate } };

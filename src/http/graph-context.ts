@@ -1,14 +1,15 @@
 import type { ApiVersion } from "../graph/index.js";
 import {
-  UserNotFoundError, type CalendarGroupService, type CalendarService, type Mailbox, type MailboxService,
+  sharedAccess, UserNotFoundError, type CalendarPermissionService, type CalendarGroupService, type CalendarService, type Mailbox, type MailboxService,
 } from "../domain/index.js";
 import { authorize, meOf, type Operation, type Principal } from "../auth/index.js";
 import type { GraphRoute } from "./graph-path.js";
 import type { QueryOptions } from "./odata/query-options.js";
 import type { Subject } from "./odata/links.js";
-import type { DeltaService } from "../domain/delta/delta-service.js";
+import type { DeltaService } from "../domain/index.js";
 
 export interface GraphServices {
+  permissions: CalendarPermissionService;
   mailboxes: MailboxService;
   calendars: CalendarService;
   groups: CalendarGroupService;
@@ -43,6 +44,11 @@ export async function mailboxFor(ctx: GraphContext, subject: Subject, operation:
   const id = "me" in subject ? meOf(ctx.principal) : subject.user;
   const mailbox = await ctx.services.mailboxes.getMailbox(id);
   if (mailbox.tenantId !== ctx.principal.tenantId) throw new UserNotFoundError(id, "mailbox");
-  authorize(ctx.principal, operation, { userId: mailbox.id, tenantId: mailbox.tenantId });
+  const p = ctx.principal;
+  // Another user's mailbox: what did its owner share with the caller?
+  const shared = p.kind === "delegated" && p.userId !== mailbox.id && p.tenantId === mailbox.tenantId
+    ? sharedAccess(await ctx.services.permissions.sharedRole({ ownerMailboxId: mailbox.id, granteeMailboxId: p.userId }))
+    : undefined;
+  authorize(p, operation, { userId: mailbox.id, tenantId: mailbox.tenantId }, shared);
   return mailbox;
 }

@@ -7,6 +7,9 @@ import {
 } from "./routes/calendar-group-routes.js";
 import { getUser, listUsers } from "./routes/user-routes.js";
 import { calendarDelta } from "./routes/delta-routes.js";
+import {
+  createCalendarPermission, deleteCalendarPermission, getCalendarPermission, listCalendarPermissions, updateCalendarPermission,
+} from "./routes/calendar-permission-routes.js";
 
 /** Route kind × method → handler. Methods are pre-checked against ALLOWED_METHODS. */
 export function dispatch(ctx: GraphContext, route: GraphRoute, codec: DeltaTokenCodec): Promise<GraphResponse> {
@@ -19,6 +22,9 @@ export function dispatch(ctx: GraphContext, route: GraphRoute, codec: DeltaToken
       return m === "PATCH" ? updateCalendar(ctx, route) : m === "DELETE" ? deleteCalendar(ctx, route) : getCalendar(ctx, route);
     case "permanentDelete": return deleteCalendar(ctx, route);
     case "delta": return calendarDelta(ctx, route, codec);
+    case "calendarPermissions": return m === "POST" ? createCalendarPermission(ctx, route) : listCalendarPermissions(ctx, route);
+    case "calendarPermission":
+      return m === "PATCH" ? updateCalendarPermission(ctx, route) : m === "DELETE" ? deleteCalendarPermission(ctx, route) : getCalendarPermission(ctx, route);
     case "calendarGroups": return m === "POST" ? createCalendarGroup(ctx, route) : listCalendarGroups(ctx, route);
     case "calendarGroup":
       return m === "PATCH" ? updateCalendarGroup(ctx, route) : m === "DELETE" ? deleteCalendarGroup(ctx, route) : getCalendarGroup(ctx, route);

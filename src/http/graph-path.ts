@@ -11,6 +11,8 @@ export type GraphRoute =
   | { kind: "calendar"; subject: Subject; target: CalendarTarget; group?: GroupTarget }
   | { kind: "permanentDelete"; subject: Subject; target: CalendarTarget; group?: GroupTarget }
   | { kind: "delta"; subject: Subject }
+  | { kind: "calendarPermissions"; subject: Subject; target: CalendarTarget }
+  | { kind: "calendarPermission"; subject: Subject; target: CalendarTarget; permissionId: string }
   | { kind: "calendarGroups"; subject: Subject }
   | { kind: "calendarGroup"; subject: Subject; group: GroupTarget };
 
@@ -21,6 +23,8 @@ export const ALLOWED_METHODS: Record<GraphRoute["kind"], readonly string[]> = {
   calendar: ["GET", "PATCH", "DELETE"],
   permanentDelete: ["POST"],
   delta: ["GET"],
+  calendarPermissions: ["GET", "POST"],
+  calendarPermission: ["GET", "PATCH", "DELETE"],
   calendarGroups: ["GET", "POST"],
   calendarGroup: ["GET", "PATCH", "DELETE"],
 };
@@ -82,7 +86,7 @@ export function resolveGraphPath(rawSegments: string[]): GraphRoute {
   if (head === "calendar") {
     if (rest === 1) return { kind: "calendar", subject, target: { defaultCalendar: true } };
     if (rest === 2 && PERMANENT_DELETE.has(lower(i + 1))) return { kind: "permanentDelete", subject, target: { defaultCalendar: true } };
-    return fail(i + 1);
+    return permissionsTail(subject, segs, i + 1, { defaultCalendar: true }, fail);
   }
 
   if (head === "calendars") {
@@ -122,5 +126,15 @@ function calendarsTail(subject: Subject, segs: string[], i: number, group: Group
   if (rest === 2 && PERMANENT_DELETE.has((segs[i + 1] as string).toLowerCase())) {
     return { kind: "permanentDelete", subject, target, ...withGroup };
   }
+  if (group) return fail(i + 1);
+  return permissionsTail(subject, segs, i + 1, target, fail);
+}
+
+/** `calendarPermissions` and `calendarPermissions/{id}` after a calendar. */
+function permissionsTail(subject: Subject, segs: string[], i: number, target: CalendarTarget, fail: (i: number) => never): GraphRoute {
+  if ((segs[i] ?? "").toLowerCase() !== "calendarpermissions") return fail(i);
+  const rest = segs.length - i;
+  if (rest === 1) return { kind: "calendarPermissions", subject, target };
+  if (rest === 2 && segs[i + 1] !== "") return { kind: "calendarPermission", subject, target, permissionId: segs[i + 1] as string };
   return fail(i + 1);
 }

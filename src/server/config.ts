@@ -6,6 +6,9 @@ export interface Config {
   host: string;
   /** Folder of the SQLite store, TLS material; ":memory:" for a throw-away store. */
   dataDir: string;
+  /** postgres://… selects PostgreSQL instead of the embedded SQLite store. */
+  databaseUrl: string | undefined;
+  databasePoolSize: number;
   publicBaseUrl: string | undefined;
   logLevel: string;
   seedDemo: boolean;
@@ -53,6 +56,12 @@ function origin(name: string, value: string | boolean | undefined): string | und
   return value.replace(/\/+$/, "");
 }
 
+function databaseUrl(value: string | boolean | undefined): string | undefined {
+  if (typeof value !== "string" || value === "") return undefined;
+  if (!/^postgres(ql)?:\/\//.test(value)) throw new ConfigError(`DATABASE_URL must be a postgres:// URL, got '${value}'`);
+  return value;
+}
+
 function str(value: string | boolean | undefined): string | undefined {
   return typeof value === "string" && value !== "" ? value : undefined;
 }
@@ -68,6 +77,8 @@ export function parseConfig(env: ConfigInput, flags: ConfigInput = {}): Readonly
     port: int("PORT", pick("PORT", "port"), 8080, 0, 65535),
     host: str(pick("HOST", "host")) ?? "127.0.0.1",
     dataDir: dataDir === ":memory:" ? dataDir : resolve(dataDir),
+    databaseUrl: databaseUrl(pick("DATABASE_URL", "database-url")),
+    databasePoolSize: int("DATABASE_POOL_SIZE", env.DATABASE_POOL_SIZE, 10, 1, 200),
     publicBaseUrl: origin("PUBLIC_BASE_URL", pick("PUBLIC_BASE_URL", "public-base-url")),
     logLevel: str(pick("LOG_LEVEL", "log-level")) ?? "info",
     seedDemo: flags["no-seed"] === true ? false : bool("SEED_DEMO", env.SEED_DEMO, true),

@@ -1,10 +1,10 @@
 import type { FastifyInstance } from "fastify";
 import {
-  CalendarGroupService, CalendarService, CalendarWriter, DeltaService, MailboxService,
+  CalendarGroupService, CalendarPermissionService, CalendarService, CalendarWriter, DeltaService, MailboxService,
   randomIds, systemClock, type Clock, type IdSource, type Store,
 } from "../domain/index.js";
 import { loadSigningKey, TokenIssuer, TokenVerifier, type Principal } from "../auth/index.js";
-import { createApp, DeltaTokenCodec, loadTokenKeys } from "../http/index.js";
+import { createApp, DeltaTokenCodec, loadTokenKeys, type GraphServices } from "../http/index.js";
 import { openStore } from "../store/index.js";
 import type { Config } from "./config.js";
 import { seedDemoTenant } from "./demo-tenant.js";
@@ -15,7 +15,7 @@ export interface GraphcalServer {
   store: Store;
   app: FastifyInstance;
   httpsApp: FastifyInstance | undefined;
-  services: { mailboxes: MailboxService; calendars: CalendarService; groups: CalendarGroupService; delta: DeltaService };
+  services: GraphServices;
   issuer: TokenIssuer;
   /** Listens on the configured ports; returns the bound addresses. */
   listen(): Promise<{ http: string; https?: string; certPath?: string }>;
@@ -40,12 +40,17 @@ export interface ServerDeps {
 export async function createServer(config: Readonly<Config>, deps: ServerDeps = {}): Promise<GraphcalServer> {
   const clock = deps.clock ?? systemClock;
   const ids = deps.ids ?? randomIds;
-  const store = deps.store ?? await openStore({ dataDir: config.dataDir, now: () => clock.now().getTime() });
+  const store = deps.store ?? await openStore({
+    dataDir: config.dataDir, databaseUrl: config.databaseUrl, poolSize: config.databasePoolSize,
+    now: () => clock.now().getTime(),
+  });
 
   const writer = new CalendarWriter(store, clock);
   const retentionMs = config.deltaRetentionDays * 86400_000;
+  const mailboxes = new MailboxService({ writer, ids, clock, birthdays: config.birthdays });
   const services = {
-    mailboxes: new MailboxService({ writer, ids, clock, birthdays: config.birthdays }),
+    mailboxes,
+    permissions: new CalendarPermissionService({ writer, ids, mailboxes }),
     calendars: new CalendarService({ writer, clock, ids }),
     groups: new CalendarGroupService({ writer, ids }),
     delta: new DeltaService({ store, clock, writer, options: { retentionMs, watermarkTtlMs: config.watermarkTtlMs } }),

@@ -4,3 +4,12 @@ export {
   DEMO_APP_ROLES, DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, DEMO_TENANT_ID, DEMO_USER_PASSWORD, DEMO_USERS,
 } from "./demo-tenant.js";
 export { ManualClock, systemClock, type Clock } from "../domain/index.js";
+/**
+ * Opens the configured store and applies pending migrations, without starting a server
+ * (`graphcal migrate`; `createServer` does the same on start).
+ *
+ * @example
+ * const store = await openStore({ dataDir: parseConfig(process.env).dataDir, now: () => Date.now() });
+ * await store.close();
+ */
+export { openStore, type StoreOptions } from "../store/index.js";

@@ -2,18 +2,29 @@ import { join } from "node:path";
 import type { Store } from "../domain/index.js";
 import { SqlStore } from "./sql/sql-store.js";
 import { sqliteConnect } from "./sqlite/sqlite-connect.js";
+import { postgresConnect } from "./postgres/postgres-connect.js";
 
 export interface StoreOptions {
-  /** Folder of the SQLite file; ":memory:" for a throw-away store. */
+  /** Folder of the SQLite file; ":memory:" for a throw-away store. Ignored with databaseUrl. */
   dataDir: string;
+  /** postgres://… selects PostgreSQL; otherwise the embedded SQLite store is used. */
+  databaseUrl?: string | undefined;
+  /** PostgreSQL pool size. */
+  poolSize?: number;
   now: () => number;
 }
 
 /** Opens (and migrates) the store the configuration asks for. */
 export async function openStore(options: StoreOptions): Promise<Store> {
-  const file = options.dataDir === ":memory:" ? ":memory:" : join(options.dataDir, "graphcal.db");
-  const { db } = sqliteConnect(file);
-  const store = new SqlStore(db, "sqlite", options.now);
+  let store: SqlStore;
+  if (options.databaseUrl) {
+    const { db } = postgresConnect({ connectionString: options.databaseUrl, ...(options.poolSize && { max: options.poolSize }) });
+    store = new SqlStore(db, "postgres", options.now);
+  } else {
+    const file = options.dataDir === ":memory:" ? ":memory:" : join(options.dataDir, "graphcal.db");
+    const { db } = sqliteConnect(file);
+    store = new SqlStore(db, "sqlite", options.now);
+  }
   await store.migrate();
   return store;
 }

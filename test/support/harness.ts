@@ -18,6 +18,7 @@ export interface InjectOptions {
 export interface TestResponse {
   status: number;
   headers: Record<string, string | string[] | number | undefined>;
+  // Whatever JSON the server sent; tests assert on its shape, so a type here would only get in the way.
   body: any;
   text: string;
 }

@@ -65,7 +65,7 @@ export class CalendarGroupService {
       const updated: CalendarGroup = {
         ...current, ...(name !== undefined && { name }), changeKey: changeKeyFor(args.mailbox.id, seq),
       };
-      checkReadOnly(readOnly, updated);
+      checkReadOnly(readOnly, current); // echoes carry the values the client read, old changeKey included
       await tx.updateCalendarGroup({ mailboxId: args.mailbox.id, group: updated });
       return updated;
     });

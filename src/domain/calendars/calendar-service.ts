@@ -38,6 +38,24 @@ export async function resolveGroup(reader: StoreReader, mailboxId: string, targe
   return group;
 }
 
+/** The calendar a target names (optionally within a group), or NotFound / MalformedId. */
+export async function loadCalendar(reader: StoreReader, mailboxId: string, target: CalendarTarget, groupTarget?: GroupTarget): Promise<Calendar> {
+  let calendar: Calendar | undefined;
+  if ("defaultCalendar" in target) {
+    calendar = await reader.getDefaultCalendar({ mailboxId });
+  } else {
+    checkCalendarId(target.calendarId);
+    calendar = await reader.getCalendar({ mailboxId, calendarId: target.calendarId });
+  }
+  const id = "calendarId" in target ? target.calendarId : "calendar";
+  if (!calendar) throw new NotFoundError("calendar", id);
+  if (groupTarget) {
+    const group = await resolveGroup(reader, mailboxId, groupTarget);
+    if (calendar.groupId !== group.id) throw new NotFoundError("calendar", id);
+  }
+  return calendar;
+}
+
 /** Calendar CRUD with Graph's rules; every write goes through CalendarWriter, which logs it. */
 export class CalendarService {
   constructor(private readonly deps: CalendarServiceDeps) {}
@@ -109,7 +127,9 @@ export class CalendarService {
         await this.demoteDefault(tx, mailboxId);
         updated = { ...updated, isDefaultCalendar: true, isRemovable: false, isTallyingResponses: true };
       }
-      checkReadOnly(readOnly, updated);
+      // Echoed read-only values are what the client last read, so they match the calendar as it
+      // was: an SDK PATCHing back a fetched entity carries the old changeKey.
+      checkReadOnly(readOnly, current);
       await tx.updateCalendar({ mailboxId, calendar: updated });
       await this.deps.writer.log(tx, mailboxId, updated);
       return updated;
@@ -127,21 +147,7 @@ export class CalendarService {
   }
 
   private async find(reader: StoreReader, args: { mailbox: Mailbox; target: CalendarTarget; group?: GroupTarget }): Promise<Calendar> {
-    const mailboxId = args.mailbox.id;
-    let calendar: Calendar | undefined;
-    if ("defaultCalendar" in args.target) {
-      calendar = await reader.getDefaultCalendar({ mailboxId });
-    } else {
-      checkCalendarId(args.target.calendarId);
-      calendar = await reader.getCalendar({ mailboxId, calendarId: args.target.calendarId });
-    }
-    const id = "calendarId" in args.target ? args.target.calendarId : "calendar";
-    if (!calendar) throw new NotFoundError("calendar", id);
-    if (args.group) {
-      const group = await resolveGroup(reader, mailboxId, args.group);
-      if (calendar.groupId !== group.id) throw new NotFoundError("calendar", id);
-    }
-    return calendar;
+    return loadCalendar(reader, args.mailbox.id, args.target, args.group);
   }
 
   private async assertNameFree(reader: StoreReader, mailboxId: string, name: string): Promise<void> {

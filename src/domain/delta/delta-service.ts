@@ -1,6 +1,6 @@
 import type { ApiVersion } from "../../graph/index.js";
 import type { Clock } from "../clock.js";
-import { BadSyncTokenError, ResyncRequiredError, SyncStateNotFoundError } from "../errors.js";
+import { BadSyncTokenError, ResyncRequiredError, SyncStateInvalidError, SyncStateNotFoundError } from "../errors.js";
 import type { Calendar, Mailbox, MailboxSyncState } from "../model.js";
 import type { Store } from "../store.js";
 import type { CalendarWriter } from "../calendars/calendar-writer.js";
@@ -65,7 +65,11 @@ export class DeltaService {
       after = cursor.kind === "page" ? cursor.after : cursor.since;
     }
 
-    const changes = await this.deps.store.listChanges({ mailboxId: mailbox.id, since, upTo, after, limit: args.pageSize + 1 });
+    // The log slice is (max(since, after), upTo]; when that is empty (typically a poll of an
+    // unchanged mailbox whose cached watermark had expired) the query can only return nothing.
+    const changes = Math.max(since, after) >= upTo
+      ? []
+      : await this.deps.store.listChanges({ mailboxId: mailbox.id, since, upTo, after, limit: args.pageSize + 1 });
     const served = changes.slice(0, args.pageSize);
     const items: DeltaItem[] = served.map((c) => c.removed || !c.calendar
       ? { removed: true, id: c.calendarId }
@@ -98,7 +102,8 @@ export class DeltaService {
   /** Pruned history and admin resets end old tokens with 410 (spec §7.6, decision 7). */
   private checkRetained(cursor: IssuedCursor, state: MailboxSyncState): void {
     const upTo = cursor.kind === "page" ? cursor.upTo : cursor.since;
-    if (upTo > state.changeSeq) throw new BadSyncTokenError("token is ahead of the mailbox");
+    // Ahead of the mailbox: history was lost (a restored backup), 410 per spec decision 7.
+    if (upTo > state.changeSeq) throw new SyncStateInvalidError(upTo, state.changeSeq);
     if (upTo < state.resetSeq) throw new ResyncRequiredError();
     // A round needs history above `since`; an initial round (since 0) needs its snapshot at upTo.
     const needed = cursor.since === 0 && cursor.kind === "page" ? cursor.upTo : cursor.since;

@@ -19,8 +19,20 @@ export interface NewUser {
   id?: string;
 }
 
+/** How long a found user record is reused without asking the store again. */
+export const MAILBOX_CACHE_TTL_MS = 5_000;
+const MAILBOX_CACHE_LIMIT = 100_000;
+
 /** Users and their mailboxes: provisioning and lookup by id or UPN. */
 export class MailboxService {
+  /**
+   * Found users by `id:{guid}` and `upn:{lowercased upn}`. Every Outlook request resolves its
+   * mailbox, and user records are never changed or deleted once provisioned (the store has no
+   * such write), so a hit can be reused; the short TTL bounds staleness should that ever change
+   * in another process. Misses are not cached: a user provisioned meanwhile is found at once.
+   */
+  readonly #cache = new Map<string, { mailbox: Mailbox; atMs: number }>();
+
   constructor(private readonly deps: { writer: CalendarWriter; ids: IdSource; clock: Clock; birthdays: boolean }) {}
 
   /**
@@ -63,9 +75,31 @@ export class MailboxService {
 
   /** Finds a user by object id or UPN (case-insensitive), as `/users/{id | userPrincipalName}` does. */
   async findUser(idOrUpn: string): Promise<Mailbox | undefined> {
+    const byId = isGuid(idOrUpn);
+    const key = byId ? `id:${idOrUpn.toLowerCase()}` : `upn:${idOrUpn.toLowerCase()}`;
+    const nowMs = this.deps.clock.now().getTime();
+    const hit = this.#cache.get(key);
+    if (hit && nowMs - hit.atMs <= MAILBOX_CACHE_TTL_MS) return hit.mailbox;
     const { store } = this.deps.writer;
-    if (isGuid(idOrUpn)) return store.findMailbox({ id: idOrUpn.toLowerCase() });
-    return store.findMailbox({ userPrincipalName: idOrUpn });
+    const found = byId
+      ? await store.findMailbox({ id: idOrUpn.toLowerCase() })
+      : await store.findMailbox({ userPrincipalName: idOrUpn });
+    if (!found) {
+      this.#cache.delete(key);
+      return undefined;
+    }
+    const mailbox = Object.freeze(found);
+    this.#remember(key, mailbox, nowMs);
+    this.#remember(`id:${mailbox.id}`, mailbox, nowMs);
+    this.#remember(`upn:${mailbox.userPrincipalName.toLowerCase()}`, mailbox, nowMs);
+    return mailbox;
+  }
+
+  #remember(key: string, mailbox: Mailbox, atMs: number): void {
+    if (!this.#cache.has(key) && this.#cache.size >= MAILBOX_CACHE_LIMIT) {
+      this.#cache.delete(this.#cache.keys().next().value as string);
+    }
+    this.#cache.set(key, { mailbox, atMs });
   }
 
   async getUser(idOrUpn: string): Promise<Mailbox> {

@@ -74,7 +74,12 @@ export class DeltaTokenCodec {
     } catch {
       throw new BadSyncTokenError("payload");
     }
-    if (p.v !== 1 || !API_VERSIONS.includes(p.a) || !(p.s === 0 || Array.isArray(p.s))) throw new BadSyncTokenError("payload");
+    // The MAC says we wrote it, not that this version of us can read it (old formats, bugs).
+    if (p === null || typeof p !== "object" || p.v !== 1 || !API_VERSIONS.includes(p.a)
+      || !(p.s === 0 || (Array.isArray(p.s) && p.s.every((x) => typeof x === "string")))
+      || typeof p.m !== "string" || typeof p.c !== "string" || !Number.isSafeInteger(p.f) || !Number.isSafeInteger(p.i)) {
+      throw new BadSyncTokenError("payload");
+    }
     const binding = { mailboxId: p.m, apiVersion: p.a, select: p.s === 0 ? null : p.s, caller: p.c, issuedAt: p.i };
     if (p.k === "p" && as === "skip" && typeof p.t === "number" && typeof p.p === "number") {
       return { kind: "page", since: p.f, upTo: p.t, after: p.p, ...binding };

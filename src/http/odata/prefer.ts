@@ -12,8 +12,9 @@ export function pageSizePreference(header: string | string[] | undefined): { siz
     for (const part of value.split(",")) {
       const m = /^\s*(?:odata\.)?maxpagesize\s*=\s*"?([^"\s;]*)"?\s*$/i.exec(part);
       if (!m) continue;
-      const n = Number(m[1]);
-      if (Number.isInteger(n) && n >= 1) return { size: Math.min(n, MAX_DELTA_PAGE_SIZE), applied: true };
+      // Digits only: Number() would also take "0x10", "1e1" or "+3", which OData's grammar does not.
+      const n = /^\d+$/.test(m[1] as string) ? Number(m[1]) : NaN;
+      if (n >= 1) return { size: Math.min(n, MAX_DELTA_PAGE_SIZE), applied: true };
     }
   }
   return { size: DEFAULT_DELTA_PAGE_SIZE, applied: false };

@@ -1,4 +1,4 @@
-import { CALENDAR_PROPERTIES } from "../../graph/index.js";
+import { CALENDAR_PROPERTIES, GraphErrorCode } from "../../graph/index.js";
 import type { GraphRoute } from "../graph-path.js";
 import { mailboxFor, type GraphContext, type GraphResponse } from "../graph-context.js";
 import { calendarToWire } from "../odata/serialize.js";
@@ -18,6 +18,12 @@ function collectionPath(route: CalendarsRoute | CalendarRoute): string {
   return `${group}calendars`;
 }
 
+/** The same collection as @odata.context names it: key syntax for the group, as Graph's examples show. */
+function collectionContext(route: CalendarsRoute | CalendarRoute): string {
+  if (route.group === undefined || "defaultGroup" in route.group) return collectionPath(route);
+  return `calendarGroups('${encodeURIComponent(route.group.groupId)}')/calendars`;
+}
+
 export async function listCalendars(ctx: GraphContext, route: CalendarsRoute): Promise<GraphResponse> {
   const mailbox = await mailboxFor(ctx, route.subject, "calendars.read");
   const select = resolveSelect(ctx.query.select, CALENDAR_PROPERTIES[ctx.apiVersion], "calendar");
@@ -26,7 +32,7 @@ export async function listCalendars(ctx: GraphContext, route: CalendarsRoute): P
     mailbox, offset: paging.skip, limit: paging.top, ...(route.group && { group: route.group }),
   });
   const path = `${subjectPath(route.subject)}/${collectionPath(route)}`;
-  const fragment = `${subjectContext(route.subject)}/${collectionPath(route)}${select ? `(${select.join(",")})` : ""}`;
+  const fragment = `${subjectContext(route.subject)}/${collectionContext(route)}${select ? `(${select.join(",")})` : ""}`;
   const count = paging.count
     ? await ctx.services.calendars.count({ mailbox, ...(route.group && { group: route.group }) })
     : undefined;
@@ -42,7 +48,7 @@ export async function listCalendars(ctx: GraphContext, route: CalendarsRoute): P
 }
 
 function entityContext(ctx: GraphContext, route: CalendarRoute | CalendarsRoute, select?: string[]): string {
-  const base = "target" in route && "defaultCalendar" in route.target ? "calendar" : collectionPath(route);
+  const base = "target" in route && "defaultCalendar" in route.target ? "calendar" : collectionContext(route);
   const suffix = select ? `(${select.join(",")})/$entity` : "/$entity";
   return metadataUrl(ctx.origin, ctx.apiVersion, `${subjectContext(route.subject)}/${base}${suffix}`);
 }
@@ -83,7 +89,7 @@ export async function updateCalendar(ctx: GraphContext, route: Extract<GraphRout
 /** DELETE and POST …/permanentDelete both remove the calendar and leave the same tombstone (decision 17). */
 export async function deleteCalendar(ctx: GraphContext, route: CalendarRoute): Promise<GraphResponse> {
   if (route.kind === "permanentDelete" && ctx.body !== undefined && ctx.body !== null && Object.keys(ctx.body as object).length > 0) {
-    throw new HttpError(400, "BadRequest", "permanentDelete takes no request body.");
+    throw new HttpError(400, GraphErrorCode.BadRequest, "permanentDelete takes no request body.");
   }
   const mailbox = await mailboxFor(ctx, route.subject, "calendars.write");
   await ctx.services.calendars.delete({ mailbox, target: route.target, ...(route.group && { group: route.group }) });

@@ -1,5 +1,8 @@
-import { CALENDAR_ODATA_TYPE, CALENDAR_PROPERTIES } from "../../graph/index.js";
-import { BadSyncTokenError, InvalidQueryError, type DeltaCursor, type DeltaItem } from "../../domain/index.js";
+import { CALENDAR_ODATA_TYPE, CALENDAR_PROPERTIES, GraphErrorCode } from "../../graph/index.js";
+import {
+  BadSyncTokenError, InvalidQueryError, ResyncRequiredError, type DeltaCursor, type DeltaItem,
+} from "../../domain/index.js";
+import { HttpError } from "../errors.js";
 import type { Principal } from "../../auth/index.js";
 import type { GraphRoute } from "../graph-path.js";
 import { mailboxFor, type GraphContext, type GraphResponse } from "../graph-context.js";
@@ -43,12 +46,18 @@ export async function calendarDelta(ctx: GraphContext, route: Extract<GraphRoute
     ? resolveSelect(q.select, CALENDAR_PROPERTIES[ctx.apiVersion], "calendar") ?? null
     : cursor.select;
 
+  const path = `${subjectPath(route.subject)}/calendars/delta`;
   const pageSize = pageSizePreference(ctx.headers.prefer);
   const page = await ctx.services.delta.page({
     mailbox, cursor, pageSize: pageSize.size, apiVersion: ctx.apiVersion, select, caller: callerOf(ctx.principal),
+  }).catch((error: unknown) => {
+    // A reset tells the client where to start over: the initial delta URL (spec §7.6).
+    if (error instanceof ResyncRequiredError) {
+      throw new HttpError(410, GraphErrorCode.ResyncRequired, error.message, { location: buildLink(ctx.origin, ctx.apiVersion, path, []) });
+    }
+    throw error;
   });
 
-  const path = `${subjectPath(route.subject)}/calendars/delta`;
   const link = page.next
     ? { "@odata.nextLink": buildLink(ctx.origin, ctx.apiVersion, path, [["$skiptoken", codec.encode(page.next)]]) }
     : { "@odata.deltaLink": buildLink(ctx.origin, ctx.apiVersion, path, [["$deltatoken", codec.encode(page.round!)]]) };

@@ -1,9 +1,9 @@
 import type { Selectable } from "kysely";
 import {
-  nameKeyOf, type AppRegistration, type Calendar, type CalendarChange, type CalendarGroup, type Mailbox,
+  nameKeyOf, type AppRegistration, type Calendar, type CalendarChange, type CalendarGroup, type CalendarPermission, type Mailbox,
 } from "../../domain/index.js";
 import type {
-  AppsTable, CalendarChangesTable, CalendarGroupsTable, CalendarsTable, MailboxesTable,
+  AppsTable, CalendarChangesTable, CalendarGroupsTable, CalendarPermissionsTable, CalendarsTable, MailboxesTable,
 } from "./schema.js";
 
 // One row<->domain mapper per table keeps snake_case out of the domain.
@@ -102,5 +102,16 @@ export function toApp(row: Selectable<AppsTable>): AppRegistration {
     displayName: row.display_name,
     secretHash: row.secret_hash,
     roles: JSON.parse(row.roles) as string[],
+  };
+}
+
+export function toCalendarPermission(row: { data: string }): CalendarPermission {
+  return JSON.parse(row.data) as CalendarPermission;
+}
+
+export function fromCalendarPermission(mailboxId: string, p: CalendarPermission): CalendarPermissionsTable {
+  return {
+    mailbox_id: mailboxId, permission_id: p.id, calendar_id: p.calendarId,
+    grantee_mailbox_id: p.granteeMailboxId, data: JSON.stringify(p),
   };
 }

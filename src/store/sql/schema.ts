@@ -51,6 +51,14 @@ export interface CalendarChangesTable {
   data: string | null;
 }
 
+export interface CalendarPermissionsTable {
+  mailbox_id: string;
+  permission_id: string;
+  calendar_id: string;
+  grantee_mailbox_id: string;
+  data: string;
+}
+
 export interface SettingsTable {
   key: string;
   value: string;
@@ -70,6 +78,7 @@ export interface Database {
   calendar_groups: CalendarGroupsTable;
   calendars: CalendarsTable;
   calendar_changes: CalendarChangesTable;
+  calendar_permissions: CalendarPermissionsTable;
   settings: SettingsTable;
   apps: AppsTable;
 }

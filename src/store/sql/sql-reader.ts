@@ -1,10 +1,10 @@
 import { sql, type Kysely } from "kysely";
 import type {
-  AppRegistration, Calendar, CalendarChange, CalendarGroup, Mailbox, MailboxSyncState, Page,
+  AppRegistration, Calendar, CalendarChange, CalendarGroup, CalendarPermission, Mailbox, MailboxSyncState, Page,
   StoreReader,
 } from "../../domain/index.js";
 import type { Database } from "./schema.js";
-import { toApp, toCalendar, toCalendarGroup, toChange, toMailbox } from "./rows.js";
+import { toApp, toCalendar, toCalendarGroup, toCalendarPermission, toChange, toMailbox } from "./rows.js";
 
 /** The read half of the store, one SQL text for both engines. Used inside and outside transactions. */
 export class SqlReader implements StoreReader {
@@ -126,6 +126,20 @@ export class SqlReader implements StoreReader {
       )))
       .orderBy("c.seq").limit(limit).execute();
     return rows.map(toChange);
+  }
+
+  async listCalendarPermissions(query: { mailboxId: string; calendarId: string }): Promise<CalendarPermission[]> {
+    const rows = await this.db.selectFrom("calendar_permissions").select("data")
+      .where("mailbox_id", "=", query.mailboxId).where("calendar_id", "=", query.calendarId)
+      .orderBy("permission_id").execute();
+    return rows.map(toCalendarPermission);
+  }
+
+  async listGrantsTo(query: { mailboxId: string; granteeMailboxId: string }): Promise<CalendarPermission[]> {
+    const rows = await this.db.selectFrom("calendar_permissions").select("data")
+      .where("mailbox_id", "=", query.mailboxId).where("grantee_mailbox_id", "=", query.granteeMailboxId)
+      .execute();
+    return rows.map(toCalendarPermission);
   }
 
   async getSetting(key: string): Promise<string | undefined> {

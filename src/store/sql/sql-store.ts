@@ -1,10 +1,10 @@
 import { Migrator, sql, type Kysely } from "kysely";
 import type {
-  AppRegistration, Calendar, CalendarChange, CalendarGroup, Mailbox, Store, StoreTx,
+  AppRegistration, Calendar, CalendarChange, CalendarGroup, CalendarPermission, Mailbox, Store, StoreTx,
 } from "../../domain/index.js";
 import { migrationProvider } from "../migrations/index.js";
 import type { Database } from "./schema.js";
-import { fromCalendar, fromCalendarGroup, fromChange, fromMailbox } from "./rows.js";
+import { fromCalendar, fromCalendarGroup, fromCalendarPermission, fromChange, fromMailbox } from "./rows.js";
 import { SqlReader } from "./sql-reader.js";
 
 class SqlTx extends SqlReader implements StoreTx {
@@ -54,6 +54,20 @@ class SqlTx extends SqlReader implements StoreTx {
   async deleteCalendarGroup(query: { mailboxId: string; groupId: string }): Promise<void> {
     await this.db.deleteFrom("calendar_groups")
       .where("mailbox_id", "=", query.mailboxId).where("group_id", "=", query.groupId).execute();
+  }
+
+  async insertCalendarPermission(query: { mailboxId: string; permission: CalendarPermission }): Promise<void> {
+    await this.db.insertInto("calendar_permissions").values(fromCalendarPermission(query.mailboxId, query.permission)).execute();
+  }
+
+  async updateCalendarPermission(query: { mailboxId: string; permission: CalendarPermission }): Promise<void> {
+    await this.db.updateTable("calendar_permissions").set({ data: JSON.stringify(query.permission) })
+      .where("mailbox_id", "=", query.mailboxId).where("permission_id", "=", query.permission.id).execute();
+  }
+
+  async deleteCalendarPermission(query: { mailboxId: string; permissionId: string }): Promise<void> {
+    await this.db.deleteFrom("calendar_permissions")
+      .where("mailbox_id", "=", query.mailboxId).where("permission_id", "=", query.permissionId).execute();
   }
 
   async appendChange(query: { mailboxId: string; change: CalendarChange }): Promise<void> {

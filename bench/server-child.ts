@@ -1,0 +1,182 @@
+// A server under test, in its own process (so it gets its own core), driven over IPC by
+// bench/run.ts. BENCH_ROLE=graphcal runs the built server (dist/), BENCH_ROLE=bare a node:http
+// server that answers each URL with bytes captured from graphcal beforehand.
+import { readFileSync } from "node:fs";
+import { createServer as createHttpServer, type IncomingMessage, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import {
+  createServer, DEMO_CLIENT_ID, DEMO_TENANT_ID, parseConfig, type GraphcalServer,
+} from "../dist/server/index.js";
+import type { Principal } from "../dist/auth/index.js";
+import type { Mailbox } from "../dist/domain/index.js";
+
+export interface CapturedResponse {
+  status: number;
+  headers: Record<string, string>;
+  /** base64 of the exact body bytes. */
+  body: string;
+}
+
+export type BareRoutes = Record<string, CapturedResponse>;
+
+export interface PreparedMailbox {
+  mailboxId: string;
+  token: string;
+  /** deltaLink path (+query) with nothing changed since it was issued. */
+  noChange: string;
+  /** deltaLink path (+query) issued just before exactly one change (only with withChange). */
+  oneChange?: string;
+}
+
+const SCOPES = ["Calendars.ReadWrite", "User.Read"];
+
+type Rpc = { id: number; op: string; args: any };
+type Handler = (args: any) => Promise<unknown>;
+
+function send(message: unknown): void {
+  process.send?.(message);
+}
+
+function serveRpc(handlers: Record<string, Handler>): void {
+  process.on("message", (message: Rpc) => {
+    const handler = handlers[message.op];
+    if (!handler) {
+      send({ id: message.id, error: `unknown op ${message.op}` });
+      return;
+    }
+    handler(message.args).then(
+      (result) => send({ id: message.id, result }),
+      (error: unknown) => send({ id: message.id, error: error instanceof Error ? `${error.message}\n${error.stack}` : String(error) }),
+    );
+  });
+  process.on("disconnect", () => process.exit(0));
+}
+
+async function graphcal(): Promise<void> {
+  const env = process.env;
+  const config = parseConfig({
+    DATA_DIR: env.BENCH_DATA_DIR, PORT: "0", HOST: "127.0.0.1", LOG_LEVEL: "silent", SEED_DEMO: "false",
+    WATERMARK_TTL_MS: env.WATERMARK_TTL_MS, PROVISION_BIRTHDAYS: env.PROVISION_BIRTHDAYS,
+  });
+  let authenticate: ((authorization: string | undefined) => Promise<Principal>) | undefined;
+  if (env.BENCH_FIXED_PRINCIPAL) {
+    const p = JSON.parse(env.BENCH_FIXED_PRINCIPAL) as { tenantId: string; userId: string; appId: string; scopes: string[] };
+    const principal: Principal = { kind: "delegated", tenantId: p.tenantId, userId: p.userId, appId: p.appId, scopes: new Set(p.scopes) };
+    authenticate = async () => principal;
+  }
+  const server: GraphcalServer = await createServer(config, authenticate ? { authenticate } : {});
+  const { http } = await server.listen();
+  const app = server.app;
+
+  const tokenFor = async (mailbox: Mailbox) =>
+    (await server.issuer.mintDelegated({ mailbox, scopes: SCOPES, clientId: DEMO_CLIENT_ID })).token;
+
+  const get = async (url: string, token: string, prefer?: string) => {
+    const res = await app.inject({
+      method: "GET", url, headers: { authorization: `Bearer ${token}`, ...(prefer && { prefer }) },
+    });
+    if (res.statusCode !== 200) throw new Error(`GET ${url} -> ${res.statusCode} ${res.body.slice(0, 300)}`);
+    return res.json() as Record<string, unknown> & { value: unknown[] };
+  };
+  const pathOf = (link: string) => {
+    const u = new URL(link);
+    return `${u.pathname}${u.search}`;
+  };
+  /** Follows nextLinks of an initial round to its deltaLink. */
+  const initialSync = async (token: string): Promise<{ deltaLink: string; items: number }> => {
+    let url = "/beta/me/calendars/delta";
+    let items = 0;
+    for (;;) {
+      const body = await get(url, token, "odata.maxpagesize=100");
+      items += body.value.length;
+      if (typeof body["@odata.deltaLink"] === "string") return { deltaLink: pathOf(body["@odata.deltaLink"]), items };
+      url = pathOf(body["@odata.nextLink"] as string);
+    }
+  };
+  const colors = ["lightBlue", "lightGreen", "lightOrange", "lightGray", "lightYellow", "lightTeal", "lightPink"];
+
+  const prepare = async (mailbox: Mailbox, withChange: boolean): Promise<PreparedMailbox> => {
+    const token = await tokenFor(mailbox);
+    const first = await initialSync(token);
+    if (!withChange) return { mailboxId: mailbox.id, token, noChange: first.deltaLink };
+    // One change after the deltaLink was taken: recolour the default calendar through the API.
+    const color = colors[Math.floor(Math.random() * colors.length)];
+    const res = await app.inject({
+      method: "PATCH", url: "/v1.0/me/calendar", headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+      payload: JSON.stringify({ color }),
+    });
+    if (res.statusCode !== 200) throw new Error(`PATCH -> ${res.statusCode} ${res.body.slice(0, 300)}`);
+    const poll = await get(first.deltaLink, token);
+    if (poll.value.length !== 1) throw new Error(`expected 1 change, got ${poll.value.length}`);
+    const noChange = pathOf(poll["@odata.deltaLink"] as string);
+    const again = await get(noChange, token);
+    if (again.value.length !== 0) throw new Error(`expected no change, got ${again.value.length}`);
+    return { mailboxId: mailbox.id, token, noChange, oneChange: first.deltaLink };
+  };
+
+  serveRpc({
+    /** Provisions `count` mailboxes through MailboxService (as the admin/CLI paths do). */
+    async provision(args: { count: number; prefix: string }) {
+      const out: { mailbox: Mailbox; token: string }[] = [];
+      for (let i = 0; i < args.count; i++) {
+        const mailbox = await server.services.mailboxes.provision({
+          tenantId: DEMO_TENANT_ID, userPrincipalName: `${args.prefix}${i}@contoso.com`, displayName: `${args.prefix} ${i}`,
+        });
+        out.push({ mailbox, token: await tokenFor(mailbox) });
+      }
+      return out;
+    },
+    /** Initial sync (and optionally one change) for mailboxes found by id or UPN. */
+    async prepareDelta(args: { users: string[]; withChange: boolean }) {
+      const out: PreparedMailbox[] = [];
+      for (const user of args.users) out.push(await prepare(await server.services.mailboxes.getMailbox(user), args.withChange));
+      return out;
+    },
+    async token(args: { user: string }) {
+      return tokenFor(await server.services.mailboxes.getMailbox(args.user));
+    },
+    async initialSync(args: { token: string }) {
+      return initialSync(args.token);
+    },
+    async close() {
+      await server.close();
+      setImmediate(() => process.exit(0));
+      return true;
+    },
+  });
+  send({ type: "ready", port: Number(new URL(http).port) });
+}
+
+async function bare(): Promise<void> {
+  const routes = JSON.parse(readFileSync(process.env.BENCH_ROUTES_FILE as string, "utf8")) as BareRoutes;
+  const table = new Map<string, { status: number; headers: Record<string, string>; body: Buffer }>();
+  for (const [url, r] of Object.entries(routes)) {
+    table.set(url, { status: r.status, headers: r.headers, body: Buffer.from(r.body, "base64") });
+  }
+  const server = createHttpServer((req: IncomingMessage, res: ServerResponse) => {
+    const hit = table.get(req.url ?? "");
+    if (!hit) {
+      res.writeHead(404, { "content-length": "0" });
+      res.end();
+      return;
+    }
+    res.writeHead(hit.status, hit.headers);
+    res.end(hit.body);
+  });
+  server.keepAliveTimeout = 72_000; // Fastify's default, so both send the same Keep-Alive header
+  await new Promise<void>((resolveListen) => server.listen(0, "127.0.0.1", resolveListen));
+  serveRpc({
+    async close() {
+      server.closeAllConnections();
+      server.close();
+      setImmediate(() => process.exit(0));
+      return true;
+    },
+  });
+  send({ type: "ready", port: (server.address() as AddressInfo).port });
+}
+
+(process.env.BENCH_ROLE === "bare" ? bare() : graphcal()).catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});

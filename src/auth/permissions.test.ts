@@ -1,0 +1,106 @@
+import { describe, expect, it } from "vitest";
+import { AccessDeniedError, DelegatedOnlyError } from "./auth-errors.js";
+import { authorize, authorizeUserList, meOf, type Operation } from "./permissions.js";
+import type { Principal } from "./principal.js";
+
+const TENANT = "t-1";
+const ME = "u-me";
+const OTHER = "u-other";
+
+const user = (...scopes: string[]): Principal => ({ kind: "delegated", tenantId: TENANT, userId: ME, appId: "a", scopes: new Set(scopes) });
+const app = (...roles: string[]): Principal => ({ kind: "app", tenantId: TENANT, appId: "a", roles: new Set(roles) });
+
+function allowed(principal: Principal, operation: Operation, target: { userId: string; tenantId?: string }): boolean {
+  try {
+    authorize(principal, operation, { userId: target.userId, tenantId: target.tenantId ?? TENANT });
+    return true;
+  } catch (error) {
+    expect(error).toBeInstanceOf(AccessDeniedError);
+    return false;
+  }
+}
+
+// spec §3.3: which grants allow each operation on the caller's own mailbox.
+const DELEGATED_CASES: { scope: string; read: boolean; write: boolean }[] = [
+  { scope: "Calendars.ReadBasic", read: true, write: false },
+  { scope: "Calendars.Read", read: true, write: false },
+  { scope: "Calendars.Read.Shared", read: true, write: false },
+  { scope: "Calendars.ReadWrite", read: true, write: true },
+  { scope: "Calendars.ReadWrite.Shared", read: true, write: true },
+  { scope: "User.Read", read: false, write: false },
+  { scope: "Mail.ReadWrite", read: false, write: false },
+];
+
+const APP_CASES: { role: string; read: boolean; write: boolean }[] = [
+  { role: "Calendars.ReadBasic", read: true, write: false },
+  { role: "Calendars.ReadBasic.All", read: true, write: false },
+  { role: "Calendars.Read", read: true, write: false },
+  { role: "Calendars.ReadWrite", read: true, write: true },
+  { role: "User.Read.All", read: false, write: false },
+];
+
+describe("authorize", () => {
+  for (const c of DELEGATED_CASES) {
+    it(`authorize: delegated ${c.scope} on the own mailbox → read ${c.read}, write ${c.write}`, () => {
+      expect(allowed(user(c.scope), "calendars.read", { userId: ME })).toBe(c.read);
+      expect(allowed(user(c.scope), "calendars.write", { userId: ME })).toBe(c.write);
+    });
+    it(`authorize: delegated ${c.scope} never reaches another user's calendars`, () => {
+      expect(allowed(user(c.scope), "calendars.read", { userId: OTHER })).toBe(false);
+      expect(allowed(user(c.scope), "calendars.write", { userId: OTHER })).toBe(false);
+    });
+  }
+
+  for (const c of APP_CASES) {
+    it(`authorize: application ${c.role} on any mailbox of the tenant → read ${c.read}, write ${c.write}`, () => {
+      for (const userId of [ME, OTHER]) {
+        expect(allowed(app(c.role), "calendars.read", { userId })).toBe(c.read);
+        expect(allowed(app(c.role), "calendars.write", { userId })).toBe(c.write);
+      }
+    });
+  }
+
+  it("authorize: no principal reaches a mailbox of another tenant", () => {
+    expect(allowed(app("Calendars.ReadWrite", "User.Read.All"), "calendars.read", { userId: OTHER, tenantId: "t-2" })).toBe(false);
+    expect(allowed(app("User.Read.All"), "user.read", { userId: OTHER, tenantId: "t-2" })).toBe(false);
+    expect(allowed(user("Calendars.ReadWrite"), "calendars.read", { userId: ME, tenantId: "t-2" })).toBe(false);
+  });
+
+  it("authorize: scope names are case-sensitive as issued", () => {
+    expect(allowed(user("calendars.readwrite"), "calendars.read", { userId: ME })).toBe(false);
+  });
+
+  it("authorize: user.read on oneself takes User.Read; on others a tenant-wide user scope", () => {
+    expect(allowed(user("User.Read"), "user.read", { userId: ME })).toBe(true);
+    expect(allowed(user("Calendars.ReadWrite"), "user.read", { userId: ME })).toBe(false);
+    expect(allowed(user("User.Read"), "user.read", { userId: OTHER })).toBe(false);
+    expect(allowed(user("User.ReadBasic.All"), "user.read", { userId: OTHER })).toBe(true);
+    expect(allowed(user("Directory.Read.All"), "user.read", { userId: OTHER })).toBe(true);
+    expect(allowed(app("User.Read.All"), "user.read", { userId: OTHER })).toBe(true);
+    expect(allowed(app("Calendars.ReadWrite"), "user.read", { userId: OTHER })).toBe(false);
+  });
+});
+
+describe("meOf", () => {
+  it("meOf: a delegated token stands for its user", () => {
+    expect(meOf(user("User.Read"))).toBe(ME);
+  });
+
+  it("meOf: an app-only token has no /me", () => {
+    expect(() => meOf(app("Calendars.Read"))).toThrow(DelegatedOnlyError);
+    expect(() => meOf(app("Calendars.Read"))).toThrow("/me request is only valid with delegated authentication flow.");
+  });
+});
+
+describe("authorizeUserList", () => {
+  it("authorizeUserList: needs a tenant-wide user permission", () => {
+    expect(() => authorizeUserList(user("User.Read"))).toThrow(AccessDeniedError);
+    expect(() => authorizeUserList(user("Calendars.ReadWrite"))).toThrow(AccessDeniedError);
+    expect(() => authorizeUserList(user("User.ReadBasic.All"))).not.toThrow();
+    expect(() => authorizeUserList(app("Calendars.ReadWrite"))).toThrow(AccessDeniedError);
+    expect(() => authorizeUserList(app("User.Read.All"))).not.toThrow();
+    expect(() => authorizeUserList(app("User.ReadBasic.All"))).not.toThrow();
+    // User.Read is a delegated self-only scope; as an app role it grants nothing.
+    expect(() => authorizeUserList(app("User.Read"))).toThrow(AccessDeniedError);
+  });
+});

@@ -1,0 +1,148 @@
+import { CALENDAR_PERMISSION_PROPERTIES, CALENDAR_ROLES, type CalendarRole } from "../../graph/index.js";
+import { NotFoundError, ValidationError } from "../errors.js";
+import { changeKeyFor, isWellFormedId, newEntityId, type IdSource } from "../ids.js";
+import type { Calendar, CalendarPermission, Mailbox } from "../model.js";
+import type { StoreTx } from "../store.js";
+import type { CalendarWriter } from "../calendars/calendar-writer.js";
+import { loadCalendar, type CalendarTarget } from "../calendars/calendar-service.js";
+import { checkReadOnly } from "../calendars/calendar-input.js";
+import type { MailboxService } from "../mailboxes/mailbox-service.js";
+
+// Calendar sharing through calendarPermission (spec §3.4, decision 21).
+// see: https://learn.microsoft.com/graph/api/calendar-post-calendarpermissions
+
+/** Roles a share may carry; "none" and "custom" are Exchange states, not something to grant. */
+const GRANTABLE: readonly CalendarRole[] = [
+  "freeBusyRead", "limitedRead", "read", "write", "delegateWithoutPrivateEventAccess", "delegateWithPrivateEventAccess",
+];
+const READS: ReadonlySet<CalendarRole> = new Set(["read", "write", "delegateWithoutPrivateEventAccess", "delegateWithPrivateEventAccess"]);
+const WRITES: ReadonlySet<CalendarRole> = new Set(["write", "delegateWithoutPrivateEventAccess", "delegateWithPrivateEventAccess"]);
+
+/** What a share of the owner's default calendar lets the grantee do with the owner's calendars. */
+export function sharedAccess(role: CalendarRole | undefined): { read: boolean; write: boolean } {
+  return { read: role !== undefined && READS.has(role), write: role !== undefined && WRITES.has(role) };
+}
+
+function parseRole(value: unknown): CalendarRole {
+  const role = CALENDAR_ROLES.find((r) => typeof value === "string" && r.toLowerCase() === value.toLowerCase());
+  if (!role || !GRANTABLE.includes(role)) {
+    throw new ValidationError(`Invalid value '${String(value)}' for property 'role'.`, "badRequest");
+  }
+  return role;
+}
+
+function parseBody(body: unknown, mode: "create" | "update"): { address?: string; role?: CalendarRole; readOnly: Record<string, unknown> } {
+  if (body === null || typeof body !== "object" || Array.isArray(body)) {
+    throw new ValidationError("The request body must be a JSON object.", "badRequest");
+  }
+  const out: { address?: string; role?: CalendarRole; readOnly: Record<string, unknown> } = { readOnly: {} };
+  for (const [key, value] of Object.entries(body as Record<string, unknown>)) {
+    if (key.startsWith("@odata.")) continue;
+    if (key === "role") out.role = parseRole(value);
+    else if (key === "emailAddress" && mode === "create") {
+      const address = (value as { address?: unknown } | null)?.address;
+      if (typeof address !== "string" || address === "") throw new ValidationError("emailAddress.address is required.");
+      out.address = address;
+    } else if (CALENDAR_PERMISSION_PROPERTIES.includes(key)) out.readOnly[key] = value;
+    else {
+      throw new ValidationError(`The property '${key}' does not exist on type 'microsoft.graph.calendarPermission'.`, "badRequest");
+    }
+  }
+  if (mode === "create" && (out.address === undefined || out.role === undefined)) {
+    throw new ValidationError("A calendar permission needs emailAddress and role.");
+  }
+  return out;
+}
+
+export class CalendarPermissionService {
+  constructor(private readonly deps: { writer: CalendarWriter; ids: IdSource; mailboxes: MailboxService }) {}
+
+  async list(args: { mailbox: Mailbox; target: CalendarTarget }): Promise<CalendarPermission[]> {
+    const calendar = await loadCalendar(this.deps.writer.store, args.mailbox.id, args.target);
+    return this.deps.writer.store.listCalendarPermissions({ mailboxId: args.mailbox.id, calendarId: calendar.id });
+  }
+
+  async get(args: { mailbox: Mailbox; target: CalendarTarget; permissionId: string }): Promise<CalendarPermission> {
+    const permissions = await this.list(args);
+    const found = permissions.find((p) => p.id === args.permissionId);
+    if (!found) throw new NotFoundError("permission", args.permissionId);
+    return found;
+  }
+
+  /** The role the owner's default calendar is shared with `granteeMailboxId`, if any. */
+  async sharedRole(args: { ownerMailboxId: string; granteeMailboxId: string }): Promise<CalendarRole | undefined> {
+    const { store } = this.deps.writer;
+    const grants = await store.listGrantsTo({ mailboxId: args.ownerMailboxId, granteeMailboxId: args.granteeMailboxId });
+    if (grants.length === 0) return undefined;
+    const calendar = await store.getDefaultCalendar({ mailboxId: args.ownerMailboxId });
+    return grants.find((g) => g.calendarId === calendar?.id)?.role;
+  }
+
+  async create(args: { mailbox: Mailbox; target: CalendarTarget; body: unknown }): Promise<CalendarPermission> {
+    const { address, role, readOnly } = parseBody(args.body, "create");
+    const grantee = await this.deps.mailboxes.findUser(address as string);
+    if (!grantee || grantee.tenantId !== args.mailbox.tenantId) {
+      throw new ValidationError(`The user '${address}' could not be found in the organization.`);
+    }
+    if (grantee.id === args.mailbox.id) throw new ValidationError("A calendar cannot be shared with its owner.");
+    return this.deps.writer.write(args.mailbox.id, async (tx, seq) => {
+      const calendar = await loadCalendar(tx, args.mailbox.id, args.target);
+      if (!calendar.canShare) throw new ValidationError("This calendar cannot be shared.");
+      const existing = await tx.listCalendarPermissions({ mailboxId: args.mailbox.id, calendarId: calendar.id });
+      if (existing.some((p) => p.granteeMailboxId === grantee.id)) {
+        throw new ValidationError(`The calendar is already shared with '${grantee.userPrincipalName}'.`);
+      }
+      const permission: CalendarPermission = {
+        id: newEntityId(this.deps.ids, "permission", args.mailbox.id),
+        calendarId: calendar.id,
+        emailAddress: { name: grantee.displayName, address: grantee.mail ?? grantee.userPrincipalName },
+        role: role as CalendarRole,
+        allowedRoles: [...GRANTABLE],
+        isRemovable: true,
+        isInsideOrganization: true,
+        granteeMailboxId: grantee.id,
+      };
+      checkReadOnly(readOnly, permission);
+      await tx.insertCalendarPermission({ mailboxId: args.mailbox.id, permission });
+      await this.touch(tx, args.mailbox.id, calendar, seq, true);
+      return permission;
+    });
+  }
+
+  async update(args: { mailbox: Mailbox; target: CalendarTarget; permissionId: string; body: unknown }): Promise<CalendarPermission> {
+    const { role, readOnly } = parseBody(args.body, "update");
+    return this.deps.writer.write(args.mailbox.id, async (tx, seq) => {
+      const { calendar, permission } = await this.load(tx, args);
+      const updated = { ...permission, ...(role !== undefined && { role }) };
+      checkReadOnly(readOnly, updated);
+      await tx.updateCalendarPermission({ mailboxId: args.mailbox.id, permission: updated });
+      await this.touch(tx, args.mailbox.id, calendar, seq, true);
+      return updated;
+    });
+  }
+
+  async delete(args: { mailbox: Mailbox; target: CalendarTarget; permissionId: string }): Promise<void> {
+    await this.deps.writer.write(args.mailbox.id, async (tx, seq) => {
+      const { calendar, permission } = await this.load(tx, args);
+      await tx.deleteCalendarPermission({ mailboxId: args.mailbox.id, permissionId: permission.id });
+      const left = await tx.listCalendarPermissions({ mailboxId: args.mailbox.id, calendarId: calendar.id });
+      await this.touch(tx, args.mailbox.id, calendar, seq, left.length > 0);
+    });
+  }
+
+  private async load(tx: StoreTx, args: { mailbox: Mailbox; target: CalendarTarget; permissionId: string }) {
+    if (!isWellFormedId(args.permissionId, "permission")) throw new NotFoundError("permission", args.permissionId);
+    const calendar = await loadCalendar(tx, args.mailbox.id, args.target);
+    const permission = (await tx.listCalendarPermissions({ mailboxId: args.mailbox.id, calendarId: calendar.id }))
+      .find((p) => p.id === args.permissionId);
+    if (!permission) throw new NotFoundError("permission", args.permissionId);
+    return { calendar, permission };
+  }
+
+  /** Sharing state is part of the calendar: it gets a new changeKey and a delta entry (spec §5.5). */
+  private async touch(tx: StoreTx, mailboxId: string, calendar: Calendar, seq: number, isShared: boolean): Promise<void> {
+    const updated: Calendar = { ...calendar, isShared, changeKey: changeKeyFor(mailboxId, seq), changeSeq: seq };
+    await tx.updateCalendar({ mailboxId, calendar: updated });
+    await this.deps.writer.log(tx, mailboxId, updated);
+  }
+}

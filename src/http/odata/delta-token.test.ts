@@ -1,0 +1,139 @@
+import { createHmac, randomBytes } from "node:crypto";
+import { describe, expect, it } from "vitest";
+import { BadSyncTokenError, type IssuedCursor } from "../../domain/index.js";
+import { DeltaTokenCodec, type TokenKeys } from "./delta-token.js";
+
+const secret = () => randomBytes(32).toString("base64url");
+const binding = {
+  mailboxId: "5e1e4a3c-2f71-4d8a-9b2e-7c4f0a1d6b01", apiVersion: "beta" as const,
+  select: null, caller: "u:5e1e4a3c-2f71-4d8a-9b2e-7c4f0a1d6b01", issuedAt: 1_790_000_000,
+};
+const page: IssuedCursor = { kind: "page", since: 17, upTo: 42, after: 23, ...binding };
+const round: IssuedCursor = { kind: "round", since: 42, ...binding, apiVersion: "v1.0", select: ["id", "name"], caller: "a:c0ffee00-cafe-4bad-a55e-000000000001" };
+
+function codec(keys: TokenKeys = { current: "k1", keys: { k1: secret() } }): DeltaTokenCodec {
+  return new DeltaTokenCodec(keys);
+}
+
+function expectBad(fn: () => unknown): void {
+  expect(fn).toThrow(BadSyncTokenError);
+  expect(fn).toThrow("Badly formed token.");
+}
+
+describe("DeltaTokenCodec", () => {
+  it("encode: a page cursor round-trips through $skiptoken", () => {
+    const c = codec();
+    expect(c.decode(c.encode(page), "skip")).toEqual(page);
+  });
+
+  it("encode: a round cursor round-trips through $deltatoken, with $select and an app caller", () => {
+    const c = codec();
+    expect(c.decode(c.encode(round), "delta")).toEqual(round);
+  });
+
+  it("encode: edge values (zero seqs, empty select, large seqs) round-trip", () => {
+    const c = codec();
+    const cursors: IssuedCursor[] = [
+      { kind: "page", since: 0, upTo: 0, after: 0, ...binding },
+      { kind: "round", since: 0, ...binding, select: [] },
+      { kind: "page", since: 2 ** 40, upTo: 2 ** 41, after: 2 ** 41 - 1, ...binding },
+      { kind: "round", since: Number.MAX_SAFE_INTEGER, ...binding, select: ["id", "name", "color", "owner"] },
+    ];
+    for (const cursor of cursors) expect(c.decode(c.encode(cursor), cursor.kind === "page" ? "skip" : "delta")).toEqual(cursor);
+  });
+
+  it("encode: tokens use only [A-Za-z0-9_.-] (safe in both SDKs' links, spec §11.3)", () => {
+    const c = codec({ current: "Ab_9-", keys: { "Ab_9-": secret() } });
+    for (let i = 0; i < 200; i++) {
+      const cursor: IssuedCursor = i % 2
+        ? { kind: "page", since: i, upTo: i * 7, after: i * 3, ...binding, caller: `u:${randomBytes(8).toString("hex")}` }
+        : { kind: "round", since: i * 11, ...binding, select: ["name", "hexColor"] };
+      expect(c.encode(cursor)).toMatch(/^[A-Za-z0-9_.-]+$/);
+    }
+  });
+
+  it("decode: a token of the wrong kind for the parameter is badly formed", () => {
+    const c = codec();
+    expectBad(() => c.decode(c.encode(page), "delta"));
+    expectBad(() => c.decode(c.encode(round), "skip"));
+  });
+
+  it("decode: any changed character (key id, payload or MAC) is detected", () => {
+    const c = codec();
+    for (const cursor of [page, round]) {
+      const token = c.encode(cursor);
+      const as = cursor.kind === "page" ? "skip" : "delta";
+      for (let i = 0; i < token.length; i++) {
+        if (token[i] === ".") continue;
+        const flipped = token.slice(0, i) + (token[i] === "A" ? "B" : "A") + token.slice(i + 1);
+        expectBad(() => c.decode(flipped, as));
+      }
+    }
+  });
+
+  it("decode: truncated, extended and garbage tokens are badly formed", () => {
+    const c = codec();
+    const token = c.encode(page);
+    const bad = [
+      "", ".", "..", "a.b.c", "a.b", "a.b.c.d", token.slice(0, -1), token.slice(1), `${token}A`, `${token}.`,
+      token.split(".").slice(0, 2).join("."), "x".repeat(5000), "\u00fc.\u00fc.\u00fc",
+    ];
+    for (const t of bad) expectBad(() => c.decode(t, "skip"));
+  });
+
+  it("decode: a validly signed payload that is not a cursor is badly formed", () => {
+    const keys = { current: "k1", keys: { k1: secret() } };
+    const c = codec(keys);
+    // Re-sign foreign payloads with the real key, as a key leak or a format change would.
+    const sign = (payload: unknown) => {
+      const body = `k1.${Buffer.from(typeof payload === "string" ? payload : JSON.stringify(payload)).toString("base64url")}`;
+      return `${body}.${createHmac("sha256", Buffer.from(keys.keys.k1, "base64url")).update(body).digest("base64url")}`;
+    };
+    expect(c.decode(sign({ v: 1, k: "r", m: "m", a: "beta", s: 0, f: 1, c: "u:x", i: 1 }), "delta")).toMatchObject({ kind: "round", since: 1 });
+    for (const payload of [
+      "not json", "null", "[]", { v: 2, k: "r", m: "m", a: "beta", s: 0, f: 1, c: "u:x", i: 1 },
+      { v: 1, k: "r", m: "m", a: "v2.0", s: 0, f: 1, c: "u:x", i: 1 },
+      { v: 1, k: "r", m: "m", a: "beta", s: "name", f: 1, c: "u:x", i: 1 },
+      { v: 1, k: "p", m: "m", a: "beta", s: 0, f: 1, c: "u:x", i: 1 },
+      { v: 1, k: "x", m: "m", a: "beta", s: 0, f: 1, c: "u:x", i: 1 },
+      { v: 1, k: "r", m: 5, a: "beta", s: 0, f: 1, c: "u:x", i: 1 },
+      { v: 1, k: "r", m: "m", a: "beta", s: [1], f: 1, c: "u:x", i: 1 },
+      { v: 1, k: "r", m: "m", a: "beta", s: 0, f: "1", c: "u:x", i: 1 },
+      { v: 1, k: "r", m: "m", a: "beta", s: 0, f: 1.5, c: "u:x", i: 1 },
+      { v: 1, k: "r", m: "m", a: "beta", s: 0, f: 1, c: "u:x" },
+    ]) {
+      expectBad(() => c.decode(sign(payload), "delta"));
+      expectBad(() => c.decode(sign(payload), "skip"));
+    }
+  });
+
+  it("decode: tokens of another key set (another server) are badly formed", () => {
+    const a = codec({ current: "k1", keys: { k1: secret() } });
+    const b = codec({ current: "k1", keys: { k1: secret() } });
+    expectBad(() => b.decode(a.encode(page), "skip"));
+  });
+
+  it("key rotation: a codec with keys {old, new} and current=new decodes tokens made by old", () => {
+    const oldSecret = secret();
+    const newSecret = secret();
+    const before = codec({ current: "old", keys: { old: oldSecret } });
+    const after = codec({ current: "new", keys: { old: oldSecret, new: newSecret } });
+    const oldPage = before.encode(page);
+    const oldRound = before.encode(round);
+    expect(after.decode(oldPage, "skip")).toEqual(page);
+    expect(after.decode(oldRound, "delta")).toEqual(round);
+    // New tokens are signed with the new key …
+    const fresh = after.encode(round);
+    expect(fresh.startsWith("new.")).toBe(true);
+    expect(after.decode(fresh, "delta")).toEqual(round);
+    // … which the old codec does not know; and once the old key is dropped, old tokens die.
+    expectBad(() => before.decode(fresh, "delta"));
+    const retired = codec({ current: "new", keys: { new: newSecret } });
+    expectBad(() => retired.decode(oldRound, "delta"));
+    expect(retired.decode(fresh, "delta")).toEqual(round);
+  });
+
+  it("constructor: the current key must be among the keys", () => {
+    expect(() => new DeltaTokenCodec({ current: "missing", keys: { k1: secret() } })).toThrow();
+  });
+});

@@ -1,0 +1,86 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startTestServer, type TestServer } from "../support/harness.js";
+
+describe("calendar sharing", () => {
+  let t: TestServer;
+  beforeAll(async () => {
+    t = await startTestServer();
+  });
+  afterAll(async () => t.close());
+
+  it("sharing: a delegated user reaches another mailbox only with a share and a .Shared scope", async () => {
+    const owner = await t.newMailbox("Owner");
+    const other = await t.newMailbox("Other");
+    const ownerToken = await t.userToken(owner);
+    const sharedRead = await t.userToken(other, ["Calendars.Read.Shared"]);
+    const plainRead = await t.userToken(other, ["Calendars.ReadWrite"]);
+    const url = `/v1.0/users/${owner.userPrincipalName}/calendars`;
+
+    expect((await t.request("GET", url, { token: sharedRead })).status).toBe(403);
+
+    const share = await t.request("POST", "/v1.0/me/calendar/calendarPermissions", {
+      token: ownerToken, body: { emailAddress: { address: other.userPrincipalName }, role: "read" },
+    });
+    expect(share.status).toBe(201);
+    expect(share.body).toMatchObject({ role: "read", emailAddress: { address: other.userPrincipalName }, isRemovable: true });
+
+    const list = await t.request("GET", url, { token: sharedRead });
+    expect(list.status).toBe(200);
+    expect(list.body.value.map((c: { name: string }) => c.name)).toEqual(["Calendar", "Birthdays"]);
+    expect((await t.request("GET", `/beta/users/${owner.id}/calendars/delta`, { token: sharedRead })).status).toBe(200);
+    // Without a .Shared scope the share does not help; a read share does not allow writes.
+    expect((await t.request("GET", url, { token: plainRead })).status).toBe(403);
+    const writeAttempt = await t.request("POST", url, { token: await t.userToken(other, ["Calendars.ReadWrite.Shared"]), body: { name: "Nope" } });
+    expect(writeAttempt.status).toBe(403);
+    // A grantee cannot manage the owner's shares.
+    expect((await t.request("GET", `/v1.0/users/${owner.id}/calendar/calendarPermissions`, { token: sharedRead })).status).toBe(403);
+
+    // Sharing changed the calendar: isShared and a new changeKey (a delta entry).
+    const cal = await t.request("GET", "/beta/me/calendar", { token: ownerToken });
+    expect(cal.body.isShared).toBe(true);
+
+    const revoke = await t.request("DELETE", `/v1.0/me/calendar/calendarPermissions/${share.body.id}`, { token: ownerToken });
+    expect(revoke.status).toBe(204);
+    expect((await t.request("GET", url, { token: sharedRead })).status).toBe(403);
+    const after = await t.request("GET", "/beta/me/calendar", { token: ownerToken });
+    expect(after.body.isShared).toBe(false);
+    expect(after.body.changeKey).not.toBe(cal.body.changeKey);
+  });
+
+  it("sharing: a write share lets a ReadWrite.Shared delegate create calendars", async () => {
+    const owner = await t.newMailbox("Owner");
+    const other = await t.newMailbox("Delegate");
+    await t.request("POST", "/v1.0/me/calendar/calendarPermissions", {
+      token: await t.userToken(owner), body: { emailAddress: { address: other.userPrincipalName }, role: "write" },
+    });
+    const res = await t.request("POST", `/v1.0/users/${owner.id}/calendars`, {
+      token: await t.userToken(other, ["Calendars.ReadWrite.Shared"]), body: { name: "Delegated" },
+    });
+    expect(res.status).toBe(201);
+    expect(res.body.owner.address).toBe(owner.userPrincipalName);
+  });
+
+  it("sharing: bad shares are 4xx Graph errors", async () => {
+    const owner = await t.newMailbox("Owner");
+    const token = await t.userToken(owner);
+    const cases: [unknown, number][] = [
+      [{ emailAddress: { address: "nobody@contoso.com" }, role: "read" }, 400],
+      [{ emailAddress: { address: owner.userPrincipalName }, role: "read" }, 400],
+      [{ emailAddress: { address: owner.userPrincipalName }, role: "owner" }, 400],
+      [{ role: "read" }, 400],
+      [{ emailAddress: { address: "x@contoso.com" }, role: "read", bogus: 1 }, 400],
+    ];
+    for (const [body, status] of cases) {
+      const res = await t.request("POST", "/v1.0/me/calendar/calendarPermissions", { token, body });
+      expect(res.status, JSON.stringify(body)).toBe(status);
+      expect(res.body.error.code).toEqual(expect.any(String));
+    }
+    const birthdays = (await t.request("GET", "/v1.0/me/calendars", { token })).body.value[1];
+    const other = await t.newMailbox("Other");
+    const res = await t.request("POST", `/v1.0/me/calendars/${birthdays.id}/calendarPermissions`, {
+      token, body: { emailAddress: { address: other.userPrincipalName }, role: "read" },
+    });
+    expect(res.status).toBe(400);
+    expect((await t.request("GET", "/v1.0/me/calendar/calendarPermissions/xyz", { token })).status).toBe(404);
+  });
+});
