@@ -2,7 +2,7 @@
 // with our own µs latency record (autocannon's histogram keeps whole milliseconds) and the
 // CPU time both sides used, so a reader can tell a server-bound run from a client-bound one.
 import autocannon, { type AutocannonRequest } from "autocannon";
-import { cpuSeconds, machineBusySeconds, waitForQuiet } from "./children.js";
+import { cpuSeconds, machineBusySeconds } from "./children.js";
 
 export interface Target {
   path: string;
@@ -19,8 +19,6 @@ export interface LoadOptions {
   seconds: number;
   /** Checked on every response: the expected status. */
   expectStatus?: number;
-  /** Wait up to this long for the machine to go idle before measuring. */
-  quietSeconds?: number;
 }
 
 export interface LoadResult {
@@ -114,7 +112,6 @@ async function once(options: LoadOptions, seconds: number, record: boolean): Pro
 }
 
 export async function measure(options: LoadOptions): Promise<LoadResult> {
-  if (options.quietSeconds) await waitForQuiet(options.quietSeconds);
   if (options.warmupSeconds > 0) await once(options, options.warmupSeconds, false);
   return once(options, options.seconds, true);
 }

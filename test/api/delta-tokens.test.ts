@@ -1,7 +1,7 @@
 import { cpSync, rmSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEMO_TENANT_ID } from "../../src/server/index.js";
-import { startTestServer, tempDataDir, type TestResponse, type TestServer } from "../support/harness.js";
+import { startTestServer, tempDataDir, type TestResponse, type TestServer, TEST_ENGINE } from "../support/harness.js";
 import {
   DeltaClient, createCalendarsDirect, expectSameState, injectTransport, listCalendars, mailboxFixture, pathOf,
   type Json,
@@ -265,7 +265,8 @@ describe("calendars/delta tokens (HTTP)", () => {
     });
   });
 
-  it("delta: a token ahead of a store restored from an older backup is 410 SyncStateInvalid (decision 7)", async () => {
+  // Skipped on PostgreSQL: the "backup" here is a copy of the SQLite file; the rule itself is engine-free.
+  it.skipIf(TEST_ENGINE === "postgres")("delta: a token ahead of a store restored from an older backup is 410 SyncStateInvalid (decision 7)", async () => {
     const dataDir = tempDataDir();
     const backupDir = tempDataDir();
     try {

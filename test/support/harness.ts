@@ -6,6 +6,7 @@ import {
   createServer, DEMO_CLIENT_ID, DEMO_TENANT_ID, ManualClock, parseConfig, type GraphcalServer,
 } from "../../src/server/index.js";
 import type { Mailbox } from "../../src/domain/index.js";
+import { createPgDatabase } from "./engines.js";
 
 export interface InjectOptions {
   token?: string;
@@ -40,11 +41,32 @@ export function tempDataDir(): string {
   return mkdtempSync(join(tmpdir(), "graphcal-test-"));
 }
 
-/** Starts graphcal in process over a real SQLite file in a temp folder, with a manual clock. */
+/** The engine the HTTP suites run on: SQLite by default, PostgreSQL with GRAPHCAL_TEST_ENGINE=postgres. */
+export const TEST_ENGINE: "sqlite" | "postgres" = process.env.GRAPHCAL_TEST_ENGINE === "postgres" ? "postgres" : "sqlite";
+
+// On PostgreSQL a data folder stands for a database, so reopening the same dataDir (restart
+// tests) reopens the same database; the last close without keepData drops it.
+const pgDatabases = new Map<string, { url: string; drop: () => Promise<void> }>();
+
+async function databaseUrlFor(dataDir: string): Promise<string | undefined> {
+  if (TEST_ENGINE !== "postgres") return undefined;
+  let db = pgDatabases.get(dataDir);
+  if (!db) {
+    db = await createPgDatabase();
+    pgDatabases.set(dataDir, db);
+  }
+  return db.url;
+}
+
+/** Starts graphcal in process over a real store (a SQLite file in a temp folder, or a fresh PostgreSQL database) with a manual clock. */
 export async function startTestServer(options: { dataDir?: string; clock?: ManualClock; env?: Record<string, string> } = {}): Promise<TestServer> {
   const dataDir = options.dataDir ?? tempDataDir();
   const clock = options.clock ?? new ManualClock(Date.UTC(2026, 10, 25, 12, 0, 0));
-  const config = parseConfig({ DATA_DIR: dataDir, LOG_LEVEL: "silent", PORT: "0", WATERMARK_TTL_MS: "0", ...options.env });
+  const databaseUrl = await databaseUrlFor(dataDir);
+  const config = parseConfig({
+    DATA_DIR: dataDir, LOG_LEVEL: "silent", PORT: "0", WATERMARK_TTL_MS: "60000",
+    ...(databaseUrl && { DATABASE_URL: databaseUrl }), ...options.env,
+  });
   const server = await createServer(config, { clock });
   const t: TestServer = {
     server, clock, dataDir,
@@ -82,7 +104,12 @@ export async function startTestServer(options: { dataDir?: string; clock?: Manua
     },
     async close(closeOptions = {}) {
       await server.close();
-      if (!closeOptions.keepData && !options.dataDir) rmSync(dataDir, { recursive: true, force: true });
+      // A caller that chose the data folder reopens it later (restart tests) and removes it
+      // itself; leftover test databases are dropped by scripts/test-postgres.mjs.
+      if (closeOptions.keepData || options.dataDir) return;
+      await pgDatabases.get(dataDir)?.drop();
+      pgDatabases.delete(dataDir);
+      rmSync(dataDir, { recursive: true, force: true });
     },
   };
   return t;
