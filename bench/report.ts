@@ -15,11 +15,14 @@ export const fmt = {
   cpu: (n: number) => (Number.isFinite(n) ? `${Math.round(n * 100)} %` : "n/a"),
 };
 
-export const LOAD_HEADERS = ["case", "req/s", "p50", "p99", "mean", "bytes/resp", "server CPU", "server µs/req", "client CPU", "other CPU", "errors/non-200"];
+export const LOAD_HEADERS = [
+  "case (medians over slices)", "req/s", "req/s range", "p50", "p99", "mean", "bytes/resp", "server CPU", "server µs/req",
+  "client CPU", "other CPU", "errors/non-200",
+];
 
-export function loadRow(label: string, r: LoadResult): string[] {
+export function loadRow(label: string, r: LoadResult, range: string): string[] {
   return [
-    label, fmt.int(r.rps), fmt.ms(r.p50), fmt.ms(r.p99), fmt.ms(r.mean), fmt.int(r.bytesPerResponse),
+    label, fmt.int(r.rps), range, fmt.ms(r.p50), fmt.ms(r.p99), fmt.ms(r.mean), fmt.int(r.bytesPerResponse),
     fmt.cpu(r.serverCpu), (r.serverCpu / r.rps * 1e6).toFixed(1), fmt.cpu(r.clientCpu), fmt.cpu(r.otherCpu), `${r.errors}/${r.unexpected}`,
   ];
 }

@@ -7,7 +7,7 @@ import type { AddressInfo } from "node:net";
 import {
   createServer, DEMO_CLIENT_ID, DEMO_TENANT_ID, parseConfig, type GraphcalServer,
 } from "../dist/server/index.js";
-import type { Principal } from "../dist/auth/index.js";
+import { loadSigningKey, TokenVerifier, type Principal } from "../dist/auth/index.js";
 import type { Mailbox } from "../dist/domain/index.js";
 
 export interface CapturedResponse {
@@ -134,6 +134,23 @@ async function graphcal(): Promise<void> {
     },
     async token(args: { user: string }) {
       return tokenFor(await server.services.mailboxes.getMailbox(args.user));
+    },
+    /** In-process price of bearer auth: a token's first (RS256) verify, and verifies answered by the cache. */
+    async authMicro(args: { user: string; iterations: number }) {
+      const mailbox = await server.services.mailboxes.getMailbox(args.user);
+      const tokens: string[] = [];
+      for (let i = 0; i < 60; i++) tokens.push(await tokenFor(mailbox));
+      const verifier = new TokenVerifier({ key: await loadSigningKey(server.store), clock: { now: () => new Date() }, issuerOrigin: config.issuerOrigin });
+      for (const t of tokens.slice(0, 10)) await verifier.verify(`Bearer ${t}`); // JIT warm-up
+      const c0 = performance.now();
+      for (const t of tokens.slice(10)) await verifier.verify(`Bearer ${t}`);
+      const coldUs = (performance.now() - c0) * 1000 / (tokens.length - 10);
+      const token = tokens[0] as string;
+      for (let i = 0; i < 10_000; i++) await verifier.verify(`Bearer ${token} `.trimEnd());
+      const t0 = performance.now();
+      // A fresh header string each time, as every request brings its own.
+      for (let i = 0; i < args.iterations; i++) await verifier.verify(`Bearer ${token} `.trimEnd());
+      return { coldUs, hitUs: (performance.now() - t0) * 1000 / args.iterations };
     },
     async initialSync(args: { token: string }) {
       return initialSync(args.token);

@@ -37,7 +37,7 @@ export class TokenVerifier {
   readonly #external: { getKey: JWTVerifyGetKey; issuer: string } | undefined;
 
   constructor(private readonly deps: {
-    key: SigningKey; clock: Clock; issuerOrigin: string; audiences?: string[]; external?: ExternalIssuer;
+    key: SigningKey; clock: Clock; issuerOrigin?: string | undefined; audiences?: string[]; external?: ExternalIssuer;
   }) {
     if (deps.external) {
       this.#external = { getKey: createRemoteJWKSet(new URL(deps.external.jwksUrl)), issuer: deps.external.issuer };
@@ -59,13 +59,25 @@ export class TokenVerifier {
     return principal;
   }
 
+  /**
+   * With ISSUER_ORIGIN configured only that issuer is ours. Otherwise the token endpoint names
+   * the origin it was reached at (MSAL requires the issuer to match its authority), so any
+   * `{http(s) origin}/{tid}/v2.0` signed with our key is ours: the signature is the proof.
+   */
+  private isOwnIssuer(iss: string | undefined, tid: string): boolean {
+    if (this.deps.issuerOrigin) return iss === issuerFor(this.deps.issuerOrigin, tid);
+    const suffix = `/${tid}/v2.0`;
+    return typeof iss === "string" && tid !== "" && iss.endsWith(suffix)
+      && /^https?:\/\/[^/?#]+$/.test(iss.slice(0, -suffix.length));
+  }
+
   private async verifySignature(token: string, nowMs: number): Promise<JWTPayload> {
     const audience = [...GRAPH_AUDIENCES, ...(this.deps.audiences ?? [])];
     const options = { audience, currentDate: new Date(nowMs), clockTolerance: CLOCK_SKEW_SECONDS, requiredClaims: ["exp"] };
     try {
       const { payload } = await jwtVerify(token, this.deps.key.publicKey, { ...options, algorithms: ["RS256"] });
       const tid = typeof payload.tid === "string" ? payload.tid : "";
-      if (payload.iss !== issuerFor(this.deps.issuerOrigin, tid)) throw new AuthenticationError("Access token has an unknown issuer.");
+      if (!this.isOwnIssuer(payload.iss, tid)) throw new AuthenticationError("Access token has an unknown issuer.");
       return payload;
     } catch (ours) {
       if (ours instanceof AuthenticationError || !this.#external) throw asAuthError(ours);

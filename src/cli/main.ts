@@ -4,6 +4,8 @@ import { ConfigError } from "../server/index.js";
 import { runServe } from "./serve-command.js";
 import { runToken } from "./token-command.js";
 import { runMigrate } from "./migrate-command.js";
+import { runSync } from "./sync-command.js";
+import { runStore } from "./store-command.js";
 
 const USAGE = `graphcal — a Microsoft Graph calendar server (calendars, calendar groups, calendars/delta)
 
@@ -12,6 +14,10 @@ Usage:
   graphcal token --user <upn|id> [--scopes "Calendars.Read User.Read"] [--data-dir DIR]
   graphcal token --app [--client-id ID] [--roles "Calendars.Read"] [--data-dir DIR]
   graphcal migrate [--data-dir DIR]
+  graphcal sync --base-url <URL/beta> (--me | --user <id|upn>) --store <file.db>
+                (--token T | --token-command "CMD" | --tenant T --client-id ID --client-secret S [--authority URL])
+                [--page-size N] [--select a,b] [--watch SECONDS] [--json]
+  graphcal store dump --store <file.db>
 
 Environment: PORT, HOST, DATA_DIR, PUBLIC_BASE_URL, HTTPS_PORT, LOG_LEVEL, SEED_DEMO, ISSUER_ORIGIN,
 EXTERNAL_JWKS_URL, EXTERNAL_ISSUER, EXTRA_AUDIENCES, DELTA_RETENTION_DAYS, PRUNE_INTERVAL_SECONDS.
@@ -21,6 +27,8 @@ const COMMANDS: Record<string, (args: string[]) => Promise<number>> = {
   serve: runServe,
   token: runToken,
   migrate: runMigrate,
+  sync: runSync,
+  store: runStore,
 };
 
 async function main(argv: string[]): Promise<number> {

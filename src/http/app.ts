@@ -23,7 +23,8 @@ export interface AppOptions {
   signingKey: SigningKey;
   codec: DeltaTokenCodec;
   clock: Clock;
-  issuerOrigin: string;
+  /** Fixed issuer origin; unset, the token endpoint uses the request's origin. */
+  issuerOrigin?: string | undefined;
   /** Origin for absolute links; otherwise taken from the request. */
   publicBaseUrl?: string;
   logLevel?: string;

@@ -14,8 +14,12 @@ export interface Config {
   seedDemo: boolean;
   /** When set, an HTTPS listener with a self-signed certificate also runs (legacy Graph JS SDK). */
   httpsPort: number | undefined;
-  /** The origin in the `iss` of tokens the built-in issuer mints. */
-  issuerOrigin: string;
+  /**
+   * The origin in the `iss` of tokens the built-in issuer mints. Unset, the token endpoint and
+   * the discovery document use the request's origin (what MSAL expects of an authority), and
+   * tokens minted offline (`graphcal token`) use DEFAULT_ISSUER_ORIGIN.
+   */
+  issuerOrigin: string | undefined;
   externalJwksUrl: string | undefined;
   externalIssuer: string | undefined;
   extraAudiences: string[];
@@ -83,7 +87,7 @@ export function parseConfig(env: ConfigInput, flags: ConfigInput = {}): Readonly
     logLevel: str(pick("LOG_LEVEL", "log-level")) ?? "info",
     seedDemo: flags["no-seed"] === true ? false : bool("SEED_DEMO", env.SEED_DEMO, true),
     httpsPort: pick("HTTPS_PORT", "https-port") === undefined ? undefined : int("HTTPS_PORT", pick("HTTPS_PORT", "https-port"), 8443, 0, 65535),
-    issuerOrigin: origin("ISSUER_ORIGIN", env.ISSUER_ORIGIN) ?? "https://login.graphcal.local",
+    issuerOrigin: origin("ISSUER_ORIGIN", env.ISSUER_ORIGIN),
     externalJwksUrl: origin("EXTERNAL_JWKS_URL", env.EXTERNAL_JWKS_URL),
     externalIssuer: str(env.EXTERNAL_ISSUER),
     extraAudiences: (str(env.EXTRA_AUDIENCES) ?? "").split(",").map((s) => s.trim()).filter(Boolean),

@@ -287,7 +287,8 @@ describe("auth", () => {
       expect(res.status).toBe(200);
       expect(res.headers["content-type"]).toBe("application/json; charset=utf-8");
       expect(res.body).toMatchObject({
-        issuer: "https://login.graphcal.local/{tenantid}/v2.0",
+        // With no ISSUER_ORIGIN configured, the issuer is the origin the server was reached at.
+        issuer: "http://graphcal.test:8080/{tenantid}/v2.0",
         token_endpoint: "http://graphcal.test:8080/contoso/oauth2/v2.0/token",
         jwks_uri: "http://graphcal.test:8080/contoso/discovery/v2.0/keys",
         id_token_signing_alg_values_supported: ["RS256"],
@@ -409,7 +410,25 @@ describe("auth", () => {
       const b = decodeJwt((await t.request("POST", "/contoso/oauth2/v2.0/token", form(fields))).body.access_token);
       expect(a.uti).toMatch(GUID);
       expect(a.uti).not.toBe(b.uti);
-      expect(a.iss).toBe(ISSUER);
+      // The token endpoint names the origin it was reached at; offline tokens use the default.
+      expect(a.iss).toBe(`http://localhost:80/${DEMO_TENANT_ID}/v2.0`);
+      const res = await t.request("GET", "/v1.0/users/samanthab@contoso.com/calendars", { token: (await t.request("POST", "/contoso/oauth2/v2.0/token", form(fields))).body.access_token });
+      expect(res.status).toBe(200);
+    });
+
+    it("token: with ISSUER_ORIGIN configured only that issuer is accepted", async () => {
+      const fixed = await startTestServer({ env: { ISSUER_ORIGIN: "https://sts.example.test" } });
+      try {
+        const fields = { grant_type: "client_credentials", client_id: DEMO_CLIENT_ID, client_secret: DEMO_CLIENT_SECRET };
+        const token = (await fixed.request("POST", "/contoso/oauth2/v2.0/token", form(fields))).body.access_token;
+        expect(decodeJwt(token).iss).toBe(`https://sts.example.test/${DEMO_TENANT_ID}/v2.0`);
+        expect((await fixed.request("GET", "/contoso/v2.0/.well-known/openid-configuration")).body.issuer).toBe("https://sts.example.test/{tenantid}/v2.0");
+        expect((await fixed.request("GET", "/v1.0/users/samanthab@contoso.com/calendars", { token })).status).toBe(200);
+        // A token this key signed with another origin is not this server's any more.
+        expect((await fixed.request("GET", "/v1.0/users/samanthab@contoso.com/calendars", { token: await t.appToken() })).status).toBe(401);
+      } finally {
+        await fixed.close();
+      }
     });
   });
 });

@@ -13,7 +13,7 @@ export interface IdentityDeps {
   mailboxes: MailboxService;
   issuer: TokenIssuer;
   signingKey: SigningKey;
-  issuerOrigin: string;
+  issuerOrigin?: string | undefined;
   originOf: (request: FastifyRequest) => string;
 }
 
@@ -59,7 +59,9 @@ export function registerIdentityRoutes(app: FastifyInstance, deps: IdentityDeps)
     const t = encodeURIComponent(request.params.tenant);
     reply.header("content-type", "application/json; charset=utf-8");
     return {
-      issuer: issuerFor(deps.issuerOrigin, "{tenantid}"),
+      // MSAL checks that the issuer shares its authority's origin (msal-common's
+      // AuthorityMetadata validation), so unless one is configured the issuer is ours here.
+      issuer: issuerFor(deps.issuer.issuerOrigin(origin), "{tenantid}"),
       token_endpoint: `${origin}/${t}/oauth2/v2.0/token`,
       authorization_endpoint: `${origin}/${t}/oauth2/v2.0/authorize`,
       jwks_uri: `${origin}/${t}/discovery/v2.0/keys`,
@@ -90,7 +92,7 @@ export function registerIdentityRoutes(app: FastifyInstance, deps: IdentityDeps)
       const scopes = requestedScopes(form.scope);
       if (form.grant_type === "client_credentials") {
         const registration = await clientCredentials(deps, form, basic);
-        const { token, expiresIn } = await deps.issuer.mintApp({ app: registration });
+        const { token, expiresIn } = await deps.issuer.mintApp({ app: registration, issuerOrigin: deps.originOf(request) });
         return { token_type: "Bearer", expires_in: expiresIn, ext_expires_in: expiresIn, access_token: token };
       }
       if (form.grant_type === "password") {
@@ -100,7 +102,9 @@ export function registerIdentityRoutes(app: FastifyInstance, deps: IdentityDeps)
         const granted = scopes.length === 0 || scopes.some((s) => s.toLowerCase() === ".default")
           ? ["Calendars.ReadWrite", "User.Read"]
           : scopes;
-        const { token, expiresIn } = await deps.issuer.mintDelegated({ mailbox: user, scopes: granted, clientId: form.client_id ?? "graphcal-cli" });
+        const { token, expiresIn } = await deps.issuer.mintDelegated({
+          mailbox: user, scopes: granted, clientId: form.client_id ?? "graphcal-cli", issuerOrigin: deps.originOf(request),
+        });
         return { token_type: "Bearer", scope: granted.join(" "), expires_in: expiresIn, ext_expires_in: expiresIn, access_token: token };
       }
       throw new OAuthError("unsupported_grant_type", `AADSTS70003: The app requested an unsupported grant type '${form.grant_type ?? ""}'.`);

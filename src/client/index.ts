@@ -1,0 +1,16 @@
+// graphcal/client — keep a local store of a mailbox's calendars in step with Microsoft Graph's
+// calendars/delta (or graphcal's). Imports no server code. See README.md in this folder.
+export { DeltaSync, type DeltaSyncOptions } from "./delta-sync.js";
+export type { RoundSummary, SyncEvent, WatchSummary } from "./sync-events.js";
+export type { RoundCounts } from "./round-stage.js";
+export type { CalendarRecord, StoreCommit, SyncState, SyncStore } from "./sync-store.js";
+export { MemorySyncStore } from "./memory-sync-store.js";
+export { openSqliteStore, type SqliteStoreOptions } from "./sqlite-sync-store.js";
+export {
+  cachedTokenSource, jwtExpiry, staticToken, toTokenSource, tokenFunction, type TokenInput, type TokenSource,
+} from "./token-source.js";
+export { commandToken } from "./command-token.js";
+export { clientCredentials, type ClientCredentialsOptions } from "./client-credentials.js";
+export { DEFAULT_RETRY, parseRetryAfter, retryDelay, type RetryOptions } from "./retry-policy.js";
+export type { RetryEvent } from "./retrying-fetch.js";
+export { DeltaProtocolError, GraphRequestError, SyncStateLostError } from "./sync-errors.js";

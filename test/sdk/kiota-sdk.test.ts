@@ -1,0 +1,205 @@
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import {
+  AllowedHostsValidator, BaseBearerTokenAuthenticationProvider, Headers as KiotaHeaders, HttpMethod, RequestInformation,
+  type ErrorMappings, type Parsable, type ParsableFactory, type ParseNode,
+} from "@microsoft/kiota-abstractions";
+import { createGraphServiceClient, GraphRequestAdapter, type GraphServiceClient } from "@microsoft/msgraph-sdk";
+import "@microsoft/msgraph-sdk-users";
+import { PageIterator, type PageCollection } from "@microsoft/msgraph-sdk-core";
+import {
+  createCalendarFromDiscriminatorValue, deserializeIntoBaseDeltaFunctionResponse, type Calendar,
+} from "@microsoft/msgraph-sdk/models/index.js";
+import { createODataErrorFromDiscriminatorValue, type ODataError } from "@microsoft/msgraph-sdk/models/oDataErrors/index.js";
+import { startTestServer, type TestServer } from "../support/harness.js";
+import type { Mailbox } from "../../src/domain/index.js";
+
+// The Kiota-based @microsoft/msgraph-sdk (v1.0 fluent API + @microsoft/msgraph-sdk-core's
+// PageIterator) against graphcal, configured as an app would be for Graph except for the base
+// URL and the token (spec §11.2). Kiota allows http:// for 127.0.0.1, so no TLS is needed here.
+//
+// calendar: delta is beta-only and absent from the v1.0 SDK (spec §10), so the delta round goes
+// through a RequestInformation on the beta URI template and a delta response factory, which is
+// what keeps @odata.deltaLink (a plain collection factory drops it).
+
+/** What a calendars/delta page deserialises into: value + odataNextLink/odataDeltaLink. */
+const createCalendarsDeltaResponse: ParsableFactory<PageCollection<Calendar>> = (_node: ParseNode | undefined) =>
+  (instance?: Parsable) => {
+    const page = instance as Partial<PageCollection<Calendar>>;
+    return {
+      ...deserializeIntoBaseDeltaFunctionResponse(page),
+      value: (n: ParseNode) => {
+        page.value = n.getCollectionOfObjectValues<Calendar>(createCalendarFromDiscriminatorValue) ?? [];
+      },
+    };
+  };
+const errorMappings: ErrorMappings = { XXX: createODataErrorFromDiscriminatorValue };
+
+/** One delta item as the app would record it: a calendar, or a removal. */
+function summary(item: Calendar): { id: string; name?: string; removed?: unknown } {
+  const removed = item.additionalData?.["@removed"];
+  return removed ? { id: item.id as string, removed } : { id: item.id as string, name: item.name as string };
+}
+
+describe("@microsoft/msgraph-sdk (Kiota) against graphcal", () => {
+  let t: TestServer;
+  let origin: string;
+  let mailbox: Mailbox;
+  let v1: GraphServiceClient;
+  let betaAdapter: GraphRequestAdapter;
+  const requests: { method: string; url: string; authorization: string | null; prefer: string | null; sdkVersion: string | null }[] = [];
+
+  beforeAll(async () => {
+    t = await startTestServer();
+    origin = (await t.server.listen()).http;
+    const port = new URL(origin).port;
+    mailbox = await t.newMailbox("Kiota User");
+    const token = await t.userToken(mailbox);
+
+    // Watch what the SDK puts on the wire. The SDK captures the global fetch when its adapter is
+    // built, so the spy goes in first; it calls through, changing nothing.
+    const realFetch = globalThis.fetch;
+    vi.spyOn(globalThis, "fetch").mockImplementation(async (input, init) => {
+      const headers = new Headers(init?.headers);
+      requests.push({
+        method: init?.method ?? "GET", url: String(input),
+        authorization: headers.get("authorization"), prefer: headers.get("prefer"), sdkVersion: headers.get("sdkversion"),
+      });
+      return realFetch(input, init);
+    });
+
+    // The published kiota-abstractions compares the hostname without the port, the repository
+    // version host:port; listing both keeps the token flowing with either (spec §11.2).
+    const hosts = new AllowedHostsValidator(new Set(["127.0.0.1", `127.0.0.1:${port}`]));
+    const auth = new BaseBearerTokenAuthenticationProvider({
+      getAuthorizationToken: async (url) => (hosts.isUrlHostValid(url ?? "") ? token : ""),
+      getAllowedHostsValidator: () => hosts,
+    });
+    const v1Adapter = new GraphRequestAdapter(auth);
+    v1Adapter.baseUrl = `${origin}/v1.0`; // the base URL includes the version segment
+    v1 = createGraphServiceClient(v1Adapter);
+    betaAdapter = new GraphRequestAdapter(auth);
+    betaAdapter.baseUrl = `${origin}/beta`;
+  });
+  afterAll(async () => {
+    vi.restoreAllMocks();
+    await t.close();
+  });
+
+  it("lists, pages and creates calendars through users.byUserId(id).calendars, with Graph's errors as ODataError", async () => {
+    const calendars = v1.users.byUserId(mailbox.id).calendars;
+    const list = await calendars.get();
+    expect(list?.value?.map((c) => c.name)).toEqual(["Calendar", "Birthdays"]);
+    expect(list?.value?.[0]).toMatchObject({ isDefaultCalendar: true, canEdit: true, owner: { name: "Kiota User", address: mailbox.userPrincipalName } });
+    expect(list?.odataNextLink).toBeUndefined();
+
+    const created = await calendars.post({ name: "Kiota Team", color: "lightBlue" });
+    expect(created).toMatchObject({ name: "Kiota Team", color: "lightBlue", isDefaultCalendar: false, canEdit: true });
+    expect(created?.id).toMatch(/^[A-Za-z0-9_=-]+$/);
+    expect(created?.changeKey).toBeTruthy();
+
+    // $select/$top go out as Graph spells them, and the nextLink comes back absolute.
+    const firstPage = await calendars.get({ queryParameters: { select: ["id", "name"], top: 2 } });
+    expect(firstPage?.value?.map((c) => c.name)).toEqual(["Calendar", "Birthdays"]);
+    expect(firstPage?.value?.[0]?.isDefaultCalendar).toBeUndefined();
+    expect(firstPage?.odataNextLink).toMatch(new RegExp(`^${origin}/v1\\.0/users/${mailbox.id}/calendars\\?`));
+    const secondPage = await calendars.withUrl(firstPage!.odataNextLink!).get();
+    expect(secondPage?.value?.map((c) => [c.id, c.name])).toEqual([[created?.id, "Kiota Team"]]);
+
+    const byId = await calendars.byCalendarId(created!.id!).get();
+    expect(byId?.name).toBe("Kiota Team");
+
+    await calendars.byCalendarId(created!.id!).delete();
+    const missing = await calendars.byCalendarId(created!.id!).get().then(() => undefined, (e: unknown) => e as ODataError);
+    expect(missing?.responseStatusCode).toBe(404);
+    expect(missing?.errorEscaped?.code).toBe("ErrorItemNotFound");
+    expect(missing?.errorEscaped?.innerError?.requestId).toMatch(/^[0-9a-f-]{36}$/);
+
+    const sent = requests.filter((r) => r.url.startsWith(`${origin}/v1.0/`));
+    expect(sent.map((r) => `${r.method} ${r.url.slice(origin.length)}`)).toEqual([
+      `GET /v1.0/users/${mailbox.id}/calendars`,
+      `POST /v1.0/users/${mailbox.id}/calendars`,
+      `GET /v1.0/users/${mailbox.id}/calendars?$select=id,name&$top=2`,
+      expect.stringMatching(new RegExp(`^GET /v1\\.0/users/${mailbox.id}/calendars\\?`)),
+      `GET /v1.0/users/${mailbox.id}/calendars/${created?.id}`,
+      `DELETE /v1.0/users/${mailbox.id}/calendars/${created?.id}`,
+      `GET /v1.0/users/${mailbox.id}/calendars/${created?.id}`,
+    ]);
+    for (const r of sent) {
+      expect(r.authorization).toMatch(/^Bearer ey/);
+      expect(r.sdkVersion).toMatch(/^graph-typescript\//);
+    }
+  });
+
+  it("walks a delta round with PageIterator, then resumes it from the deltaLink to exactly the changes made since", async () => {
+    const existing = (await v1.users.byUserId(mailbox.id).calendars.get())?.value ?? [];
+    expect(existing.map((c) => c.name)).toEqual(["Calendar", "Birthdays"]);
+    // Graph reads Prefer on every page, so it goes on every request the iterator makes.
+    const prefer = new KiotaHeaders();
+    prefer.add("Prefer", "odata.maxpagesize=1");
+
+    // The beta builder's URI template for users/{id}/calendars/delta (spec §10); the adapter
+    // fills {+baseurl} with its base URL.
+    const firstRequest = new RequestInformation(HttpMethod.GET, "{+baseurl}/users/{user%2Did}/calendars/delta()", { "user%2Did": mailbox.id });
+    firstRequest.headers.add("Accept", "application/json");
+    firstRequest.headers.add("Prefer", "odata.maxpagesize=1");
+    const firstPage = await betaAdapter.send(firstRequest, createCalendarsDeltaResponse, errorMappings);
+    expect(firstPage?.value).toHaveLength(1);
+    expect(firstPage?.odataNextLink).toMatch(new RegExp(`^${origin}/beta/users/${mailbox.id}/calendars/delta\\?\\$skiptoken=`));
+
+    const round1: Calendar[] = [];
+    const round2: Calendar[] = [];
+    let sink = round1;
+    const iterator = new PageIterator<Calendar>(betaAdapter, firstPage!, (c) => {
+      sink.push(c);
+      return true;
+    }, createCalendarsDeltaResponse, errorMappings, { headers: prefer });
+    await iterator.iterate();
+    expect(round1.map(summary)).toEqual(existing.map((c) => ({ id: c.id, name: c.name })));
+    expect(round1[0]?.isDefaultCalendar).toBe(true);
+    expect(iterator.getPagingState()).toBe("Delta");
+    const deltaLink1 = iterator.getOdataDeltaLink();
+    expect(deltaLink1).toMatch(new RegExp(`^${origin}/beta/users/${mailbox.id}/calendars/delta\\?\\$deltatoken=[A-Za-z0-9_.-]+$`));
+
+    // Changes by someone else between the rounds: one calendar created, one deleted.
+    const token = await t.userToken(mailbox);
+    const birthdays = existing.find((c) => c.name === "Birthdays")!;
+    const created = await t.request("POST", `/v1.0/users/${mailbox.id}/calendars`, { token, body: { name: "Ski Trip" } });
+    expect(created.status).toBe(201);
+    expect((await t.request("DELETE", `/v1.0/users/${mailbox.id}/calendars/${birthdays.id}`, { token })).status).toBe(204);
+
+    // The iterator stopped in state Delta; resuming it fetches the deltaLink: the next round.
+    sink = round2;
+    await iterator.resume();
+    expect(iterator.getPagingState()).toBe("Delta");
+    expect(round2.map(summary).sort((a, b) => a.id.localeCompare(b.id))).toEqual([
+      { id: created.body.id, name: "Ski Trip" },
+      { id: birthdays.id, removed: { reason: "deleted" } },
+    ].sort((a, b) => a.id.localeCompare(b.id)));
+    const deltaLink2 = iterator.getOdataDeltaLink();
+    expect(deltaLink2).toMatch(/\$deltatoken=/);
+    expect(deltaLink2).not.toBe(deltaLink1);
+
+    // The whole exchange, one page per calendar: round 1 is the first page and one nextLink,
+    // round 2 starts at the deltaLink and takes one nextLink too.
+    const skip = new RegExp(`^${origin}/beta/users/${mailbox.id}/calendars/delta\\?\\$skiptoken=[A-Za-z0-9_.-]+$`);
+    const delta = requests.filter((r) => r.url.includes("/calendars/delta"));
+    expect(delta.map((r) => r.url)).toEqual([
+      `${origin}/beta/users/${mailbox.id}/calendars/delta()`, expect.stringMatching(skip),
+      deltaLink1, expect.stringMatching(skip),
+    ]);
+    for (const r of delta) {
+      expect(r.prefer).toBe("odata.maxpagesize=1");
+      expect(r.authorization).toMatch(/^Bearer ey/);
+    }
+
+    // A deltaLink saved for later is requested as is (as PageIterator does, the link becomes the
+    // URL template); nothing changed since, so the round is empty and hands out a new link.
+    const saved = new RequestInformation(HttpMethod.GET, deltaLink2);
+    saved.headers.add("Accept", "application/json");
+    const later = await betaAdapter.send(saved, createCalendarsDeltaResponse, errorMappings);
+    expect(later?.value).toEqual([]);
+    expect(later?.odataNextLink).toBeUndefined();
+    expect(later?.odataDeltaLink).toMatch(new RegExp(`^${origin}/beta/users/${mailbox.id}/calendars/delta\\?\\$deltatoken=`));
+    expect(requests.at(-1)?.url).toBe(deltaLink2);
+  });
+});
