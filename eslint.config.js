@@ -31,7 +31,9 @@ const FORBIDDEN_PACKAGES = {
   // Routes call services; they never query the database themselves.
   http: ["kysely", "better-sqlite3"],
   // ./client must be usable without pulling in any server code.
-  client: ["kysely", "better-sqlite3", "fastify", "jose", "pino", "selfsigned"],
+  // better-sqlite3 is allowed: the SQLite sync store is the client's default local store (it is
+  // imported lazily, so `graphcal/client` loads no native code until a SQLite store is opened).
+  client: ["kysely", "fastify", "jose", "pino", "selfsigned"],
 };
 
 function layerPatterns(layer, depth) {

@@ -1,11 +1,5 @@
 #!/usr/bin/env node
 import { parseArgs } from "node:util";
-import { ConfigError } from "../server/index.js";
-import { runServe } from "./serve-command.js";
-import { runToken } from "./token-command.js";
-import { runMigrate } from "./migrate-command.js";
-import { runSync } from "./sync-command.js";
-import { runStore } from "./store-command.js";
 
 const USAGE = `graphcal — a Microsoft Graph calendar server (calendars, calendar groups, calendars/delta)
 
@@ -23,13 +17,21 @@ Environment: PORT, HOST, DATA_DIR, PUBLIC_BASE_URL, HTTPS_PORT, LOG_LEVEL, SEED_
 EXTERNAL_JWKS_URL, EXTERNAL_ISSUER, EXTRA_AUDIENCES, DELTA_RETENTION_DAYS, PRUNE_INTERVAL_SECONDS.
 `;
 
-const COMMANDS: Record<string, (args: string[]) => Promise<number>> = {
-  serve: runServe,
-  token: runToken,
-  migrate: runMigrate,
-  sync: runSync,
-  store: runStore,
+// Commands load lazily: `sync` and `store` must not pay for loading the whole server.
+const COMMANDS: Record<string, () => Promise<(args: string[]) => Promise<number>>> = {
+  serve: async () => (await import("./serve-command.js")).runServe,
+  token: async () => (await import("./token-command.js")).runToken,
+  migrate: async () => (await import("./migrate-command.js")).runMigrate,
+  sync: async () => (await import("./sync-command.js")).runSync,
+  store: async () => (await import("./store-command.js")).runStore,
 };
+
+/** Errors users caused (bad flags, bad config) print their message only; others their stack. */
+function isUsageError(error: unknown): boolean {
+  const e = error as { name?: string; code?: string };
+  return e.name === "ConfigError" || e.code === "ERR_PARSE_ARGS_UNKNOWN_OPTION" || e.code === "ERR_PARSE_ARGS_INVALID_OPTION_VALUE"
+    || e.code === "ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL";
+}
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
@@ -43,7 +45,7 @@ async function main(argv: string[]): Promise<number> {
     process.stderr.write(`graphcal: unknown command '${command}'\n\n${USAGE}`);
     return 2;
   }
-  return run(rest);
+  return (await run())(rest);
 }
 
 main(process.argv.slice(2)).then(
@@ -51,7 +53,7 @@ main(process.argv.slice(2)).then(
     if (code !== 0) process.exitCode = code;
   },
   (error: unknown) => {
-    const message = error instanceof ConfigError || (error as { code?: string }).code === "ERR_PARSE_ARGS_UNKNOWN_OPTION"
+    const message = isUsageError(error)
       ? (error as Error).message
       : (error as Error).stack ?? String(error);
     process.stderr.write(`graphcal: ${message}\n`);

@@ -7,7 +7,8 @@ import { tokenSourceFromFlags, UsageError } from "./sync-token.js";
 
 export const SYNC_USAGE = `Usage: graphcal sync --base-url <https://graph.microsoft.com/beta> (--me | --user <id|upn>) --store <file.db>
          (--token <jwt> | --token-command "<cmd>" | --tenant <t> --client-id <id> --client-secret <s> [--authority <url>] [--scope <s>])
-         [--page-size N] [--select name,color,…] [--watch <seconds>] [--json]
+         (the secret may come from GRAPHCAL_CLIENT_SECRET instead)
+         [--page-size N] [--select name,color] [--watch <seconds>] [--json]
 `;
 
 function positive(name: string, value: string | undefined, integer: boolean): number | undefined {

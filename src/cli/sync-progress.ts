@@ -86,6 +86,7 @@ function ttyProgress(stream: NodeJS.WriteStream, watchSeconds: number | undefine
     log,
     stop() {
       end();
+      bars.update(); // flushes lines logged since the last redraw; stop() alone would drop them
       bars.stop();
     },
   };

@@ -94,12 +94,22 @@ export class DeltaSync {
     this.#reader = new DeltaPageReader({ runtime: this.#runtime, token: toTokenSource(options.token), pageSize: options.pageSize, baseUrl: base });
   }
 
-  /** The URL an initial (or resync) round starts from. */
+  /**
+   * The URL an initial (or resync) round starts from.
+   *
+   * @example
+   * new DeltaSync({ baseUrl: "https://graph.microsoft.com/beta", store, token }).initialUrl; // "https://graph.microsoft.com/beta/me/calendars/delta"
+   */
   get initialUrl(): string {
     return this.#initialUrl;
   }
 
-  /** The local store (opened on first use when the option was a path). */
+  /**
+   * The local store (opened on first use when the option was a path).
+   *
+   * @example
+   * const calendars = await (await sync.store()).listCalendars();
+   */
   store(): Promise<SyncStore> {
     const option = this.#options.store;
     this.#store ??= typeof option === "string"
@@ -142,6 +152,7 @@ export class DeltaSync {
   async watch(options: { intervalMs: number; signal: AbortSignal }): Promise<WatchSummary> {
     const totals: WatchSummary = { rounds: 0, added: 0, updated: 0, removed: 0, total: 0, deltaLink: undefined };
     const { signal } = options;
+    await this.store(); // a store that cannot be opened is not worth retrying every interval
     while (!signal.aborted) {
       try {
         const s = await this.runRound({ signal });
@@ -156,7 +167,12 @@ export class DeltaSync {
     return totals;
   }
 
-  /** Closes the store if this DeltaSync opened it from a path. */
+  /**
+   * Closes the store if this DeltaSync opened it from a path (a store passed in stays open).
+   *
+   * @example
+   * try { await sync.runRound(); } finally { await sync.close(); }
+   */
   async close(): Promise<void> {
     const opened = typeof this.#options.store === "string" ? await this.#store?.catch(() => undefined) : undefined;
     await opened?.close();

@@ -18,6 +18,12 @@ export interface RetryOptions {
   maxRetryAfterMs: number;
 }
 
+/**
+ * The retry settings a DeltaSync starts from; its `retry` option overrides single fields.
+ *
+ * @example
+ * const patient = { ...DEFAULT_RETRY, maxRetries: 20 };
+ */
 export const DEFAULT_RETRY: Readonly<RetryOptions> = Object.freeze({
   maxRetries: 8,
   baseDelayMs: 1000,

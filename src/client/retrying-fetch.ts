@@ -4,7 +4,12 @@
 // answered. Every other status goes back to the caller.
 import { abortableSleep, isRetryableStatus, parseRetryAfter, retryDelay, type RetryOptions } from "./retry-policy.js";
 
-/** What a DeltaSync is told before it waits to retry (for logs and progress displays). */
+/**
+ * What a DeltaSync reports before it waits to retry (for logs and progress displays).
+ *
+ * @example
+ * onEvent: (e) => e.type === "retry" && console.warn(`${e.reason}: retry ${e.attempt} in ${e.delayMs} ms`)
+ */
 export interface RetryEvent {
   url: string;
   /** 1 for the first retry. */

@@ -31,7 +31,9 @@ export interface Config {
 
 export type ConfigInput = Record<string, string | boolean | undefined>;
 
-export class ConfigError extends Error {}
+export class ConfigError extends Error {
+  override readonly name = "ConfigError";
+}
 
 function int(name: string, value: string | boolean | undefined, fallback: number, min: number, max: number): number {
   if (value === undefined || value === "") return fallback;

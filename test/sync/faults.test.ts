@@ -1,7 +1,7 @@
 import { rmSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { DeltaSync, openSqliteStore, type SyncEvent, type SyncStore } from "../../src/client/index.js";
+import { DeltaSync, openSqliteStore, type SyncEvent, type SyncStore, type TokenInput } from "../../src/client/index.js";
 import type { Mailbox } from "../../src/domain/index.js";
 import { createCalendars, mutate, serverCalendars } from "../support/calendar-fixtures.js";
 import { graphErrorBody, startFaultProxy, type Fault, type FaultProxy, type ProxiedRequest } from "../support/fault-proxy.js";
@@ -41,14 +41,14 @@ interface Fixture {
   deltaRequests: () => ProxiedRequest[];
 }
 
-async function fixture(calendars: number, pageSize: number): Promise<Fixture> {
+async function fixture(calendars: number, pageSize: number, tokenSource: TokenInput = token): Promise<Fixture> {
   const mailbox = await t.newMailbox();
   const ids = await createCalendars(t, mailbox, calendars, "start");
   const store = await openSqliteStore(join(dir, `${mailbox.id}.db`));
   const sleeps: number[] = [];
   const events: SyncEvent[] = [];
   const sync = new DeltaSync({
-    baseUrl: `${proxy.origin}/beta`, userId: mailbox.userPrincipalName, store, token, pageSize,
+    baseUrl: `${proxy.origin}/beta`, userId: mailbox.userPrincipalName, store, token: tokenSource, pageSize,
     now: () => NOW, random: () => 0.5,
     sleep: async (ms) => {
       sleeps.push(ms);
@@ -99,6 +99,20 @@ describe("sync through faults", () => {
     await expectInStep(f);
     // Every page asked for the page size again (Graph does not remember it).
     expect(new Set(f.deltaRequests().map((r) => r.headers.prefer))).toEqual(new Set(["odata.maxpagesize=4"]));
+    proxy.setPlan(undefined);
+    await f.store.close();
+  });
+
+  it("faults: a 401 mid-round makes the client ask for a fresh token once, then carry on", async () => {
+    const asked: boolean[] = [];
+    const f = await fixture(8, 3, ({ forceRefresh }) => {
+      asked.push(forceRefresh);
+      return token;
+    });
+    planFor(f, { 1: { kind: "status", status: 401, body: graphErrorBody("InvalidAuthenticationToken", "Lifetime validation failed, the token is expired.") } });
+    expect(await f.sync.runRound()).toMatchObject({ added: 10, total: 10 });
+    expect(asked.filter(Boolean)).toHaveLength(1);
+    await expectInStep(f);
     proxy.setPlan(undefined);
     await f.store.close();
   });

@@ -53,7 +53,9 @@ export async function calendarDelta(ctx: GraphContext, route: Extract<GraphRoute
   }).catch((error: unknown) => {
     // A reset tells the client where to start over: the initial delta URL (spec §7.6).
     if (error instanceof ResyncRequiredError) {
-      throw new HttpError(410, GraphErrorCode.ResyncRequired, error.message, { location: buildLink(ctx.origin, ctx.apiVersion, path, []) });
+      // …keeping the round's $select, which the client chose on its initial request.
+      const restart: [string, string][] = select ? [["$select", select.join(",")]] : [];
+      throw new HttpError(410, GraphErrorCode.ResyncRequired, error.message, { location: buildLink(ctx.origin, ctx.apiVersion, path, restart) });
     }
     throw error;
   });
