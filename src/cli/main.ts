@@ -4,16 +4,16 @@ import { parseArgs } from "node:util";
 const USAGE = `graphcal — a Microsoft Graph calendar server (calendars, calendar groups, calendars/delta)
 
 Usage:
-  graphcal serve [--port N] [--host H] [--data-dir DIR] [--public-base-url URL] [--https-port N] [--no-seed] [--log-level L]
+  graphcal serve [--port N] [--host H] [--data-dir DIR | --database-url postgres://…] [--public-base-url URL] [--https-port N] [--no-seed] [--log-level L]
   graphcal token --user <upn|id> [--scopes "Calendars.Read User.Read"] [--data-dir DIR]
   graphcal token --app [--client-id ID] [--roles "Calendars.Read"] [--data-dir DIR]
-  graphcal migrate [--data-dir DIR]
+  graphcal migrate [--data-dir DIR | --database-url postgres://…]
   graphcal sync --base-url <URL/beta> (--me | --user <id|upn>) --store <file.db>
                 (--token T | --token-command "CMD" | --tenant T --client-id ID --client-secret S [--authority URL])
                 [--page-size N] [--select a,b] [--watch SECONDS] [--json]
   graphcal store dump --store <file.db>
 
-Environment: PORT, HOST, DATA_DIR, PUBLIC_BASE_URL, HTTPS_PORT, LOG_LEVEL, SEED_DEMO, ISSUER_ORIGIN,
+Environment: PORT, HOST, DATA_DIR, DATABASE_URL, DATABASE_POOL_SIZE, PUBLIC_BASE_URL, HTTPS_PORT, LOG_LEVEL, SEED_DEMO, ISSUER_ORIGIN,
 EXTERNAL_JWKS_URL, EXTERNAL_ISSUER, EXTRA_AUDIENCES, DELTA_RETENTION_DAYS, PRUNE_INTERVAL_SECONDS.
 `;
 

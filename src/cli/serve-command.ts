@@ -5,7 +5,7 @@ export async function runServe(args: string[]): Promise<number> {
   const { values } = parseArgs({
     args,
     options: {
-      port: { type: "string" }, host: { type: "string" }, "data-dir": { type: "string" },
+      port: { type: "string" }, host: { type: "string" }, "data-dir": { type: "string" }, "database-url": { type: "string" },
       "public-base-url": { type: "string" }, "https-port": { type: "string" },
       "log-level": { type: "string" }, "no-seed": { type: "boolean" },
     },
@@ -15,7 +15,8 @@ export async function runServe(args: string[]): Promise<number> {
   const addresses = await server.listen();
   const lines = [`graphcal listening on ${addresses.http} (Graph at ${addresses.http}/v1.0 and /beta)`];
   if (addresses.https) lines.push(`graphcal HTTPS on ${addresses.https} (certificate: ${addresses.certPath})`);
-  lines.push(`data: ${config.dataDir}${config.seedDemo ? " — demo tenant contoso seeded (see README)" : ""}`);
+  const where = config.databaseUrl ? `PostgreSQL ${new URL(config.databaseUrl).host}${new URL(config.databaseUrl).pathname}` : config.dataDir;
+  lines.push(`data: ${where}${config.seedDemo ? " — demo tenant contoso seeded (see README)" : ""}`);
   process.stderr.write(`${lines.join("\n")}\n`);
 
   await new Promise<void>((resolve) => {

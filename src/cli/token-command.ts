@@ -7,7 +7,7 @@ export async function runToken(args: string[]): Promise<number> {
     args,
     options: {
       user: { type: "string" }, app: { type: "boolean" }, scopes: { type: "string" }, roles: { type: "string" },
-      "client-id": { type: "string" }, "data-dir": { type: "string" }, "no-seed": { type: "boolean" },
+      "client-id": { type: "string" }, "data-dir": { type: "string" }, "database-url": { type: "string" }, "no-seed": { type: "boolean" },
       lifetime: { type: "string" },
     },
   });
@@ -15,7 +15,7 @@ export async function runToken(args: string[]): Promise<number> {
     process.stderr.write("graphcal token: give either --user <upn|id> or --app\n");
     return 2;
   }
-  const config = parseConfig(process.env, { "data-dir": values["data-dir"], "no-seed": values["no-seed"], "log-level": "silent" });
+  const config = parseConfig(process.env, { "data-dir": values["data-dir"], "database-url": values["database-url"], "no-seed": values["no-seed"], "log-level": "silent" });
   const server = await createServer(config);
   try {
     const list = (s: string | undefined) => s?.split(/[\s,]+/).filter(Boolean);
