@@ -30,6 +30,12 @@ export interface StoreReader {
 
   getSyncState(query: { mailboxId: string }): Promise<MailboxSyncState | undefined>;
   /**
+   * The mailbox's latest committed change seq (undefined: no such mailbox). Anything that
+   * changes what the mailbox's calendars look like takes a seq, so caches validate with it on
+   * every request; engines should answer it as cheaply as they can.
+   */
+  getChangeSeq(query: { mailboxId: string }): Promise<number | undefined>;
+  /**
    * The collapsed change log of a round: for each calendar changed in (since, upTo], its
    * latest entry at or below upTo, ordered by seq, starting after `after`. Removals of
    * calendars created after `since` are left out (they never existed for the client).

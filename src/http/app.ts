@@ -8,6 +8,7 @@ import { ALLOWED_METHODS, resolveGraphPath, UnknownSegmentError } from "./graph-
 import type { GraphContext, GraphServices } from "./graph-context.js";
 import { dispatch } from "./graph-dispatch.js";
 import { parseQueryOptions } from "./odata/query-options.js";
+import { JsonText } from "./odata/serialize.js";
 import type { DeltaTokenCodec } from "./odata/delta-token.js";
 import { registerIdentityRoutes } from "./routes/identity-routes.js";
 import { registerAdminRoutes } from "./routes/admin-routes.js";
@@ -42,7 +43,9 @@ export function createApp(options: AppOptions): FastifyInstance {
     logger: options.logLevel && options.logLevel !== "silent" ? { level: options.logLevel } : false,
     genReqId: () => randomUUID(),
     bodyLimit: BODY_LIMIT,
-    routerOptions: { maxParamLength: 8192 },
+    // Graph routes read the raw query string themselves (parseQueryOptions) and nothing reads
+    // request.query, so Fastify's own parse of every query string would be wasted work.
+    routerOptions: { maxParamLength: 8192, querystringParser: () => ({}) },
     ...(options.https && { https: options.https }),
     // URLs the router cannot decode never reach the hooks; answer them as Graph errors too.
     frameworkErrors: (error, request, reply) => {
@@ -68,7 +71,11 @@ export function createApp(options: AppOptions): FastifyInstance {
     reply.header("Cache-Control", "private");
     if (options.https) reply.header("Strict-Transport-Security", "max-age=31536000");
   }
-  app.addHook("onRequest", async (request, reply) => correlate(request, reply));
+  // A callback hook: an async one costs a promise and a microtask turn on every request.
+  app.addHook("onRequest", (request, reply, done) => {
+    correlate(request, reply);
+    done();
+  });
 
   // 2. Bodies: JSON for Graph, form-encoded for the token endpoint; 1 MB at most.
   app.addContentTypeParser("application/x-www-form-urlencoded", { parseAs: "string" }, (_req, body, done) => {
@@ -121,7 +128,10 @@ export function createApp(options: AppOptions): FastifyInstance {
       method: ["GET", "POST", "PATCH", "PUT", "DELETE"],
       url: `/${apiVersion}/*`,
       handler: async (request, reply) => {
-        const [rawPath, rawQuery = ""] = request.url.slice(apiVersion.length + 2).split(/\?(.*)/s, 2) as [string, string?];
+        const rest = request.url.slice(apiVersion.length + 2);
+        const q = rest.indexOf("?");
+        const rawPath = q < 0 ? rest : rest.slice(0, q);
+        const rawQuery = q < 0 ? "" : rest.slice(q + 1);
         const segments = rawPath.split("/").map(safeDecodeSegment);
         if (segments[segments.length - 1] === "") segments.pop();
         const route = resolveGraphPath(segments);
@@ -138,10 +148,11 @@ export function createApp(options: AppOptions): FastifyInstance {
           origin: originOf(request), principal, body: request.body, headers: request.headers, services: options.services,
         };
         const response = await dispatch(ctx, route, options.codec);
-        for (const [k, v] of Object.entries(response.headers ?? {})) reply.header(k, v);
+        if (response.headers) for (const k in response.headers) reply.header(k, response.headers[k]);
         reply.code(response.status);
         if (response.body === undefined) return reply.send();
-        return reply.header("content-type", ODATA_CONTENT_TYPE).send(JSON.stringify(response.body));
+        const text = response.body instanceof JsonText ? response.body.text : JSON.stringify(response.body);
+        return reply.header("content-type", ODATA_CONTENT_TYPE).send(text);
       },
     });
   }
@@ -161,6 +172,7 @@ function safeDecode(s: string): string {
 }
 
 function safeDecodeSegment(s: string): string {
+  if (!s.includes("%")) return s;
   try {
     return decodeURIComponent(s);
   } catch {

@@ -32,6 +32,7 @@ export interface GraphContext {
 /** A handler's answer; the edge adds headers common to every response and serialises. */
 export interface GraphResponse {
   status: number;
+  /** Serialised with JSON.stringify, or sent as is when it is a `JsonText`. */
   body?: unknown;
   headers?: Record<string, string>;
 }

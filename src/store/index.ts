@@ -2,6 +2,7 @@ import { join } from "node:path";
 import type { Store } from "../domain/index.js";
 import { SqlStore } from "./sql/sql-store.js";
 import { sqliteConnect } from "./sqlite/sqlite-connect.js";
+import { SqliteStore } from "./sqlite/sqlite-store.js";
 import { postgresConnect } from "./postgres/postgres-connect.js";
 
 export interface StoreOptions {
@@ -22,8 +23,8 @@ export async function openStore(options: StoreOptions): Promise<Store> {
     store = new SqlStore(db, "postgres", options.now);
   } else {
     const file = options.dataDir === ":memory:" ? ":memory:" : join(options.dataDir, "graphcal.db");
-    const { db } = sqliteConnect(file);
-    store = new SqlStore(db, "sqlite", options.now);
+    const { db, raw } = sqliteConnect(file);
+    store = new SqliteStore(db, raw, options.now);
   }
   await store.migrate();
   return store;

@@ -111,6 +111,30 @@ describe.each(ENGINES)("store contract (%s)", (engine) => {
     expect(await store.findCalendarByName({ mailboxId: m.id, nameKey: "ghost" })).toBeUndefined();
   });
 
+  it("getChangeSeq: the committed seq, never one of a transaction still open (caches validate with it)", async () => {
+    const { m } = await setup();
+    const committed = (await store.getSyncState({ mailboxId: m.id }))!.changeSeq;
+    expect(await store.getChangeSeq({ mailboxId: m.id })).toBe(committed);
+    expect(await store.getChangeSeq({ mailboxId: "00000000-0000-0000-0000-000000000000" })).toBeUndefined();
+    let release!: () => void;
+    let taken!: () => void;
+    const seqTaken = new Promise<void>((r) => { taken = r; });
+    const write = store.transaction(async (tx) => {
+      await tx.nextChangeSeq({ mailboxId: m.id });
+      taken();
+      await new Promise<void>((r) => { release = r; });
+      throw new Error("rolled back");
+    });
+    await seqTaken;
+    // Asked while the write is open: the answer may wait for it, but is never its own seq.
+    const during = store.getChangeSeq({ mailboxId: m.id });
+    const state = store.getSyncState({ mailboxId: m.id });
+    release();
+    await expect(write).rejects.toThrow("rolled back");
+    expect(await during).toBe(committed);
+    expect((await state)!.changeSeq).toBe(committed);
+  });
+
   it("nextChangeSeq: concurrent writers of one mailbox get distinct consecutive numbers, committed in order", async () => {
     const { m, group } = await setup();
     const start = (await store.getSyncState({ mailboxId: m.id }))!.changeSeq;

@@ -10,6 +10,7 @@ import { CalendarWriter } from "./calendar-writer.js";
 import { newCalendar } from "./calendar-defaults.js";
 import { checkReadOnly, parseCalendarInput } from "./calendar-input.js";
 import { nameKeyOf } from "./name-key.js";
+import { CalendarListCache, type CalendarListPage } from "./calendar-list-cache.js";
 
 /** A calendar addressed by id, or the mailbox's default calendar (`/calendar`). */
 export type CalendarTarget = { calendarId: string } | { defaultCalendar: true };
@@ -58,19 +59,29 @@ export async function loadCalendar(reader: StoreReader, mailboxId: string, targe
 
 /** Calendar CRUD with Graph's rules; every write goes through CalendarWriter, which logs it. */
 export class CalendarService {
+  readonly #lists = new CalendarListCache();
+
   constructor(private readonly deps: CalendarServiceDeps) {}
 
   private get store() {
     return this.deps.writer.store;
   }
 
-  async list(args: { mailbox: Mailbox; group?: GroupTarget; offset: number; limit: number }): Promise<{ calendars: Calendar[]; hasMore: boolean }> {
-    const groupId = args.group ? (await resolveGroup(this.store, args.mailbox.id, args.group)).id : undefined;
+  /** A page of the mailbox's calendars (frozen: it may be shared through the list cache). */
+  async list(args: { mailbox: Mailbox; group?: GroupTarget; offset: number; limit: number }): Promise<CalendarListPage> {
+    const mailboxId = args.mailbox.id;
+    const group = args.group === undefined ? "" : "defaultGroup" in args.group ? "default" : `g:${args.group.groupId}`;
+    const key = `${mailboxId}|${group}|${args.offset}|${args.limit}`;
+    // The seq first, then the page: see CalendarListCache for why that order keeps it exact.
+    const seq = await this.store.getChangeSeq({ mailboxId });
+    const hit = seq === undefined ? undefined : this.#lists.get(key, seq);
+    if (hit) return hit;
+    const groupId = args.group ? (await resolveGroup(this.store, mailboxId, args.group)).id : undefined;
     const rows = await this.store.listCalendars({
-      mailboxId: args.mailbox.id, offset: args.offset, limit: args.limit + 1,
-      ...(groupId !== undefined && { groupId }),
+      mailboxId, offset: args.offset, limit: args.limit + 1, ...(groupId !== undefined && { groupId }),
     });
-    return { calendars: rows.slice(0, args.limit), hasMore: rows.length > args.limit };
+    const page = { calendars: rows.slice(0, args.limit), hasMore: rows.length > args.limit };
+    return seq === undefined ? page : this.#lists.set(key, seq, page);
   }
 
   async count(args: { mailbox: Mailbox; group?: GroupTarget }): Promise<number> {

@@ -4,7 +4,7 @@ import { BadSyncTokenError, ResyncRequiredError, SyncStateInvalidError, SyncStat
 import type { Calendar, Mailbox, MailboxSyncState } from "../model.js";
 import type { Store } from "../store.js";
 import type { CalendarWriter } from "../calendars/calendar-writer.js";
-import type { DeltaCursor, IssuedCursor } from "./delta-cursor.js";
+import type { CursorBinding, DeltaCursor, IssuedCursor } from "./delta-cursor.js";
 import { WatermarkCache } from "./watermark-cache.js";
 
 export type DeltaItem = { removed: false; calendar: Calendar } | { removed: true; id: string };
@@ -15,6 +15,14 @@ export interface DeltaPage {
   next?: Extract<IssuedCursor, { kind: "page" }>;
   round?: Extract<IssuedCursor, { kind: "round" }>;
 }
+
+/**
+ * A deltaLink polled with nothing new comes back unchanged while its token is younger than
+ * this; older ones are re-issued, so `issuedAt` (which drives the retention age limit) stays
+ * recent for a client that keeps polling. Repeating the token lets the HTTP edge skip
+ * re-encoding and re-signing it (see DeltaTokenCodec.encode).
+ */
+export const TOKEN_REUSE_MS = 3600_000;
 
 export interface DeltaOptions {
   /** Change history (and tokens) older than this are pruned; default 30 days. */
@@ -51,7 +59,7 @@ export class DeltaService {
 
     // Fast path: a completed round polled again with nothing new (the common case).
     if (cursor.kind === "round" && this.watermarks.get(mailbox.id) === cursor.since) {
-      return { items: [], round: { kind: "round", since: cursor.since, ...binding } };
+      return { items: [], round: this.sameRound(cursor, binding) };
     }
 
     const state = await this.syncState(mailbox.id);
@@ -78,7 +86,20 @@ export class DeltaService {
       const last = served[served.length - 1] as { seq: number };
       return { items, next: { kind: "page", since, upTo, after: last.seq, ...binding } };
     }
+    if (cursor.kind === "round" && upTo === cursor.since) return { items, round: this.sameRound(cursor, binding) };
     return { items, round: { kind: "round", since: upTo, ...binding } };
+  }
+
+  /**
+   * The answer to a round that found nothing new: the client's own cursor while it is young
+   * (Graph returns "the same or a new token" for an unchanged resource), else a fresh one at
+   * the same watermark. Only called after checkBinding passed, so the cursor's mailbox,
+   * version, caller and $select are the ones the new binding would carry anyway.
+   */
+  private sameRound(cursor: Extract<IssuedCursor, { kind: "round" }>, binding: CursorBinding): Extract<IssuedCursor, { kind: "round" }> {
+    const ageMs = (binding.issuedAt - cursor.issuedAt) * 1000;
+    const reuseMs = Math.min(TOKEN_REUSE_MS, this.deps.options.retentionMs / 24);
+    return ageMs >= 0 && ageMs < reuseMs ? cursor : { kind: "round", since: cursor.since, ...binding };
   }
 
   private async syncState(mailboxId: string): Promise<MailboxSyncState> {

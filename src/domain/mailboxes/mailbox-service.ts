@@ -23,6 +23,13 @@ export interface NewUser {
 export const MAILBOX_CACHE_TTL_MS = 5_000;
 const MAILBOX_CACHE_LIMIT = 100_000;
 
+type CacheEntry = { mailbox: Mailbox; atMs: number };
+
+function remember(cache: Map<string, CacheEntry>, key: string, entry: CacheEntry): void {
+  if (!cache.has(key) && cache.size >= MAILBOX_CACHE_LIMIT) cache.delete(cache.keys().next().value as string);
+  cache.set(key, entry);
+}
+
 /** Users and their mailboxes: provisioning and lookup by id or UPN. */
 export class MailboxService {
   /**
@@ -31,7 +38,9 @@ export class MailboxService {
    * such write), so a hit can be reused; the short TTL bounds staleness should that ever change
    * in another process. Misses are not cached: a user provisioned meanwhile is found at once.
    */
-  readonly #cache = new Map<string, { mailbox: Mailbox; atMs: number }>();
+  readonly #cache = new Map<string, CacheEntry>();
+  /** The same entries by the exact string a request used (its `/users/{…}` segment or `/me`'s id). */
+  readonly #byInput = new Map<string, CacheEntry>();
 
   constructor(private readonly deps: { writer: CalendarWriter; ids: IdSource; clock: Clock; birthdays: boolean }) {}
 
@@ -75,31 +84,32 @@ export class MailboxService {
 
   /** Finds a user by object id or UPN (case-insensitive), as `/users/{id | userPrincipalName}` does. */
   async findUser(idOrUpn: string): Promise<Mailbox | undefined> {
+    const nowMs = this.deps.clock.now().getTime();
+    // The string as given first (a GUID stays a GUID): no pattern test or lower-casing on a hit.
+    const asGiven = this.#byInput.get(idOrUpn);
+    if (asGiven && nowMs - asGiven.atMs <= MAILBOX_CACHE_TTL_MS) return asGiven.mailbox;
     const byId = isGuid(idOrUpn);
     const key = byId ? `id:${idOrUpn.toLowerCase()}` : `upn:${idOrUpn.toLowerCase()}`;
-    const nowMs = this.deps.clock.now().getTime();
     const hit = this.#cache.get(key);
-    if (hit && nowMs - hit.atMs <= MAILBOX_CACHE_TTL_MS) return hit.mailbox;
+    if (hit && nowMs - hit.atMs <= MAILBOX_CACHE_TTL_MS) {
+      remember(this.#byInput, idOrUpn, hit);
+      return hit.mailbox;
+    }
     const { store } = this.deps.writer;
     const found = byId
       ? await store.findMailbox({ id: idOrUpn.toLowerCase() })
       : await store.findMailbox({ userPrincipalName: idOrUpn });
     if (!found) {
       this.#cache.delete(key);
+      this.#byInput.delete(idOrUpn);
       return undefined;
     }
-    const mailbox = Object.freeze(found);
-    this.#remember(key, mailbox, nowMs);
-    this.#remember(`id:${mailbox.id}`, mailbox, nowMs);
-    this.#remember(`upn:${mailbox.userPrincipalName.toLowerCase()}`, mailbox, nowMs);
-    return mailbox;
-  }
-
-  #remember(key: string, mailbox: Mailbox, atMs: number): void {
-    if (!this.#cache.has(key) && this.#cache.size >= MAILBOX_CACHE_LIMIT) {
-      this.#cache.delete(this.#cache.keys().next().value as string);
-    }
-    this.#cache.set(key, { mailbox, atMs });
+    const entry = { mailbox: Object.freeze(found), atMs: nowMs };
+    remember(this.#cache, key, entry);
+    remember(this.#cache, `id:${entry.mailbox.id}`, entry);
+    remember(this.#cache, `upn:${entry.mailbox.userPrincipalName.toLowerCase()}`, entry);
+    remember(this.#byInput, idOrUpn, entry);
+    return entry.mailbox;
   }
 
   async getUser(idOrUpn: string): Promise<Mailbox> {

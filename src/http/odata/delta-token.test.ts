@@ -133,6 +133,51 @@ describe("DeltaTokenCodec", () => {
     expect(retired.decode(fresh, "delta")).toEqual(round);
   });
 
+  it("cache: a token decoded again is a hit: the same frozen cursor, which encodes back to the token itself", () => {
+    const c = codec();
+    const token = c.encode(round);
+    const first = c.decode(token, "delta");
+    expect(c.decode(token, "delta")).toBe(first);
+    expect(Object.isFrozen(first)).toBe(true);
+    expect(c.encode(first)).toBe(token);
+    // A cursor derived from it (a renewed issuedAt) gets a token of its own.
+    const renewed = c.encode({ ...first, issuedAt: first.issuedAt + 1 });
+    expect(renewed).not.toBe(token);
+    expect(c.decode(renewed, "delta")).toEqual({ ...round, issuedAt: round.issuedAt + 1 });
+  });
+
+  it("cache: a cached token is still checked for its kind, and failures are never cached", () => {
+    const c = codec();
+    const token = c.encode(page);
+    expect(c.decode(token, "skip")).toEqual(page);
+    expectBad(() => c.decode(token, "delta"));
+    const flipped = `${token.slice(0, -1)}${token.endsWith("A") ? "B" : "A"}`;
+    expectBad(() => c.decode(flipped, "skip"));
+    expectBad(() => c.decode(flipped, "skip"));
+    expect(c.decode(token, "skip")).toEqual(page);
+  });
+
+  it("cache: a token of an older key is accepted but re-issued under the current key", () => {
+    const oldSecret = secret();
+    const before = codec({ current: "old", keys: { old: oldSecret } });
+    const after = codec({ current: "new", keys: { old: oldSecret, new: secret() } });
+    const oldRound = before.encode(round);
+    const cursor = after.decode(oldRound, "delta");
+    const reissued = after.encode(cursor);
+    expect(reissued.startsWith("new.")).toBe(true);
+    expect(after.decode(reissued, "delta")).toEqual(round);
+  });
+
+  it("cache: bounded; tokens pushed out are verified again", () => {
+    const c = codec();
+    const first = c.encode(round);
+    const cursor = c.decode(first, "delta");
+    for (let i = 1; i <= 10_000; i++) c.decode(c.encode({ ...round, since: round.since + i }), "delta");
+    const again = c.decode(first, "delta");
+    expect(again).not.toBe(cursor);
+    expect(again).toEqual(round);
+  });
+
   it("constructor: the current key must be among the keys", () => {
     expect(() => new DeltaTokenCodec({ current: "missing", keys: { k1: secret() } })).toThrow();
   });

@@ -38,9 +38,21 @@ interface Payload {
   i: number;
 }
 
+/**
+ * Verified tokens are kept, like verified bearer tokens: most delta traffic re-sends the same
+ * deltaLink, and verifying costs an HMAC, a base64 decode and a JSON parse. The MAC of a given
+ * string never changes while the codec's keys do not, and the codec's keys are fixed for its
+ * lifetime, so a hit is exactly what verifying again would give. Failures are not kept.
+ */
+const DECODED_CACHE_LIMIT = 10_000;
+const DECODED_KEY_CHARS = 32;
+
 export class DeltaTokenCodec {
   readonly #keys: Map<string, Buffer>;
   readonly #current: string;
+  readonly #decoded = new Map<string, { token: string; cursor: IssuedCursor }>();
+  /** Cursors decoded from a token of the current key, back to that token (see `encode`). */
+  readonly #tokens = new WeakMap<IssuedCursor, string>();
 
   constructor(keys: TokenKeys) {
     this.#keys = new Map(Object.entries(keys.keys).map(([kid, secret]) => [kid, Buffer.from(secret, "base64url")]));
@@ -48,7 +60,15 @@ export class DeltaTokenCodec {
     if (!this.#keys.has(this.#current)) throw new Error("current delta token key is missing");
   }
 
+  /**
+   * The token of a cursor. A cursor this codec decoded from a token of the current key encodes
+   * to that very token: the delta service hands such a cursor back to repeat a deltaLink
+   * unchanged, which saves the MAC and tells the client nothing new (Graph: "the same or a new
+   * token"). Tokens of an older key are always re-issued under the current one.
+   */
   encode(cursor: IssuedCursor): string {
+    const known = this.#tokens.get(cursor);
+    if (known !== undefined) return known;
     const payload: Payload = {
       v: 1, k: cursor.kind === "page" ? "p" : "r", m: cursor.mailboxId, a: cursor.apiVersion,
       s: cursor.select ?? 0, f: cursor.since, c: cursor.caller, i: cursor.issuedAt,
@@ -58,9 +78,28 @@ export class DeltaTokenCodec {
     return `${body}.${this.mac(this.#current, body)}`;
   }
 
-  /** Decodes a token given as `$skiptoken` (must be a page cursor) or `$deltatoken` (a round). */
+  /**
+   * Decodes a token given as `$skiptoken` (must be a page cursor) or `$deltatoken` (a round).
+   * The cursor returned is frozen and may be shared by every request that sends the token.
+   */
   decode(token: string, as: "skip" | "delta"): IssuedCursor {
     if (token.length > MAX_TOKEN_LENGTH) throw new BadSyncTokenError("too long");
+    // Looked up by the MAC's tail, then compared in full (hashing the whole token costs more).
+    const key = token.slice(-DECODED_KEY_CHARS);
+    const hit = this.#decoded.get(key);
+    let cursor: IssuedCursor;
+    if (hit !== undefined && hit.token === token) cursor = hit.cursor;
+    else {
+      cursor = this.verify(token);
+      if (hit === undefined && this.#decoded.size >= DECODED_CACHE_LIMIT) this.#decoded.delete(this.#decoded.keys().next().value as string);
+      this.#decoded.set(key, { token, cursor });
+      if (token.startsWith(`${this.#current}.`)) this.#tokens.set(cursor, token);
+    }
+    if (cursor.kind !== (as === "skip" ? "page" : "round")) throw new BadSyncTokenError("token of the wrong kind for this parameter");
+    return cursor;
+  }
+
+  private verify(token: string): IssuedCursor {
     const parts = token.split(".");
     if (parts.length !== 3) throw new BadSyncTokenError("shape");
     const [kid, body, mac] = parts as [string, string, string];
@@ -80,11 +119,11 @@ export class DeltaTokenCodec {
       || typeof p.m !== "string" || typeof p.c !== "string" || !Number.isSafeInteger(p.f) || !Number.isSafeInteger(p.i)) {
       throw new BadSyncTokenError("payload");
     }
-    const binding = { mailboxId: p.m, apiVersion: p.a, select: p.s === 0 ? null : p.s, caller: p.c, issuedAt: p.i };
-    if (p.k === "p" && as === "skip" && typeof p.t === "number" && typeof p.p === "number") {
-      return { kind: "page", since: p.f, upTo: p.t, after: p.p, ...binding };
+    const binding = { mailboxId: p.m, apiVersion: p.a, select: p.s === 0 ? null : Object.freeze(p.s) as string[], caller: p.c, issuedAt: p.i };
+    if (p.k === "p" && typeof p.t === "number" && typeof p.p === "number") {
+      return Object.freeze({ kind: "page", since: p.f, upTo: p.t, after: p.p, ...binding });
     }
-    if (p.k === "r" && as === "delta") return { kind: "round", since: p.f, ...binding };
+    if (p.k === "r") return Object.freeze({ kind: "round", since: p.f, ...binding });
     throw new BadSyncTokenError("token of the wrong kind for this parameter");
   }
 

@@ -33,8 +33,8 @@ export function parseQueryOptions(rawQuery: string, apiVersion: ApiVersion): Que
     let name: string;
     let value: string;
     try {
-      name = decodeURIComponent(rawName.replace(/\+/g, " ")).toLowerCase();
-      value = decodeURIComponent(rawValue.replace(/\+/g, " "));
+      name = decodeFormComponent(rawName).toLowerCase();
+      value = decodeFormComponent(rawValue);
     } catch {
       throw new InvalidQueryError("The query string is not correctly percent-encoded.");
     }
@@ -45,6 +45,12 @@ export function parseQueryOptions(rawQuery: string, apiVersion: ApiVersion): Que
     options[bare] = value;
   }
   return options as QueryOptions;
+}
+
+/** `+` is a space, then percent-decoding; most values (tokens, ids) have neither. */
+function decodeFormComponent(s: string): string {
+  if (!s.includes("%") && !s.includes("+")) return s;
+  return decodeURIComponent(s.replace(/\+/g, " "));
 }
 
 export function parseIntegerOption(name: string, value: string | undefined, min: number): number | undefined {

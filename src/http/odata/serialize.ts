@@ -22,3 +22,30 @@ export function calendarGroupToWire(group: CalendarGroup, select?: readonly stri
 export function userToWire(user: Mailbox, select?: readonly string[]): Record<string, unknown> {
   return project(user as unknown as Record<string, unknown>, select ?? USER_PROPERTIES);
 }
+
+/**
+ * JSON text of `calendarToWire`, memoised for frozen calendars: the calendar list cache hands
+ * out the same deep-frozen objects to every request (domain/calendars/calendar-list-cache.ts),
+ * and such an object's JSON can never change. Other calendars are serialised each time.
+ */
+const calendarJsonMemo = new WeakMap<Calendar, Map<string, string>>();
+
+export function calendarJson(calendar: Calendar, apiVersion: ApiVersion, select?: readonly string[]): string {
+  if (!Object.isFrozen(calendar)) return JSON.stringify(calendarToWire(calendar, apiVersion, select));
+  let byShape = calendarJsonMemo.get(calendar);
+  if (!byShape) calendarJsonMemo.set(calendar, byShape = new Map());
+  const shape = select ? `${apiVersion}:${select.join(",")}` : apiVersion;
+  let json = byShape.get(shape);
+  if (json === undefined) byShape.set(shape, json = JSON.stringify(calendarToWire(calendar, apiVersion, select)));
+  return json;
+}
+
+/** A response body that is JSON text already (assembled from memoised parts); sent as is. */
+export class JsonText {
+  constructor(readonly text: string) {}
+
+  /** An object from [name, JSON text of the value] pairs, in order. */
+  static object(members: readonly (readonly [string, string])[]): JsonText {
+    return new JsonText(`{${members.map(([name, value]) => `${JSON.stringify(name)}:${value}`).join(",")}}`);
+  }
+}

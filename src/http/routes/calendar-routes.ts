@@ -1,7 +1,7 @@
 import { CALENDAR_PROPERTIES, GraphErrorCode } from "../../graph/index.js";
 import type { GraphRoute } from "../graph-path.js";
 import { mailboxFor, type GraphContext, type GraphResponse } from "../graph-context.js";
-import { calendarToWire } from "../odata/serialize.js";
+import { calendarJson, calendarToWire, JsonText } from "../odata/serialize.js";
 import { resolveSelect } from "../odata/select.js";
 import { buildLink, metadataUrl, subjectContext, subjectPath } from "../odata/links.js";
 import { listPaging, nextLinkQuery } from "./list-paging.js";
@@ -36,15 +36,12 @@ export async function listCalendars(ctx: GraphContext, route: CalendarsRoute): P
   const count = paging.count
     ? await ctx.services.calendars.count({ mailbox, ...(route.group && { group: route.group }) })
     : undefined;
-  return {
-    status: 200,
-    body: {
-      "@odata.context": metadataUrl(ctx.origin, ctx.apiVersion, fragment),
-      ...(count !== undefined && { "@odata.count": count }),
-      value: calendars.map((c) => calendarToWire(c, ctx.apiVersion, select)),
-      ...(hasMore && { "@odata.nextLink": buildLink(ctx.origin, ctx.apiVersion, path, nextLinkQuery(ctx.query, paging)) }),
-    },
-  };
+  // Assembled from each calendar's memoised JSON: pages come from the list cache, frozen.
+  const members: [string, string][] = [["@odata.context", JSON.stringify(metadataUrl(ctx.origin, ctx.apiVersion, fragment))]];
+  if (count !== undefined) members.push(["@odata.count", JSON.stringify(count)]);
+  members.push(["value", `[${calendars.map((c) => calendarJson(c, ctx.apiVersion, select)).join(",")}]`]);
+  if (hasMore) members.push(["@odata.nextLink", JSON.stringify(buildLink(ctx.origin, ctx.apiVersion, path, nextLinkQuery(ctx.query, paging)))]);
+  return { status: 200, body: JsonText.object(members) };
 }
 
 function entityContext(ctx: GraphContext, route: CalendarRoute | CalendarsRoute, select?: string[]): string {

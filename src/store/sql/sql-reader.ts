@@ -106,6 +106,12 @@ export class SqlReader implements StoreReader {
     };
   }
 
+  async getChangeSeq(query: { mailboxId: string }): Promise<number | undefined> {
+    const row = await this.db.selectFrom("mailboxes").select("change_seq")
+      .where("mailbox_id", "=", query.mailboxId).executeTakeFirst();
+    return row && Number(row.change_seq);
+  }
+
   async listChanges(query: {
     mailboxId: string; since: number; upTo: number; after: number; limit: number;
   }): Promise<CalendarChange[]> {
