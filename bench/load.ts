@@ -7,6 +7,10 @@ import { cpuSeconds, machineBusySeconds } from "./children.js";
 export interface Target {
   path: string;
   headers: Record<string, string>;
+  /** GET unless set. */
+  method?: string;
+  /** A request body, made afresh for every request (e.g. a unique calendar name). */
+  body?: () => string;
 }
 
 export interface LoadOptions {
@@ -19,6 +23,13 @@ export interface LoadOptions {
   seconds: number;
   /** Checked on every response: the expected status. */
   expectStatus?: number;
+  /**
+   * More instances of the same server: the connections are split evenly over port and these
+   * (one autocannon per instance, run at the same time); figures are combined.
+   */
+  also?: { port: number; serverPid: number }[];
+  /** Database processes serving the server(s) (PostgreSQL backends): their CPU is reported apart. */
+  dbPids?: number[];
 }
 
 export interface LoadResult {
@@ -34,20 +45,24 @@ export interface LoadResult {
   clientCpu: number;
   /** CPU the rest of the machine used meanwhile (cores): other processes competing with the test. */
   otherCpu: number;
+  /** Cores the database processes (dbPids) used; not counted in otherCpu. */
+  dbCpu?: number;
   seconds: number;
 }
 
 function requestsFor(targets: Target[]): AutocannonRequest[] {
-  if (targets.length === 1) {
+  if (targets.length === 1 && !targets[0]?.body) {
     const t = targets[0] as Target;
-    return [{ method: "GET", path: t.path, headers: t.headers }];
+    return [{ method: t.method ?? "GET", path: t.path, headers: t.headers }];
   }
   return [{
-    method: "GET",
+    method: targets[0]?.method ?? "GET",
     setupRequest: (request) => {
       const t = targets[Math.floor(Math.random() * targets.length)] as Target;
       request.path = t.path;
       request.headers = t.headers;
+      if (t.method) request.method = t.method;
+      if (t.body) request.body = t.body();
       return request;
     },
   }];
@@ -58,56 +73,67 @@ function percentile(sorted: Float64Array, p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] as number;
 }
 
+const sumCpu = (pids: number[]) => pids.reduce((a, pid) => a + (cpuSeconds(pid) || 0), 0);
+
 async function once(options: LoadOptions, seconds: number, record: boolean): Promise<LoadResult> {
   let latencies = new Float64Array(record ? 1 << 20 : 0);
   let n = 0;
   let bytes = 0;
   let unexpected = 0;
   const expect = options.expectStatus ?? 200;
+  const endpoints = [{ port: options.port, serverPid: options.serverPid }, ...(options.also ?? [])];
+  const serverPids = endpoints.map((e) => e.serverPid);
+  const dbPids = options.dbPids ?? [];
   const busy0 = machineBusySeconds();
-  const serverCpu0 = cpuSeconds(options.serverPid);
+  const serverCpu0 = sumCpu(serverPids);
+  const dbCpu0 = sumCpu(dbPids);
   const clientCpu0 = process.cpuUsage();
   const t0 = performance.now();
-  const instance = autocannon({
-    url: `http://127.0.0.1:${options.port}`,
-    connections: options.connections,
+  const instances = endpoints.map((e, i) => autocannon({
+    url: `http://127.0.0.1:${e.port}`,
+    // Split as evenly as possible: 50 over 2 instances is 25 + 25.
+    connections: Math.floor(options.connections / endpoints.length) + (i < options.connections % endpoints.length ? 1 : 0),
     duration: seconds,
     pipelining: 1,
     requests: requestsFor(options.targets),
-  });
-  instance.on("response", (_client: unknown, status: number, resBytes: number, responseTime: number) => {
-    if (status !== expect) unexpected++;
-    bytes += resBytes;
-    if (!record) return;
-    if (n === latencies.length) {
-      const bigger = new Float64Array(latencies.length * 2);
-      bigger.set(latencies);
-      latencies = bigger;
-    }
-    latencies[n++] = responseTime;
-  });
-  const result = await instance;
+  }));
+  for (const instance of instances) {
+    instance.on("response", (_client: unknown, status: number, resBytes: number, responseTime: number) => {
+      if (status !== expect) unexpected++;
+      bytes += resBytes;
+      if (!record) return;
+      if (n === latencies.length) {
+        const bigger = new Float64Array(latencies.length * 2);
+        bigger.set(latencies);
+        latencies = bigger;
+      }
+      latencies[n++] = responseTime;
+    });
+  }
+  const results = await Promise.all(instances);
   const elapsed = (performance.now() - t0) / 1000;
   const clientCpu = process.cpuUsage(clientCpu0);
-  const serverCpu = cpuSeconds(options.serverPid) - serverCpu0;
+  const serverCpu = sumCpu(serverPids) - serverCpu0;
+  const dbCpu = sumCpu(dbPids) - dbCpu0;
   const busy = machineBusySeconds() - busy0;
   const sorted = latencies.subarray(0, n).sort();
   let sum = 0;
   for (let i = 0; i < n; i++) sum += sorted[i] as number;
-  const responses = result.requests.total;
+  const responses = results.reduce((a, r) => a + r.requests.total, 0);
   return {
-    rps: responses / result.duration,
+    rps: results.reduce((a, r) => a + r.requests.total / r.duration, 0),
     p50: percentile(sorted, 0.5),
     p99: percentile(sorted, 0.99),
     mean: n ? sum / n : Number.NaN,
     responses,
     bytesPerResponse: responses ? bytes / responses : 0,
-    errors: result.errors + result.timeouts,
+    errors: results.reduce((a, r) => a + r.errors + r.timeouts, 0),
     unexpected,
     serverCpu: serverCpu / elapsed,
     clientCpu: (clientCpu.user + clientCpu.system) / 1e6 / elapsed,
-    otherCpu: Math.max(0, busy - serverCpu - (clientCpu.user + clientCpu.system) / 1e6) / elapsed,
-    seconds: result.duration,
+    otherCpu: Math.max(0, busy - serverCpu - dbCpu - (clientCpu.user + clientCpu.system) / 1e6) / elapsed,
+    ...(dbPids.length > 0 && { dbCpu: dbCpu / elapsed }),
+    seconds: Math.max(...results.map((r) => r.duration)),
   };
 }
 

@@ -1,172 +1,36 @@
 // npm run bench — graphcal's throughput and latency against bare node:http serving the same
 // bytes, measured in ONE run on this machine (ratios matter more than absolute figures).
 // Servers run in child processes pinned to their own CPU; autocannon (50 connections) runs here.
+// Cases 5 (SQLite vs PostgreSQL, two instances) and 6 (sync client) live in bench/case-*.ts.
 // Env: BENCH_DURATION (measured seconds per variant, default 8), BENCH_SLICE (default 2: the
 //      measured time is cut into slices run alternately with the compared variant), BENCH_WARMUP
-//      (default 2), BENCH_CASES (e.g. "1,2"), BENCH_QUIET_WAIT / BENCH_QUIET_BUDGET, BENCH_STRICT,
-//      BENCH_CPU_PROF=dir (V8 CPU profiles of the servers).
-import { mkdirSync, rmSync, writeFileSync } from "node:fs";
-import { Agent, request as httpRequest } from "node:http";
+//      (default 2), BENCH_CASES (default "1,2,3,4,5,6"), BENCH_QUIET_WAIT / BENCH_QUIET_BUDGET,
+//      BENCH_STRICT, BENCH_CPU_PROF=dir (V8 CPU profiles of the servers), GRAPHCAL_PG_ADMIN_URL
+//      (case 5; default postgres://postgres@127.0.0.1:5432/postgres).
+import { mkdirSync, rmSync } from "node:fs";
+import { request as httpRequest } from "node:http";
 import { cpus } from "node:os";
-import { dirname, join, relative } from "node:path";
-import { fileURLToPath } from "node:url";
+import { join, relative } from "node:path";
 import { DEMO_CLIENT_ID, DEMO_TENANT_ID } from "../dist/server/index.js";
 import type { Mailbox } from "../dist/domain/index.js";
-import { cpuSeconds, machineBusySeconds, pin, ServerChild, waitForQuiet } from "./children.js";
-import { measure, type LoadResult, type Target } from "./load.js";
-import { fmt, LOAD_HEADERS, loadRow, summary, table, type Verdict } from "./report.js";
-import type { BareRoutes, CapturedResponse, PreparedMailbox } from "./server-child.js";
+import { cpuSeconds, machineBusySeconds, ServerChild } from "./children.js";
+import type { Target } from "./load.js";
+import { fmt, summary, table } from "./report.js";
+import type { BareRoutes, PreparedMailbox } from "./server-child.js";
 import { generateStore, readStoreMeta, upnOf, type StoreMeta } from "../scripts/generate-big-store.js";
+import {
+  agent, bodyOk, capture, clientBoundNote, compare, CONNECTIONS, cpuCount, cpuPerReq, disturbance, DISTURBED, FASTIFY_LABEL,
+  freshDir, out, pairedRatio, pinned, POLLED_MAILBOXES, QUIET, QUIET_BUDGET, quietWait, RATIO_HEADERS, ratioLine, removeStaleRuns, ROOT, ROUNDS, RUN,
+  SECONDS, SERVER_CPU, SLICE, startBare, toCaptured, verdicts, WARMUP, WORK, type Series,
+} from "./harness.js";
+import { casePostgres } from "./case-postgres.js";
+import { caseSync } from "./case-sync.js";
 
-const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
-const WORK = join(ROOT, ".bench");
-const RUN = join(WORK, "run");
 const BIG = join(WORK, "big-store");
-
-const SECONDS = Number(process.env.BENCH_DURATION ?? 8);
-const WARMUP = Number(process.env.BENCH_WARMUP ?? (SECONDS < 4 ? 1 : 2));
-/** Measured time is cut into slices, run alternately for the variants of a comparison. */
-const SLICE = Math.min(SECONDS, Number(process.env.BENCH_SLICE ?? 2));
-const ROUNDS = Math.max(1, Math.round(SECONDS / SLICE));
-const CONNECTIONS = 50;
-const QUIET = Number(process.env.BENCH_QUIET_WAIT ?? 10);
-/** All quiet waits together stay within this, so a busy machine cannot stretch the run much. */
-let quietBudget = Number(process.env.BENCH_QUIET_BUDGET ?? 60);
-const CASES = new Set((process.env.BENCH_CASES ?? "1,2,3,4").split(",").map((s) => s.trim()));
+const CASES = new Set((process.env.BENCH_CASES ?? "1,2,3,4,5,6").split(",").map((s) => s.trim()));
 const BIG_MAILBOXES = 200_000;
 const BIG_PER_MAILBOX = 5;
-const POLLED_MAILBOXES = 1_000;
-
-const verdicts: Verdict[] = [];
-const out = (line = "") => console.log(line);
 const started = performance.now();
-
-// --- CPU placement ----------------------------------------------------------------------------
-const cpuCount = cpus().length;
-const pinned = cpuCount >= 2 && pin(process.pid, 0);
-const SERVER_CPU = pinned ? 1 : undefined;
-
-// --- helpers ----------------------------------------------------------------------------------
-const agent = new Agent({ keepAlive: true, maxSockets: 1 });
-
-/** One GET over a real socket; the exact status, headers and body bytes. */
-function capture(port: number, target: Target, extraHeaders: Record<string, string> = {}): Promise<{ status: number; headers: Record<string, string>; body: Buffer }> {
-  return new Promise((resolve, reject) => {
-    const req = httpRequest({ host: "127.0.0.1", port, path: target.path, method: "GET", headers: { ...target.headers, ...extraHeaders }, agent }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on("data", (c: Buffer) => chunks.push(c));
-      res.on("end", () => {
-        const headers: Record<string, string> = {};
-        for (const [k, v] of Object.entries(res.headers)) {
-          if (v === undefined || ["date", "connection", "keep-alive", "transfer-encoding"].includes(k)) continue;
-          headers[k] = Array.isArray(v) ? v.join(", ") : v;
-        }
-        resolve({ status: res.statusCode ?? 0, headers, body: Buffer.concat(chunks) });
-      });
-      res.on("error", reject);
-    });
-    req.on("error", reject);
-    req.end();
-  });
-}
-
-function toCaptured(r: { status: number; headers: Record<string, string>; body: Buffer }): CapturedResponse {
-  return { status: r.status, headers: r.headers, body: r.body.toString("base64") };
-}
-
-async function startBare(name: string, routes: BareRoutes): Promise<ServerChild> {
-  const file = join(RUN, `${name}.routes.json`);
-  writeFileSync(file, JSON.stringify(routes));
-  return ServerChild.start(`bare:${name}`, { BENCH_ROLE: "bare", BENCH_ROUTES_FILE: file }, SERVER_CPU);
-}
-
-const disturbance: number[] = [];
-
-async function load(server: ServerChild, targets: Target[], seconds: number): Promise<LoadResult> {
-  const quietWait = await waitForQuiet(Math.min(QUIET, quietBudget));
-  quietBudget = Math.max(0, quietBudget - quietWait.waited);
-  return measure({ port: server.port, serverPid: server.pid, targets, connections: CONNECTIONS, warmupSeconds: 0, seconds });
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? (sorted[mid] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
-}
-
-/** The median of every figure over a variant's slices. */
-function medianOf(runs: LoadResult[]): LoadResult {
-  const m = (f: (r: LoadResult) => number) => median(runs.map(f));
-  return {
-    rps: m((r) => r.rps), p50: m((r) => r.p50), p99: m((r) => r.p99), mean: m((r) => r.mean),
-    responses: runs.reduce((a, r) => a + r.responses, 0), bytesPerResponse: m((r) => r.bytesPerResponse),
-    errors: runs.reduce((a, r) => a + r.errors, 0), unexpected: runs.reduce((a, r) => a + r.unexpected, 0),
-    serverCpu: m((r) => r.serverCpu), clientCpu: m((r) => r.clientCpu), otherCpu: m((r) => r.otherCpu),
-    seconds: runs.reduce((a, r) => a + r.seconds, 0),
-  };
-}
-
-interface Series {
-  runs: LoadResult[];
-  median: LoadResult;
-}
-
-/**
- * Warms every variant up, then measures them in alternating slices (A B C A B C …), so a burst
- * of other work on the machine hits all variants alike; figures are medians over the slices and
- * ratios are medians of the per-round ratios.
- */
-async function compare(variants: { label: string; server: ServerChild; targets: Target[] }[]): Promise<Map<string, Series>> {
-  for (const v of variants) await load(v.server, v.targets, WARMUP);
-  const runs = new Map<string, LoadResult[]>(variants.map((v) => [v.label, []]));
-  for (let round = 1; round <= ROUNDS; round++) {
-    for (const v of variants) runs.get(v.label)?.push(await load(v.server, v.targets, SLICE));
-  }
-  const series = new Map<string, Series>();
-  const rows: string[][] = [];
-  for (const v of variants) {
-    const list = runs.get(v.label) ?? [];
-    const med = medianOf(list);
-    series.set(v.label, { runs: list, median: med });
-    for (const r of list) disturbance.push(r.otherCpu);
-    const rpsList = list.map((r) => r.rps);
-    rows.push(loadRow(v.label, med, `${fmt.int(Math.min(...rpsList))}–${fmt.int(Math.max(...rpsList))}`));
-  }
-  out(table(LOAD_HEADERS, rows));
-  return series;
-}
-
-const cpuPerReq = (r: LoadResult) => r.serverCpu / r.rps;
-
-/** Median over rounds of f(a_i) ÷ f(b_i). */
-function pairedRatio(a: Series, b: Series, f: (r: LoadResult) => number): number {
-  return median(a.runs.map((r, i) => f(r) / f(b.runs[i] as LoadResult)));
-}
-
-const RATIO_HEADERS = ["ratio (median of per-round ratios)", "req/s", "p50", "p99", "server CPU µs/req"];
-
-function ratioLine(label: string, a: Series, b: Series): string[] {
-  return [label, fmt.x(pairedRatio(a, b, (r) => r.rps)), fmt.x(pairedRatio(a, b, (r) => r.p50)),
-    fmt.x(pairedRatio(a, b, (r) => r.p99)), fmt.x(pairedRatio(a, b, cpuPerReq))];
-}
-
-function clientBoundNote(label: string, r: LoadResult): void {
-  if (r.clientCpu >= 0.9) {
-    out(`note: ${label} was limited by the load generator (client CPU ${fmt.cpu(r.clientCpu)}, server ${fmt.cpu(r.serverCpu)}), so its req/s `
-      + "is a lower bound of what it can serve and the req/s ratio flatters graphcal; the server CPU µs/req ratio is the cost ratio.");
-  }
-}
-
-function bodyOk(r: { status: number; body: Buffer }, what: string): void {
-  if (r.status !== 200) throw new Error(`${what}: status ${r.status}: ${r.body.toString().slice(0, 300)}`);
-}
-
-function freshDir(name: string): string {
-  const dir = join(RUN, name);
-  rmSync(dir, { recursive: true, force: true });
-  mkdirSync(dir, { recursive: true });
-  return dir;
-}
 
 // --- case 1 -----------------------------------------------------------------------------------
 async function case1(): Promise<void> {
@@ -179,6 +43,7 @@ async function case1(): Promise<void> {
   const captured = await capture(graphcal.port, target);
   bodyOk(captured, "GET /v1.0/me/calendars");
   const bare = await startBare("case1", { [target.path]: toCaptured(captured) });
+  const fastify = await startBare("case1", { [target.path]: toCaptured(captured) }, "fastify");
   const noAuth = await ServerChild.start("graphcal-noauth", {
     BENCH_DATA_DIR: dir,
     BENCH_FIXED_PRINCIPAL: JSON.stringify({
@@ -191,11 +56,14 @@ async function case1(): Promise<void> {
     + `(${Object.keys(captured.headers).join(", ")}); bare body identical: ${fromBare.body.equals(captured.body) ? "yes" : "NO"}; `
     + `auth-off body identical (apart from its own port in @odata.context): `
     + `${fromNoAuth.body.toString().replaceAll(`:${noAuth.port}/`, `:${graphcal.port}/`) === captured.body.toString() ? "yes" : "NO"}`);
-  out("bare node:http answers with the captured body Buffer and headers (request-id fixed); graphcal does the whole pipeline per request.");
+  out("bare node:http answers with the captured body Buffer and headers (request-id fixed); graphcal does the whole pipeline per request. "
+    + "Diagnostic variant: Fastify configured as graphcal's app is (request ids, the async onRequest header hook, a wildcard route) "
+    + "sending the captured body, i.e. the framework's share without graphcal's own work.");
   const m = await compare([
     { label: "graphcal (bearer JWT, verifier cache)", server: graphcal, targets: [target] },
     { label: "bare node:http, same bytes", server: bare, targets: [target] },
     { label: "graphcal, auth off (fixed principal)", server: noAuth, targets: [target] },
+    { label: FASTIFY_LABEL, server: fastify, targets: [target] },
   ]);
   const g = m.get("graphcal (bearer JWT, verifier cache)") as Series;
   const b = m.get("bare node:http, same bytes") as Series;
@@ -206,9 +74,12 @@ async function case1(): Promise<void> {
   const authShareRps = 1 - pairedRatio(g, n, (r) => r.rps);
   const ratio = pairedRatio(g, b, (r) => r.rps);
   out();
+  const f = m.get(FASTIFY_LABEL) as Series;
   out(table(RATIO_HEADERS, [
     ratioLine("graphcal ÷ bare", g, b),
     ratioLine("graphcal auth-on ÷ auth-off", g, n),
+    ratioLine("diagnostic: Fastify only ÷ bare", f, b),
+    ratioLine("diagnostic: graphcal ÷ Fastify only", g, f),
   ]));
   clientBoundNote("bare node:http", b.median);
   out(`auth share of a request = 1 − (server CPU/req auth-off ÷ auth-on) = ${fmt.pct(authShare)} `
@@ -221,7 +92,7 @@ async function case1(): Promise<void> {
     + `(RS256 signature, jose) costs ${micro.coldUs.toFixed(0)} µs and happens once per token per process (cached until the token expires).`);
   verdicts.push({ target: "1. GET /me/calendars graphcal ÷ bare req/s >= 0.30x", measured: fmt.x(ratio), pass: ratio >= 0.3 });
   verdicts.push({ target: "1. auth share of a request (server CPU/req) < 10 %", measured: fmt.pct(authShare), pass: authShare < 0.1 });
-  await Promise.all([graphcal.close(), bare.close(), noAuth.close()]);
+  await Promise.all([graphcal.close(), bare.close(), noAuth.close(), fastify.close()]);
 }
 
 // --- case 2 -----------------------------------------------------------------------------------
@@ -244,21 +115,29 @@ async function case2(): Promise<void> {
     bodyBytes += r.body.length;
   }
   const bare = await startBare("case2", routes);
+  const fastify = await startBare("case2", routes, "fastify");
   out(`setup: provisioned ${POLLED_MAILBOXES} mailboxes (Calendar + Birthdays), initial sync of each, captured every poll response `
     + `(avg ${Math.round(bodyBytes / targets.length)} body bytes) in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
-  out(`bare node:http: Map lookup of the URL → the captured bytes. WATERMARK_TTL_MS = ${process.env.WATERMARK_TTL_MS ?? "1000 (default)"}`);
+  out(`bare node:http: Map lookup of the URL → the captured bytes (the diagnostic Fastify-only variant does the same inside Fastify). `
+    + `WATERMARK_TTL_MS = ${process.env.WATERMARK_TTL_MS ?? "1000 (default)"}`);
   const m = await compare([
     { label: "graphcal no-change poll", server: graphcal, targets },
     { label: "bare node:http, same bytes", server: bare, targets },
+    { label: FASTIFY_LABEL, server: fastify, targets },
   ]);
   const g = m.get("graphcal no-change poll") as Series;
+  const f = m.get(FASTIFY_LABEL) as Series;
   const b = m.get("bare node:http, same bytes") as Series;
   const ratio = pairedRatio(g, b, (r) => r.rps);
   out();
-  out(table(RATIO_HEADERS, [ratioLine("graphcal ÷ bare", g, b)]));
+  out(table(RATIO_HEADERS, [
+    ratioLine("graphcal ÷ bare", g, b),
+    ratioLine("diagnostic: Fastify only ÷ bare", f, b),
+    ratioLine("diagnostic: graphcal ÷ Fastify only", g, f),
+  ]));
   clientBoundNote("bare node:http", b.median);
   verdicts.push({ target: "2. delta no-change poll graphcal ÷ bare req/s >= 0.60x", measured: fmt.x(ratio), pass: ratio >= 0.6 });
-  await Promise.all([graphcal.close(), bare.close()]);
+  await Promise.all([graphcal.close(), bare.close(), fastify.close()]);
 }
 
 // --- case 3 -----------------------------------------------------------------------------------
@@ -364,13 +243,14 @@ async function syncRound(port: number, token: string): Promise<SyncRound> {
   return { seconds: (performance.now() - t0) / 1000, items, pages, bytes };
 }
 
-async function case4(): Promise<void> {
+/** Returns the server-only initial-sync rate (items/s), which case 6 sets the sync client against. */
+async function case4(): Promise<number> {
   out("\n## Case 4 — initial sync of one mailbox with 10,000 calendars, Prefer: odata.maxpagesize=100 (one client following nextLinks)");
   const dir = join(RUN, "wide-store");
   const meta = await generateStore({ dir, mailboxes: 1, calendarsPerMailbox: 10_000, upnPrefix: "wide-u" });
   const g = await ServerChild.start("graphcal:wide", { BENCH_DATA_DIR: dir }, SERVER_CPU);
   const token = await g.call<string>("token", { user: upnOf(meta.upnPrefix, 0) });
-  quietBudget -= (await waitForQuiet(Math.min(QUIET, quietBudget))).waited;
+  await quietWait();
   await syncRound(g.port, token); // warm-up, discarded
   const rounds: SyncRound[] = [];
   const cpu0 = cpuSeconds(g.pid);
@@ -413,10 +293,12 @@ async function case4(): Promise<void> {
     + "projection, serialisation, HTTP, and the client's JSON.parse; pages are requested one after another)");
   verdicts.push({ target: "4. initial sync items/s (no target; ratio to JSON.stringify)", measured: `${fmt.int(syncRate)} items/s = ${fmt.x(syncRate / stringifyRate)}`, pass: undefined });
   await g.close();
+  return syncRate;
 }
 
 // --- main -------------------------------------------------------------------------------------
 async function main(): Promise<void> {
+  removeStaleRuns();
   rmSync(RUN, { recursive: true, force: true });
   mkdirSync(RUN, { recursive: true });
   out("# graphcal bench");
@@ -425,15 +307,17 @@ async function main(): Promise<void> {
     ? "each server runs in its own child process pinned to CPU 1; autocannon and this orchestrator are pinned to CPU 0"
     : "no pinning available; servers run in child processes, autocannon in this process"}.`);
   out(`autocannon ${CONNECTIONS} connections, pipelining 1; per variant ${WARMUP} s warm-up (discarded) + ${ROUNDS * SLICE} s measured; `
-    + `measured time cut into ${ROUNDS} slices of ${SLICE} s run alternately with the compared variants (A B A B …); figures are medians over the slices, ratios medians of the per-round ratios. Latencies: µs-resolution per response (autocannon 'response' event).`);
+    + `measured time cut into ${ROUNDS} slices of ${SLICE} s run alternately with the compared variants (A B A B …); a round disturbed by other processes (> ${DISTURBED * 100} % of a core) is repeated (up to ${ROUNDS} extra); figures are medians over the kept slices, ratios medians of the per-round ratios. Latencies: µs-resolution per response (autocannon 'response' event).`);
   out("graphcal: built dist/, SQLite store, LOG_LEVEL=silent, demo seed off, default config otherwise (WATERMARK_TTL_MS 1000).");
   out(`Columns: server/client CPU = cores used by the server process / by autocannon+orchestrator; "server µs/req" = server CPU time per `
     + `response; "other CPU" = cores the rest of the machine used meanwhile (before each measurement the bench waits up to ${QUIET} s `
-    + `for the machine to go idle, ${quietBudget} s in all).`);
+    + `for the machine to go idle, ${QUIET_BUDGET} s in all).`);
   if (CASES.has("1")) await case1();
   if (CASES.has("2")) await case2();
   if (CASES.has("3")) await case3();
-  if (CASES.has("4")) await case4();
+  const serverOnlySync = CASES.has("4") ? await case4() : undefined;
+  if (CASES.has("5")) await casePostgres();
+  if (CASES.has("6")) await caseSync(serverOnlySync);
   out("\n## Summary (client and server share the same 2 cores; figures are one run, ratios are what to compare)");
   out(summary(verdicts));
   const busy = disturbance.filter((c) => c > 0.2).length;

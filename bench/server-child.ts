@@ -57,6 +57,8 @@ async function graphcal(): Promise<void> {
   const config = parseConfig({
     DATA_DIR: env.BENCH_DATA_DIR, PORT: "0", HOST: "127.0.0.1", LOG_LEVEL: "silent", SEED_DEMO: "false",
     WATERMARK_TTL_MS: env.WATERMARK_TTL_MS, PROVISION_BIRTHDAYS: env.PROVISION_BIRTHDAYS,
+    // Only case 5 sets these (PostgreSQL); a DATABASE_URL in the bench's own environment is ignored.
+    DATABASE_URL: env.BENCH_DATABASE_URL, DATABASE_POOL_SIZE: env.BENCH_DATABASE_POOL_SIZE,
   });
   let authenticate: ((authorization: string | undefined) => Promise<Principal>) | undefined;
   if (env.BENCH_FIXED_PRINCIPAL) {
@@ -193,7 +195,48 @@ async function bare(): Promise<void> {
   send({ type: "ready", port: (server.address() as AddressInfo).port });
 }
 
-(process.env.BENCH_ROLE === "bare" ? bare() : graphcal()).catch((error: unknown) => {
+/**
+ * Diagnostic: Fastify as graphcal configures it (request ids, the same async onRequest header
+ * hook, a wildcard route) answering with the captured bytes — the framework's share of the cost.
+ */
+async function fastifyOnly(): Promise<void> {
+  const { default: Fastify } = await import("fastify");
+  const { randomUUID } = await import("node:crypto");
+  const routes = JSON.parse(readFileSync(process.env.BENCH_ROUTES_FILE as string, "utf8")) as BareRoutes;
+  const table = new Map<string, { status: number; headers: Record<string, string>; body: string }>();
+  for (const [url, r] of Object.entries(routes)) {
+    const { "content-length": _length, "request-id": _id, "client-request-id": _cid, "odata-version": _v, "cache-control": _c, ...rest } = r.headers;
+    table.set(url, { status: r.status, headers: rest, body: Buffer.from(r.body, "base64").toString("utf8") });
+  }
+  const app = Fastify({ logger: false, genReqId: () => randomUUID(), routerOptions: { maxParamLength: 8192 } });
+  app.addHook("onRequest", async (request, reply) => {
+    const clientRequestId = request.headers["client-request-id"];
+    reply.header("request-id", request.id);
+    reply.header("client-request-id", typeof clientRequestId === "string" && clientRequestId.length <= 200 ? clientRequestId : request.id);
+    reply.header("OData-Version", "4.0");
+    reply.header("Cache-Control", "private");
+  });
+  for (const version of ["v1.0", "beta"]) {
+    app.get(`/${version}/*`, async (request, reply) => {
+      const hit = table.get(request.url);
+      if (!hit) return reply.code(404).send();
+      for (const [k, v] of Object.entries(hit.headers)) reply.header(k, v);
+      return reply.code(hit.status).send(hit.body);
+    });
+  }
+  await app.listen({ port: 0, host: "127.0.0.1" });
+  serveRpc({
+    async close() {
+      await app.close();
+      setImmediate(() => process.exit(0));
+      return true;
+    },
+  });
+  send({ type: "ready", port: (app.server.address() as AddressInfo).port });
+}
+
+const role = process.env.BENCH_ROLE;
+(role === "bare" ? bare() : role === "fastify" ? fastifyOnly() : graphcal()).catch((error: unknown) => {
   console.error(error);
   process.exit(1);
 });
