@@ -20,7 +20,7 @@ export interface NewUser {
 }
 
 /** How long a found user record is reused without asking the store again. */
-export const MAILBOX_CACHE_TTL_MS = 5_000;
+export const MAILBOX_CACHE_TTL_MS = 60_000;
 const MAILBOX_CACHE_LIMIT = 100_000;
 
 type CacheEntry = { mailbox: Mailbox; atMs: number };
@@ -35,8 +35,8 @@ export class MailboxService {
   /**
    * Found users by `id:{guid}` and `upn:{lowercased upn}`. Every Outlook request resolves its
    * mailbox, and user records are never changed or deleted once provisioned (the store has no
-   * such write), so a hit can be reused; the short TTL bounds staleness should that ever change
-   * in another process. Misses are not cached: a user provisioned meanwhile is found at once.
+   * such write), so a hit can be reused; the TTL (a minute) bounds staleness should that ever
+   * change in another process. Misses are not cached: a user provisioned meanwhile is found at once.
    */
   readonly #cache = new Map<string, CacheEntry>();
   /** The same entries by the exact string a request used (its `/users/{…}` segment or `/me`'s id). */

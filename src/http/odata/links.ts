@@ -17,8 +17,11 @@ export function metadataUrl(origin: string, apiVersion: ApiVersion, fragment: st
   return `${origin}/${apiVersion}/$metadata#${fragment}`;
 }
 
+/** Values made only of unreserved characters (our tokens) need no encoding: skip the work. */
+const UNRESERVED = /^[A-Za-z0-9_.~-]*$/;
+
 /** Builds an absolute link with OData options; `$` kept literal, values percent-encoded. */
 export function buildLink(origin: string, apiVersion: ApiVersion, path: string, query: [string, string][]): string {
-  const qs = query.map(([k, v]) => `${k}=${encodeURIComponent(v)}`).join("&");
+  const qs = query.map(([k, v]) => `${k}=${UNRESERVED.test(v) ? v : encodeURIComponent(v)}`).join("&");
   return `${origin}/${apiVersion}/${path}${qs ? `?${qs}` : ""}`;
 }
