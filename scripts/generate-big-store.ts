@@ -144,7 +144,7 @@ export async function generateStore(options: GenerateOptions): Promise<StoreMeta
           : newCalendar({ ids, mailbox, seq, name: `Calendar ${seq}`, group, explicitGroup: false });
       const crow = fromCalendar(mailbox.id, calendar);
       (insCalendar ??= insertSql("calendars", crow)).run(crow);
-      // The change-log row CalendarWriter.log writes: the calendar as it is after the change.
+      // The change-log row ChangeLogWriter.log writes: the calendar as it is after the change.
       const change = {
         mailbox_id: mailbox.id, seq, calendar_id: calendar.id, created_seq: calendar.createdSeq,
         removed: 0, changed_at: nowMs, data: crow.data,

@@ -4,7 +4,7 @@ export * from "./errors.js";
 export * from "./model.js";
 export * from "./store.js";
 export * from "./calendars/name-key.js";
-export * from "./calendars/calendar-writer.js";
+export * from "./change-log/change-log-writer.js";
 export * from "./calendars/calendar-service.js";
 export * from "./calendars/calendar-input.js";
 export * from "./calendars/calendar-defaults.js";

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from "fastify";
 import {
-  CalendarGroupService, CalendarPermissionService, CalendarService, CalendarWriter, DeltaService, MailboxService,
+  CalendarGroupService, CalendarPermissionService, CalendarService, ChangeLogWriter, DeltaService, MailboxService,
   randomIds, systemClock, type Clock, type IdSource, type Store,
 } from "../domain/index.js";
 import { loadSigningKey, TokenIssuer, TokenVerifier, type Principal } from "../auth/index.js";
@@ -45,7 +45,7 @@ export async function createServer(config: Readonly<Config>, deps: ServerDeps = 
     now: () => clock.now().getTime(),
   });
 
-  const writer = new CalendarWriter(store, clock);
+  const writer = new ChangeLogWriter(store, clock);
   const retentionMs = config.deltaRetentionDays * 86400_000;
   const mailboxes = new MailboxService({ writer, ids, clock, birthdays: config.birthdays });
   const services = {

@@ -5,7 +5,7 @@ import {
 import { changeKeyFor, type IdSource } from "../ids.js";
 import type { CalendarGroup, Mailbox } from "../model.js";
 import type { StoreReader } from "../store.js";
-import type { CalendarWriter } from "./calendar-writer.js";
+import type { ChangeLogWriter } from "../change-log/change-log-writer.js";
 import { newCalendarGroup } from "./calendar-defaults.js";
 import { checkReadOnly, parseCalendarName } from "./calendar-input.js";
 import { resolveGroup, type GroupTarget } from "./calendar-service.js";
@@ -33,7 +33,7 @@ function parseGroupBody(body: unknown, mode: "create" | "update"): { name?: stri
 
 /** Calendar groups. They have no delta of their own; their writes still take a change sequence for changeKeys. */
 export class CalendarGroupService {
-  constructor(private readonly deps: { writer: CalendarWriter; ids: IdSource }) {}
+  constructor(private readonly deps: { writer: ChangeLogWriter; ids: IdSource }) {}
 
   async list(args: { mailbox: Mailbox; offset: number; limit: number }): Promise<{ groups: CalendarGroup[]; hasMore: boolean }> {
     const rows = await this.deps.writer.store.listCalendarGroups({ mailboxId: args.mailbox.id, offset: args.offset, limit: args.limit + 1 });

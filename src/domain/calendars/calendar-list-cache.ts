@@ -8,7 +8,7 @@ export interface CalendarListPage {
 /**
  * Pages of calendar lists, each kept with the mailbox change seq it was read at. A page is a
  * function of the mailbox's state, and every write that changes it (calendars, groups,
- * sharing, the default flag) takes a new seq in its transaction (CalendarWriter). So a page
+ * sharing, the default flag) takes a new seq in its transaction (ChangeLogWriter). So a page
  * cached at seq S is exactly what the store would answer while the mailbox is still at S.
  *
  * Unlike the delta watermark, nothing here is trusted without asking the store: the caller

@@ -6,7 +6,7 @@ import {
 import { changeKeyFor, isWellFormedId, type IdSource } from "../ids.js";
 import type { Calendar, CalendarGroup, Mailbox } from "../model.js";
 import type { StoreReader, StoreTx } from "../store.js";
-import { CalendarWriter } from "./calendar-writer.js";
+import { ChangeLogWriter } from "../change-log/change-log-writer.js";
 import { newCalendar } from "./calendar-defaults.js";
 import { checkReadOnly, parseCalendarInput } from "./calendar-input.js";
 import { nameKeyOf } from "./name-key.js";
@@ -18,7 +18,7 @@ export type CalendarTarget = { calendarId: string } | { defaultCalendar: true };
 export type GroupTarget = { groupId: string } | { defaultGroup: true };
 
 export interface CalendarServiceDeps {
-  writer: CalendarWriter;
+  writer: ChangeLogWriter;
   clock: Clock;
   ids: IdSource;
 }
@@ -57,7 +57,7 @@ export async function loadCalendar(reader: StoreReader, mailboxId: string, targe
   return calendar;
 }
 
-/** Calendar CRUD with Graph's rules; every write goes through CalendarWriter, which logs it. */
+/** Calendar CRUD with Graph's rules; every write goes through ChangeLogWriter, which logs it. */
 export class CalendarService {
   readonly #lists = new CalendarListCache();
 

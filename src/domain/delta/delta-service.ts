@@ -3,7 +3,7 @@ import type { Clock } from "../clock.js";
 import { BadSyncTokenError, ResyncRequiredError, SyncStateInvalidError, SyncStateNotFoundError } from "../errors.js";
 import type { Calendar, Mailbox, MailboxSyncState } from "../model.js";
 import type { Store } from "../store.js";
-import type { CalendarWriter } from "../calendars/calendar-writer.js";
+import type { ChangeLogWriter } from "../change-log/change-log-writer.js";
 import type { CursorBinding, DeltaCursor, IssuedCursor } from "./delta-cursor.js";
 import { WatermarkCache } from "./watermark-cache.js";
 
@@ -40,7 +40,7 @@ export interface DeltaOptions {
 export class DeltaService {
   readonly watermarks: WatermarkCache;
 
-  constructor(private readonly deps: { store: Store; clock: Clock; writer: CalendarWriter; options: DeltaOptions }) {
+  constructor(private readonly deps: { store: Store; clock: Clock; writer: ChangeLogWriter; options: DeltaOptions }) {
     this.watermarks = new WatermarkCache(deps.clock, deps.options.watermarkTtlMs);
     deps.writer.onChange(({ mailboxId, changeSeq }) => this.watermarks.observe(mailboxId, changeSeq));
   }

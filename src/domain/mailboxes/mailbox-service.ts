@@ -3,7 +3,7 @@ import { MailboxNotEnabledError, UserNotFoundError, ValidationError } from "../e
 import { isGuid, type IdSource } from "../ids.js";
 import type { Mailbox } from "../model.js";
 import type { StoreTx } from "../store.js";
-import type { CalendarWriter } from "../calendars/calendar-writer.js";
+import type { ChangeLogWriter } from "../change-log/change-log-writer.js";
 import { newBirthdaysCalendar, newCalendarGroup, newDefaultCalendar } from "../calendars/calendar-defaults.js";
 
 export interface NewUser {
@@ -42,7 +42,7 @@ export class MailboxService {
   /** The same entries by the exact string a request used (its `/users/{…}` segment or `/me`'s id). */
   readonly #byInput = new Map<string, CacheEntry>();
 
-  constructor(private readonly deps: { writer: CalendarWriter; ids: IdSource; clock: Clock; birthdays: boolean }) {}
+  constructor(private readonly deps: { writer: ChangeLogWriter; ids: IdSource; clock: Clock; birthdays: boolean }) {}
 
   /**
    * Creates the user and provisions the mailbox as Exchange does: the "My Calendars" group,

@@ -3,7 +3,7 @@ import { NotFoundError, ValidationError } from "../errors.js";
 import { changeKeyFor, isWellFormedId, newEntityId, type IdSource } from "../ids.js";
 import type { Calendar, CalendarPermission, Mailbox } from "../model.js";
 import type { StoreTx } from "../store.js";
-import type { CalendarWriter } from "../calendars/calendar-writer.js";
+import type { ChangeLogWriter } from "../change-log/change-log-writer.js";
 import { loadCalendar, type CalendarTarget } from "../calendars/calendar-service.js";
 import { checkReadOnly } from "../calendars/calendar-input.js";
 import type { MailboxService } from "../mailboxes/mailbox-service.js";
@@ -55,7 +55,7 @@ function parseBody(body: unknown, mode: "create" | "update"): { address?: string
 }
 
 export class CalendarPermissionService {
-  constructor(private readonly deps: { writer: CalendarWriter; ids: IdSource; mailboxes: MailboxService }) {}
+  constructor(private readonly deps: { writer: ChangeLogWriter; ids: IdSource; mailboxes: MailboxService }) {}
 
   async list(args: { mailbox: Mailbox; target: CalendarTarget }): Promise<CalendarPermission[]> {
     const calendar = await loadCalendar(this.deps.writer.store, args.mailbox.id, args.target);

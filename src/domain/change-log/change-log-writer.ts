@@ -10,7 +10,7 @@ export type ChangeListener = (event: { mailboxId: string; changeSeq: number }) =
  * change sequence (serialising writers of that mailbox), changes the row and appends the
  * change-log entry. Listeners hear of the new sequence only once it has committed.
  */
-export class CalendarWriter {
+export class ChangeLogWriter {
   readonly #listeners: ChangeListener[] = [];
 
   constructor(readonly store: Store, private readonly clock: Clock) {}
