@@ -87,7 +87,7 @@ async function case1(): Promise<void> {
     + `from throughput, 1 − (auth-on req/s ÷ auth-off req/s) = ${fmt.pct(authShareRps)}. `
     + "Both include noise of a few %; a negative share means auth cost less than the noise.");
   const micro = await graphcal.call<{ coldUs: number; hitUs: number }>("authMicro", { user: first.mailbox.id, iterations: 200_000 });
-  out(`cross-check in process: TokenVerifier.verify() answered from its cache costs ${micro.hitUs.toFixed(2)} µs `
+  out(`cross-check in process: AccessTokenVerifier.verify() answered from its cache costs ${micro.hitUs.toFixed(2)} µs `
     + `(${fmt.pct(micro.hitUs / (cpuPerReq(g.median) * 1e6))} of graphcal's server CPU per request); the first verify of a token `
     + `(RS256 signature, jose) costs ${micro.coldUs.toFixed(0)} µs and happens once per token per process (cached until the token expires).`);
   verdicts.push({ target: "1. GET /me/calendars graphcal ÷ bare req/s >= 0.30x", measured: fmt.x(ratio), pass: ratio >= 0.3 });

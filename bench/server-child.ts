@@ -7,7 +7,7 @@ import type { AddressInfo } from "node:net";
 import {
   createServer, DEMO_CLIENT_ID, DEMO_TENANT_ID, parseConfig, type GraphcalServer,
 } from "../dist/server/index.js";
-import { loadSigningKey, TokenVerifier, type Principal } from "../dist/auth/index.js";
+import { loadSigningKey, AccessTokenVerifier, type Principal } from "../dist/auth/index.js";
 import type { Mailbox } from "../dist/domain/index.js";
 
 export interface CapturedResponse {
@@ -142,7 +142,7 @@ async function graphcal(): Promise<void> {
       const mailbox = await server.services.mailboxes.getMailbox(args.user);
       const tokens: string[] = [];
       for (let i = 0; i < 60; i++) tokens.push(await tokenFor(mailbox));
-      const verifier = new TokenVerifier({ key: await loadSigningKey(server.store), clock: { now: () => new Date() }, issuerOrigin: config.issuerOrigin });
+      const verifier = new AccessTokenVerifier({ key: await loadSigningKey(server.store), clock: { now: () => new Date() }, issuerOrigin: config.issuerOrigin });
       for (const t of tokens.slice(0, 10)) await verifier.verify(`Bearer ${t}`); // JIT warm-up
       const c0 = performance.now();
       for (const t of tokens.slice(10)) await verifier.verify(`Bearer ${t}`);

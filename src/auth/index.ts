@@ -3,5 +3,5 @@ export * from "./passwords.js";
 export * from "./permissions.js";
 export * from "./principal.js";
 export * from "./signing-key.js";
-export * from "./token-issuer.js";
-export * from "./token-verifier.js";
+export * from "./access-token-issuer.js";
+export * from "./access-token-verifier.js";

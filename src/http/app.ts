@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from "fastify";
 import { API_VERSIONS, GraphErrorCode, ODATA_CONTENT_TYPE, type ApiVersion } from "../graph/index.js";
 import { InvalidQueryError, type Clock, type StoreReader } from "../domain/index.js";
-import type { SigningKey, TokenIssuer, TokenVerifier } from "../auth/index.js";
+import type { SigningKey, AccessTokenIssuer, AccessTokenVerifier } from "../auth/index.js";
 import { graphErrorBody, HttpError, toGraphError } from "./errors.js";
 import { ALLOWED_METHODS, resolveGraphPath, UnknownSegmentError } from "./graph-path.js";
 import type { GraphContext, GraphServices } from "./graph-context.js";
@@ -17,10 +17,10 @@ import type { Principal } from "../auth/index.js";
 export interface AppOptions {
   services: GraphServices;
   store: StoreReader;
-  verifier: TokenVerifier;
+  verifier: AccessTokenVerifier;
   /** Replaces bearer verification (benchmarks measure the cost of auth with it). */
   authenticate?: (authorization: string | undefined) => Promise<Principal>;
-  issuer: TokenIssuer;
+  issuer: AccessTokenIssuer;
   signingKey: SigningKey;
   codec: DeltaTokenCodec;
   clock: Clock;

@@ -3,7 +3,7 @@ import {
   CalendarGroupService, CalendarPermissionService, CalendarService, ChangeLogWriter, DeltaService, MailboxService,
   randomIds, systemClock, type Clock, type IdSource, type Store,
 } from "../domain/index.js";
-import { loadSigningKey, TokenIssuer, TokenVerifier, type Principal } from "../auth/index.js";
+import { loadSigningKey, AccessTokenIssuer, AccessTokenVerifier, type Principal } from "../auth/index.js";
 import { createApp, DeltaTokenCodec, loadTokenKeys, type GraphServices } from "../http/index.js";
 import { openStore } from "../store/index.js";
 import type { Config } from "./config.js";
@@ -16,7 +16,7 @@ export interface GraphcalServer {
   app: FastifyInstance;
   httpsApp: FastifyInstance | undefined;
   services: GraphServices;
-  issuer: TokenIssuer;
+  issuer: AccessTokenIssuer;
   /** Listens on the configured ports; returns the bound addresses. */
   listen(): Promise<{ http: string; https?: string; certPath?: string }>;
   /** Runs one pass of the retention job (also run periodically while listening). */
@@ -56,8 +56,8 @@ export async function createServer(config: Readonly<Config>, deps: ServerDeps = 
     delta: new DeltaService({ store, clock, writer, options: { retentionMs, watermarkTtlMs: config.watermarkTtlMs } }),
   };
   const signingKey = await loadSigningKey(store);
-  const issuer = new TokenIssuer({ key: signingKey, clock, ids, issuerOrigin: config.issuerOrigin });
-  const verifier = new TokenVerifier({
+  const issuer = new AccessTokenIssuer({ key: signingKey, clock, ids, issuerOrigin: config.issuerOrigin });
+  const verifier = new AccessTokenVerifier({
     key: signingKey, clock, issuerOrigin: config.issuerOrigin, audiences: config.extraAudiences,
     ...(config.externalJwksUrl && { external: { jwksUrl: config.externalJwksUrl, issuer: config.externalIssuer ?? "https://login.microsoftonline.com/{tenantid}/v2.0" } }),
   });

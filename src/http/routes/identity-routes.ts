@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import type { AppRegistration, Mailbox, MailboxService, StoreReader } from "../../domain/index.js";
 import {
-  OAuthError, issuerFor, verifySecret, type SigningKey, type TokenIssuer,
+  OAuthError, issuerFor, verifySecret, type SigningKey, type AccessTokenIssuer,
 } from "../../auth/index.js";
 
 // A small Microsoft identity platform look-alike under /{tenant}/…: OpenID discovery, JWKS and
@@ -11,7 +11,7 @@ import {
 export interface IdentityDeps {
   store: StoreReader;
   mailboxes: MailboxService;
-  issuer: TokenIssuer;
+  issuer: AccessTokenIssuer;
   signingKey: SigningKey;
   issuerOrigin?: string | undefined;
   originOf: (request: FastifyRequest) => string;

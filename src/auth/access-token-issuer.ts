@@ -13,7 +13,7 @@ export function issuerFor(issuerOrigin: string, tenantId: string): string {
 export const DEFAULT_ISSUER_ORIGIN = "https://login.graphcal.local";
 
 /** Mints access tokens shaped like Entra ID's (scp for delegated, roles for app-only). */
-export class TokenIssuer {
+export class AccessTokenIssuer {
   constructor(private readonly deps: { key: SigningKey; clock: Clock; ids: IdSource; issuerOrigin?: string | undefined }) {}
 
   async mintDelegated(args: {

@@ -3,7 +3,7 @@ import type { Clock } from "../domain/index.js";
 import { AuthenticationError } from "./auth-errors.js";
 import { GRAPH_AUDIENCES, type Principal } from "./principal.js";
 import type { SigningKey } from "./signing-key.js";
-import { issuerFor } from "./token-issuer.js";
+import { issuerFor } from "./access-token-issuer.js";
 
 export interface ExternalIssuer {
   jwksUrl: string;
@@ -33,7 +33,7 @@ function principalOf(payload: JWTPayload): Principal {
  * Verifies bearer tokens (signature, exp/nbf, iss, aud) and caches the result until the token
  * expires: a jose verify costs 56–100 µs here, a cache hit well under one.
  */
-export class TokenVerifier {
+export class AccessTokenVerifier {
   readonly #cache = new Map<string, { authorization: string; principal: Principal; expMs: number }>();
   readonly #external: { getKey: JWTVerifyGetKey; issuer: string } | undefined;
 
