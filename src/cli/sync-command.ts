@@ -3,7 +3,7 @@
 import { parseArgs } from "node:util";
 import { DeltaProtocolError, DeltaSync, GraphRequestError, SyncStateLostError, type WatchSummary } from "../client/index.js";
 import { createSyncProgress } from "./sync-progress.js";
-import { tokenSourceFromFlags, UsageError } from "./sync-token.js";
+import { accessTokenSourceFromFlags, UsageError } from "./sync-credentials.js";
 
 export const SYNC_USAGE = `Usage: graphcal sync --base-url <https://graph.microsoft.com/beta> (--me | --user <id|upn>) --store <file.db>
          (--token <jwt> | --token-command "<cmd>" | --tenant <t> --client-id <id> --client-secret <s> [--authority <url>] [--scope <s>])
@@ -35,7 +35,7 @@ function parseSyncArgs(args: string[]) {
   if (!baseUrl || !/^https?:\/\//.test(baseUrl)) throw new UsageError("--base-url <http(s)://host/beta> is required");
   if (!values.store) throw new UsageError("--store <file.db> is required");
   if (!values.me === (values.user === undefined)) throw new UsageError("give either --me or --user <id|upn>");
-  const { source, appOnly } = tokenSourceFromFlags(values, baseUrl, process.env);
+  const { source, appOnly } = accessTokenSourceFromFlags(values, baseUrl, process.env);
   if (appOnly && values.me) throw new UsageError("--me needs a delegated token; with client credentials use --user <id|upn>");
   return {
     baseUrl, store: values.store, userId: values.user, token: source, json: values.json ?? false,

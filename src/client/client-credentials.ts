@@ -3,7 +3,7 @@
 // see: https://learn.microsoft.com/entra/identity-platform/v2-oauth2-client-creds-grant-flow
 import { DEFAULT_RETRY } from "./retry-policy.js";
 import { defaultRuntime, fetchWithRetry } from "./retrying-fetch.js";
-import { cachedTokenSource, type TokenSource } from "./token-source.js";
+import { cachedAccessTokenSource, type AccessTokenSource } from "./access-token-source.js";
 
 /**
  * Options of {@link clientCredentials}.
@@ -36,14 +36,14 @@ export interface ClientCredentialsOptions {
  * });
  * const sync = new DeltaSync({ baseUrl: "http://127.0.0.1:8080/beta", userId: "adelev@contoso.com", store, token });
  */
-export function clientCredentials(options: ClientCredentialsOptions): TokenSource {
+export function clientCredentials(options: ClientCredentialsOptions): AccessTokenSource {
   const endpoint = `${options.authority.replace(/\/+$/, "")}/oauth2/v2.0/token`;
   const now = options.now ?? Date.now;
   const rt = {
     ...defaultRuntime(), ...(options.fetch && { fetch: options.fetch }),
     retry: { ...DEFAULT_RETRY, maxRetries: 3 },
   };
-  return cachedTokenSource(async (signal) => {
+  return cachedAccessTokenSource(async (signal) => {
     const body = new URLSearchParams({
       grant_type: "client_credentials", client_id: options.clientId, client_secret: options.clientSecret,
       scope: options.scope ?? "https://graph.microsoft.com/.default",

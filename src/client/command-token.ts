@@ -1,7 +1,7 @@
 // A token from a command line, e.g. `az account get-access-token --resource-type ms-graph
 // --query accessToken -o tsv`: run again whenever the last token is near expiry or rejected.
 import { exec } from "node:child_process";
-import { cachedTokenSource, jwtExpiry, type TokenSource } from "./token-source.js";
+import { cachedAccessTokenSource, jwtExpiry, type AccessTokenSource } from "./access-token-source.js";
 
 /**
  * Runs `command` through the shell and takes its trimmed stdout as the token. The token is
@@ -10,8 +10,8 @@ import { cachedTokenSource, jwtExpiry, type TokenSource } from "./token-source.j
  * @example
  * const token = commandToken("az account get-access-token --resource-type ms-graph --query accessToken -o tsv");
  */
-export function commandToken(command: string, options: { timeoutMs?: number; now?: () => number } = {}): TokenSource {
-  return cachedTokenSource((signal) => new Promise((resolve, reject) => {
+export function commandToken(command: string, options: { timeoutMs?: number; now?: () => number } = {}): AccessTokenSource {
+  return cachedAccessTokenSource((signal) => new Promise((resolve, reject) => {
     exec(command, { timeout: options.timeoutMs ?? 60_000, ...(signal && { signal }), maxBuffer: 1 << 20 }, (error, stdout, stderr) => {
       const token = String(stdout).trim();
       if (error || !token) {

@@ -6,7 +6,7 @@
 import { Annotation, GraphErrorCode } from "../graph/index.js";
 import { fetchWithRetry, type FetchedResponse, type Runtime } from "./retrying-fetch.js";
 import { DeltaProtocolError, GraphRequestError, SyncStateLostError } from "./sync-errors.js";
-import type { TokenSource } from "./token-source.js";
+import type { AccessTokenSource } from "./access-token-source.js";
 
 export interface DeltaPage {
   value: unknown[];
@@ -28,11 +28,11 @@ function errorBody(text: string): { code?: string; message?: string } {
 
 export class DeltaPageReader {
   readonly #rt: Runtime;
-  readonly #token: TokenSource;
+  readonly #token: AccessTokenSource;
   readonly #pageSize: number | undefined;
   readonly #origin: string;
 
-  constructor(args: { runtime: Runtime; token: TokenSource; pageSize: number | undefined; baseUrl: string }) {
+  constructor(args: { runtime: Runtime; token: AccessTokenSource; pageSize: number | undefined; baseUrl: string }) {
     this.#rt = args.runtime;
     this.#token = args.token;
     this.#pageSize = args.pageSize;

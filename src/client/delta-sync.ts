@@ -9,7 +9,7 @@ import { openSqliteStore } from "./sqlite-sync-store.js";
 import { DeltaProtocolError, GraphRequestError, SyncStateLostError } from "./sync-errors.js";
 import type { RoundSummary, SyncEvent, WatchSummary } from "./sync-events.js";
 import type { SyncStore } from "./sync-store.js";
-import { toTokenSource, type TokenInput } from "./token-source.js";
+import { toAccessTokenSource, type AccessTokenInput } from "./access-token-source.js";
 
 /**
  * Options of {@link DeltaSync}. Only `baseUrl`, `store` and `token` are required.
@@ -27,7 +27,7 @@ export interface DeltaSyncOptions {
   userId?: string | undefined;
   /** A {@link SyncStore}, or a file path for the default SQLite store (closed by {@link DeltaSync.close}). */
   store: SyncStore | string;
-  token: TokenInput;
+  token: AccessTokenInput;
   /** Sent as `Prefer: odata.maxpagesize` on every page. */
   pageSize?: number | undefined;
   /** `$select` of the initial request (the links carry it afterwards). */
@@ -91,7 +91,7 @@ export class DeltaSync {
       retry: Object.freeze({ ...DEFAULT_RETRY, ...options.retry }),
       onRetry: (event) => this.#emit({ type: "retry", ...event }),
     };
-    this.#reader = new DeltaPageReader({ runtime: this.#runtime, token: toTokenSource(options.token), pageSize: options.pageSize, baseUrl: base });
+    this.#reader = new DeltaPageReader({ runtime: this.#runtime, token: toAccessTokenSource(options.token), pageSize: options.pageSize, baseUrl: base });
   }
 
   /**

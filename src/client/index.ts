@@ -7,8 +7,8 @@ export type { CalendarRecord, StoreCommit, SyncState, SyncStore } from "./sync-s
 export { MemorySyncStore } from "./memory-sync-store.js";
 export { openSqliteStore, type SqliteStoreOptions } from "./sqlite-sync-store.js";
 export {
-  cachedTokenSource, jwtExpiry, staticToken, toTokenSource, tokenFunction, type TokenInput, type TokenSource,
-} from "./token-source.js";
+  cachedAccessTokenSource, jwtExpiry, staticToken, toAccessTokenSource, tokenFunction, type AccessTokenInput, type AccessTokenSource,
+} from "./access-token-source.js";
 export { commandToken } from "./command-token.js";
 export { clientCredentials, type ClientCredentialsOptions } from "./client-credentials.js";
 export { DEFAULT_RETRY, parseRetryAfter, retryDelay, type RetryOptions } from "./retry-policy.js";

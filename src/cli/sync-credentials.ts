@@ -1,8 +1,8 @@
-// `graphcal sync`'s token flags → a TokenSource: exactly one of --token, --token-command, or
+// `graphcal sync`'s token flags → a AccessTokenSource: exactly one of --token, --token-command, or
 // the client-credentials trio --tenant/--client-id/--client-secret.
-import { clientCredentials, commandToken, staticToken, type TokenSource } from "../client/index.js";
+import { clientCredentials, commandToken, staticToken, type AccessTokenSource } from "../client/index.js";
 
-export interface TokenFlags {
+export interface CredentialFlags {
   token?: string | undefined;
   "token-command"?: string | undefined;
   tenant?: string | undefined;
@@ -25,7 +25,7 @@ export function defaultAuthority(baseUrl: string, tenant: string): string {
   return `${login}/${encodeURIComponent(tenant)}`;
 }
 
-export function tokenSourceFromFlags(flags: TokenFlags, baseUrl: string, env: NodeJS.ProcessEnv): { source: TokenSource; appOnly: boolean } {
+export function accessTokenSourceFromFlags(flags: CredentialFlags, baseUrl: string, env: NodeJS.ProcessEnv): { source: AccessTokenSource; appOnly: boolean } {
   const clientSecret = flags["client-secret"] ?? env.GRAPHCAL_CLIENT_SECRET;
   const credentials = flags.tenant !== undefined || flags["client-id"] !== undefined || flags["client-secret"] !== undefined;
   const chosen = [flags.token !== undefined, flags["token-command"] !== undefined, credentials].filter(Boolean).length;

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { clientCredentials } from "./client-credentials.js";
 import { commandToken } from "./command-token.js";
-import { cachedTokenSource, jwtExpiry, toTokenSource } from "./token-source.js";
+import { cachedAccessTokenSource, jwtExpiry, toAccessTokenSource } from "./access-token-source.js";
 
 const jwt = (payload: object) => `eyJhbGciOiJub25lIn0.${Buffer.from(JSON.stringify(payload)).toString("base64url")}.sig`;
 const dir = mkdtempSync(join(tmpdir(), "graphcal-token-"));
@@ -17,15 +17,15 @@ describe("token sources", () => {
     expect(jwtExpiry("a.!!!.c")).toBeUndefined();
   });
 
-  it("toTokenSource: strings and functions become sources", async () => {
-    expect(await toTokenSource("T").getToken()).toBe("T");
-    expect(await toTokenSource(({ forceRefresh }) => (forceRefresh ? "new" : "old")).getToken({ forceRefresh: true })).toBe("new");
+  it("toAccessTokenSource: strings and functions become sources", async () => {
+    expect(await toAccessTokenSource("T").getToken()).toBe("T");
+    expect(await toAccessTokenSource(({ forceRefresh }) => (forceRefresh ? "new" : "old")).getToken({ forceRefresh: true })).toBe("new");
   });
 
-  it("cachedTokenSource: reuses a token until shortly before expiry or a forced refresh; one fetch for concurrent callers", async () => {
+  it("cachedAccessTokenSource: reuses a token until shortly before expiry or a forced refresh; one fetch for concurrent callers", async () => {
     let now = 0;
     let fetches = 0;
-    const source = cachedTokenSource(async () => ({ token: `t${++fetches}`, expiresAt: now + 600_000 }), { now: () => now, refreshBeforeMs: 60_000 });
+    const source = cachedAccessTokenSource(async () => ({ token: `t${++fetches}`, expiresAt: now + 600_000 }), { now: () => now, refreshBeforeMs: 60_000 });
     expect(await Promise.all([source.getToken(), source.getToken()])).toEqual(["t1", "t1"]);
     now = 500_000;
     expect(await source.getToken()).toBe("t1");

@@ -6,14 +6,14 @@
  * answer from a cache.
  *
  * @example
- * const source: TokenSource = { getToken: async () => process.env.GRAPH_TOKEN ?? "" };
+ * const source: AccessTokenSource = { getToken: async () => process.env.GRAPH_TOKEN ?? "" };
  */
-export interface TokenSource {
+export interface AccessTokenSource {
   getToken(options?: { forceRefresh?: boolean; signal?: AbortSignal }): Promise<string>;
 }
 
-/** A token string, a {@link TokenSource}, or a function returning a token. */
-export type TokenInput = string | TokenSource | ((options: { forceRefresh: boolean }) => string | Promise<string>);
+/** A token string, a {@link AccessTokenSource}, or a function returning a token. */
+export type AccessTokenInput = string | AccessTokenSource | ((options: { forceRefresh: boolean }) => string | Promise<string>);
 
 /**
  * Always the same token (it cannot be refreshed, so a 401 ends the sync).
@@ -21,7 +21,7 @@ export type TokenInput = string | TokenSource | ((options: { forceRefresh: boole
  * @example
  * const sync = new DeltaSync({ baseUrl, store, token: staticToken(process.env.GRAPH_TOKEN!) });
  */
-export function staticToken(token: string): TokenSource {
+export function staticToken(token: string): AccessTokenSource {
   return { getToken: async () => token };
 }
 
@@ -32,7 +32,7 @@ export function staticToken(token: string): TokenSource {
  * const token = tokenFunction(async ({ forceRefresh }) =>
  *   (await msal.acquireTokenByClientCredential({ scopes: [".default"], skipCache: forceRefresh }))!.accessToken);
  */
-export function tokenFunction(fn: (options: { forceRefresh: boolean }) => string | Promise<string>): TokenSource {
+export function tokenFunction(fn: (options: { forceRefresh: boolean }) => string | Promise<string>): AccessTokenSource {
   return { getToken: async (options) => fn({ forceRefresh: options?.forceRefresh ?? false }) };
 }
 
@@ -40,9 +40,9 @@ export function tokenFunction(fn: (options: { forceRefresh: boolean }) => string
  * Normalises the `token` option of a DeltaSync.
  *
  * @example
- * toTokenSource("eyJ0eXAi…"); // same as staticToken("eyJ0eXAi…")
+ * toAccessTokenSource("eyJ0eXAi…"); // same as staticToken("eyJ0eXAi…")
  */
-export function toTokenSource(input: TokenInput): TokenSource {
+export function toAccessTokenSource(input: AccessTokenInput): AccessTokenSource {
   if (typeof input === "string") return staticToken(input);
   if (typeof input === "function") return tokenFunction(input);
   return input;
@@ -72,12 +72,12 @@ export function jwtExpiry(token: string): number | undefined {
  * share one fetch.
  *
  * @example
- * const source = cachedTokenSource(async () => ({ token: await readTokenFile(), expiresAt: Date.now() + 3_600_000 }));
+ * const source = cachedAccessTokenSource(async () => ({ token: await readTokenFile(), expiresAt: Date.now() + 3_600_000 }));
  */
-export function cachedTokenSource(
+export function cachedAccessTokenSource(
   fetchToken: (signal?: AbortSignal) => Promise<{ token: string; expiresAt?: number | undefined }>,
   options: { now?: () => number; refreshBeforeMs?: number } = {},
-): TokenSource {
+): AccessTokenSource {
   const now = options.now ?? Date.now;
   const refreshBeforeMs = options.refreshBeforeMs ?? 120_000;
   let cached: { token: string; expiresAt?: number | undefined } | undefined;
