@@ -1,4 +1,4 @@
-// `graphcal sync`'s token flags → a AccessTokenSource: exactly one of --token, --token-command, or
+// `graphcal sync`'s token flags → an AccessTokenSource: exactly one of --token, --token-command, or
 // the client-credentials trio --tenant/--client-id/--client-secret.
 import { clientCredentials, commandToken, staticToken, type AccessTokenSource } from "../client/index.js";
 

@@ -12,7 +12,7 @@ export interface AccessTokenSource {
   getToken(options?: { forceRefresh?: boolean; signal?: AbortSignal }): Promise<string>;
 }
 
-/** A token string, a {@link AccessTokenSource}, or a function returning a token. */
+/** A token string, an {@link AccessTokenSource}, or a function returning a token. */
 export type AccessTokenInput = string | AccessTokenSource | ((options: { forceRefresh: boolean }) => string | Promise<string>);
 
 /**
