@@ -9,7 +9,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { DeltaSync, MemorySyncStore, openSqliteStore, type RoundSummary } from "../dist/client/index.js";
+import { DeltaSync, MemoryLocalStore, openSqliteLocalStore, type RoundSummary } from "../dist/client/index.js";
 import { createServer, DEMO_CLIENT_ID, DEMO_TENANT_ID, parseConfig } from "../dist/server/index.js";
 
 const CALENDARS = Number(process.env.SYNC_BENCH_CALENDARS ?? 10_000);
@@ -63,7 +63,7 @@ export async function runSyncBenchFigures(): Promise<SyncBenchFigures> {
       return { summary, roundMs: performance.now() - at };
     };
     // Warm-up (JIT, connection pool): one initial round into memory, not reported.
-    await new DeltaSync({ baseUrl: `${http}/beta`, userId: mailbox.id, store: new MemorySyncStore(), token, pageSize: 1000 }).runRound();
+    await new DeltaSync({ baseUrl: `${http}/beta`, userId: mailbox.id, store: new MemoryLocalStore(), token, pageSize: 1000 }).runRound();
 
     const rows: string[][] = [];
     const initialFigures: SyncBenchFigures["initial"] = {};
@@ -103,7 +103,7 @@ export async function runSyncBenchFigures(): Promise<SyncBenchFigures> {
         const changed = await timed(sync);
         if (changed.summary.updated !== 100) throw new Error(`expected 100 updates, got ${changed.summary.updated}`);
         row("round with 100 updated calendars", changed.summary, changed.roundMs);
-        const store = await openSqliteStore(storePath, { mustExist: true });
+        const store = await openSqliteLocalStore(storePath, { mustExist: true });
         const dumpAt = performance.now();
         const all = await store.listCalendars();
         const dumpMs = performance.now() - dumpAt;

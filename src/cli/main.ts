@@ -11,19 +11,21 @@ Usage:
   graphcal sync --base-url <URL/beta> (--me | --user <id|upn>) --store <file.db>
                 (--token T | --token-command "CMD" | --tenant T --client-id ID --client-secret S [--authority URL])
                 [--page-size N] [--select a,b] [--watch SECONDS] [--json]
-  graphcal store dump --store <file.db>
+  graphcal local-store dump --store <file.db>
 
 Environment: PORT, HOST, DATA_DIR, DATABASE_URL, DATABASE_POOL_SIZE, PUBLIC_BASE_URL, HTTPS_PORT, LOG_LEVEL, SEED_DEMO, ISSUER_ORIGIN,
 EXTERNAL_JWKS_URL, EXTERNAL_ISSUER, EXTRA_AUDIENCES, DELTA_RETENTION_DAYS, PRUNE_INTERVAL_SECONDS.
 `;
 
-// Commands load lazily: `sync` and `store` must not pay for loading the whole server.
+// Commands load lazily: `sync` and `local-store` must not pay for loading the whole server.
 const COMMANDS: Record<string, () => Promise<(args: string[]) => Promise<number>>> = {
   serve: async () => (await import("./serve-command.js")).runServe,
   token: async () => (await import("./token-command.js")).runToken,
   migrate: async () => (await import("./migrate-command.js")).runMigrate,
   sync: async () => (await import("./sync-command.js")).runSync,
-  store: async () => (await import("./store-command.js")).runStore,
+  "local-store": async () => (await import("./local-store-command.js")).runLocalStore,
+  // The command's name before 0.2 (it clashed with the server's store); kept so scripts work.
+  store: async () => (await import("./local-store-command.js")).runLocalStore,
 };
 
 /** Errors users caused (bad flags, bad config) print their message only; others their stack. */

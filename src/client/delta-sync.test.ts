@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { BASE, INITIAL, cal, delta, fakeGraph, graphError, page, removed, skip, type FakeResponse } from "../../test/support/fake-graph.js";
 import { DeltaSync, type DeltaSyncOptions } from "./delta-sync.js";
-import { MemorySyncStore } from "./memory-sync-store.js";
+import { MemoryLocalStore } from "./memory-local-store.js";
 import { DeltaProtocolError, GraphRequestError } from "./sync-errors.js";
 import type { SyncEvent } from "./sync-events.js";
 
@@ -9,7 +9,7 @@ const NOW = Date.parse("2026-03-01T10:00:00Z");
 
 function setup(routes: Record<string, FakeResponse | FakeResponse[]>, options: Partial<DeltaSyncOptions> = {}) {
   const graph = fakeGraph(routes);
-  const store = new MemorySyncStore();
+  const store = new MemoryLocalStore();
   const sleeps: number[] = [];
   const events: SyncEvent[] = [];
   const sync = new DeltaSync({
@@ -23,7 +23,7 @@ function setup(routes: Record<string, FakeResponse | FakeResponse[]>, options: P
   return { graph, store, sync, sleeps, events };
 }
 
-const ids = async (store: MemorySyncStore) => (await store.listCalendars()).map((c) => c.id);
+const ids = async (store: MemoryLocalStore) => (await store.listCalendars()).map((c) => c.id);
 
 describe("DeltaSync", () => {
   it("runRound: follows nextLinks (empty pages too) to the deltaLink, then resumes from it", async () => {
@@ -172,7 +172,7 @@ describe("DeltaSync", () => {
 
   it("runRound: a store synced from another mailbox starts over with a full round", async () => {
     const other = `${BASE}/users/x/calendars/delta`;
-    const store = new MemorySyncStore();
+    const store = new MemoryLocalStore();
     await store.commit({ upserts: [{ id: "X" }], removals: [], state: { deltaLink: `${other}?$deltatoken=1`, source: other } });
     const { sync, events } = setup({ [INITIAL]: page([cal("A")], { deltaLink: delta(1) }) }, { store });
     expect(await sync.runRound()).toMatchObject({ full: true, added: 1, removed: 1, total: 1 });

@@ -5,10 +5,10 @@ import { DeltaPageReader } from "./delta-page-reader.js";
 import { DEFAULT_RETRY, type RetryOptions } from "./retry-policy.js";
 import { defaultRuntime, type Runtime } from "./retrying-fetch.js";
 import { RoundStage } from "./round-stage.js";
-import { openSqliteStore } from "./sqlite-sync-store.js";
+import { openSqliteLocalStore } from "./sqlite-local-store.js";
 import { DeltaProtocolError, GraphRequestError, SyncStateLostError } from "./sync-errors.js";
 import type { RoundSummary, SyncEvent, WatchSummary } from "./sync-events.js";
-import type { SyncStore } from "./sync-store.js";
+import type { LocalStore } from "./local-store.js";
 import { toAccessTokenSource, type AccessTokenInput } from "./access-token-source.js";
 
 /**
@@ -25,8 +25,8 @@ export interface DeltaSyncOptions {
   baseUrl: string;
   /** The mailbox (user id or UPN); omitted means `/me` (delegated tokens). */
   userId?: string | undefined;
-  /** A {@link SyncStore}, or a file path for the default SQLite store (closed by {@link DeltaSync.close}). */
-  store: SyncStore | string;
+  /** A {@link LocalStore}, or a file path for the default SQLite store (closed by {@link DeltaSync.close}). */
+  store: LocalStore | string;
   token: AccessTokenInput;
   /** Sent as `Prefer: odata.maxpagesize` on every page. */
   pageSize?: number | undefined;
@@ -71,7 +71,7 @@ export class DeltaSync {
   readonly #reader: DeltaPageReader;
   readonly #runtime: Runtime;
   readonly #initialUrl: string;
-  #store: Promise<SyncStore> | undefined;
+  #store: Promise<LocalStore> | undefined;
   #rounds = 0;
   #running = false;
 
@@ -110,10 +110,10 @@ export class DeltaSync {
    * @example
    * const calendars = await (await sync.store()).listCalendars();
    */
-  store(): Promise<SyncStore> {
+  store(): Promise<LocalStore> {
     const option = this.#options.store;
     this.#store ??= typeof option === "string"
-      ? openSqliteStore(option).catch((error: unknown) => {
+      ? openSqliteLocalStore(option).catch((error: unknown) => {
         this.#store = undefined; // let a later call try again
         throw error;
       })

@@ -3,9 +3,9 @@
 export { DeltaSync, type DeltaSyncOptions } from "./delta-sync.js";
 export type { RoundSummary, SyncEvent, WatchSummary } from "./sync-events.js";
 export type { RoundCounts } from "./round-stage.js";
-export type { CalendarRecord, StoreCommit, SyncState, SyncStore } from "./sync-store.js";
-export { MemorySyncStore } from "./memory-sync-store.js";
-export { openSqliteStore, type SqliteStoreOptions } from "./sqlite-sync-store.js";
+export type { CalendarRecord, LocalStoreCommit, SyncState, LocalStore } from "./local-store.js";
+export { MemoryLocalStore } from "./memory-local-store.js";
+export { openSqliteLocalStore, type SqliteLocalStoreOptions } from "./sqlite-local-store.js";
 export {
   cachedAccessTokenSource, jwtExpiry, staticToken, toAccessTokenSource, tokenFunction, type AccessTokenInput, type AccessTokenSource,
 } from "./access-token-source.js";

@@ -1,17 +1,17 @@
 import { describe, expect, it } from "vitest";
-import { MemorySyncStore } from "./memory-sync-store.js";
+import { MemoryLocalStore } from "./memory-local-store.js";
 import { RoundStage } from "./round-stage.js";
 import { DeltaProtocolError } from "./sync-errors.js";
 
 const state = { deltaLink: "https://graph.example/beta/me/calendars/delta?$deltatoken=0", source: "s" };
 
 async function storeWith(...calendars: Array<{ id: string; [k: string]: unknown }>) {
-  const store = new MemorySyncStore();
+  const store = new MemoryLocalStore();
   await store.commit({ upserts: calendars, removals: [], state });
   return store;
 }
 
-async function apply(store: MemorySyncStore, stage: RoundStage) {
+async function apply(store: MemoryLocalStore, stage: RoundStage) {
   const { commit, counts } = await stage.plan(store);
   await store.commit({ ...commit, state });
   return counts;

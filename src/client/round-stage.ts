@@ -1,5 +1,5 @@
 // A round in the making. Pages are staged here, in memory, and nothing reaches the store until
-// the round's deltaLink arrives; then plan() turns the stage into one StoreCommit.
+// the round's deltaLink arrives; then plan() turns the stage into one LocalStoreCommit.
 //
 // Rules (spec §7.3, §9.5): the same calendar may come several times in a round, and rounds may
 // replay what an earlier round sent — later occurrences win. An update may carry only the
@@ -8,7 +8,7 @@
 // the local set outright: local calendars it did not mention are removed (reconciliation).
 import { Annotation } from "../graph/index.js";
 import { DeltaProtocolError } from "./sync-errors.js";
-import type { CalendarRecord, StoreCommit, SyncStore } from "./sync-store.js";
+import type { CalendarRecord, LocalStoreCommit, LocalStore } from "./local-store.js";
 
 type Staged = { removed: true } | { removed: false; calendar: CalendarRecord; fresh: boolean };
 
@@ -77,7 +77,7 @@ export class RoundStage {
   }
 
   /** Turns the stage into the commit that brings `store` to the end of this round. */
-  async plan(store: SyncStore): Promise<{ commit: Omit<StoreCommit, "state">; counts: RoundCounts }> {
+  async plan(store: LocalStore): Promise<{ commit: Omit<LocalStoreCommit, "state">; counts: RoundCounts }> {
     const localIds = this.full ? await store.listIds() : undefined;
     const before = localIds?.length ?? await store.count();
     const existing = await store.getCalendars([...this.#staged.keys()]);

@@ -8,7 +8,7 @@ import { runCli, startCli } from "../support/run-cli.js";
 import { spawnServer, type SpawnedServer } from "../support/spawn-server.js";
 
 // End to end as users run it: `graphcal serve` in one process, `graphcal sync` and
-// `graphcal store dump` in others, real sockets, real SQLite files.
+// `graphcal local-store dump` in others, real sockets, real SQLite files.
 
 let server: SpawnedServer;
 let appToken: string;
@@ -48,7 +48,7 @@ async function listed(url: string, token = appToken) {
 }
 
 async function dump(store: string) {
-  const res = await runCli(["store", "dump", "--store", store]);
+  const res = await runCli(["local-store", "dump", "--store", store]);
   expect(res.code, res.stderr).toBe(0);
   return JSON.parse(res.stdout);
 }
@@ -60,7 +60,7 @@ async function sync(args: string[]) {
 }
 
 describe("graphcal sync (CLI)", () => {
-  it("cli sync: client credentials and --user through create/update/delete bursts; store dump equals GET /calendars", async () => {
+  it("cli sync: client credentials and --user through create/update/delete bursts; local-store dump equals GET /calendars", async () => {
     const user = "samanthab@contoso.com";
     const store = join(work, "samantha.db");
     const args = ["--user", user, "--store", store, "--page-size", "7", "--tenant", "contoso", "--client-id", DEMO_CLIENT_ID, "--client-secret", DEMO_CLIENT_SECRET];
@@ -110,7 +110,7 @@ describe("graphcal sync (CLI)", () => {
     const store = join(work, "megan.db");
     const run = startCli(["sync", "--base-url", `${server.origin}/beta`, "--user", user, "--store", store, "--token", appToken, "--watch", "0.2", "--json"]);
     const inStep = async () => {
-      const res = await runCli(["store", "dump", "--store", store]);
+      const res = await runCli(["local-store", "dump", "--store", store]);
       return res.code === 0 && JSON.stringify(JSON.parse(res.stdout)) === JSON.stringify(await listed(calendarsUrl(user)));
     };
     const waitFor = async (what: () => Promise<boolean>) => {
@@ -149,6 +149,7 @@ describe("graphcal sync (CLI)", () => {
     expect(denied.code).toBe(1);
     expect(denied.stderr).toMatch(/403 ErrorAccessDenied/);
 
+    // The command's old name `store` still works (an alias).
     const missing = await runCli(["store", "dump", "--store", join(work, "missing.db")]);
     expect(missing.code).toBe(1);
   });

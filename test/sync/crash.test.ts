@@ -1,7 +1,7 @@
 import { rmSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { openSqliteStore } from "../../src/client/index.js";
+import { openSqliteLocalStore } from "../../src/client/index.js";
 import type { Mailbox } from "../../src/domain/index.js";
 import { createCalendars, mutate, serverCalendars } from "../support/calendar-fixtures.js";
 import { startFaultProxy, type FaultProxy, type ProxiedRequest } from "../support/fault-proxy.js";
@@ -33,7 +33,7 @@ function syncArgs(mailbox: Mailbox, store: string) {
 }
 
 async function snapshot(path: string) {
-  const store = await openSqliteStore(path, { mustExist: true });
+  const store = await openSqliteLocalStore(path, { mustExist: true });
   try {
     return { state: await store.readState(), calendars: await store.listCalendars() };
   } finally {

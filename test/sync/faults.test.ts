@@ -1,7 +1,7 @@
 import { rmSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { DeltaSync, openSqliteStore, type SyncEvent, type SyncStore, type AccessTokenInput } from "../../src/client/index.js";
+import { DeltaSync, openSqliteLocalStore, type SyncEvent, type LocalStore, type AccessTokenInput } from "../../src/client/index.js";
 import type { Mailbox } from "../../src/domain/index.js";
 import { createCalendars, mutate, serverCalendars } from "../support/calendar-fixtures.js";
 import { graphErrorBody, startFaultProxy, type Fault, type FaultProxy, type ProxiedRequest } from "../support/fault-proxy.js";
@@ -33,7 +33,7 @@ afterAll(async () => {
 interface Fixture {
   mailbox: Mailbox;
   ids: string[];
-  store: SyncStore;
+  store: LocalStore;
   sync: DeltaSync;
   sleeps: number[];
   events: SyncEvent[];
@@ -44,7 +44,7 @@ interface Fixture {
 async function fixture(calendars: number, pageSize: number, tokenSource: AccessTokenInput = token): Promise<Fixture> {
   const mailbox = await t.newMailbox();
   const ids = await createCalendars(t, mailbox, calendars, "start");
-  const store = await openSqliteStore(join(dir, `${mailbox.id}.db`));
+  const store = await openSqliteLocalStore(join(dir, `${mailbox.id}.db`));
   const sleeps: number[] = [];
   const events: SyncEvent[] = [];
   const sync = new DeltaSync({

@@ -1,18 +1,18 @@
-import type { CalendarRecord, StoreCommit, SyncState, SyncStore } from "./sync-store.js";
+import type { CalendarRecord, LocalStoreCommit, SyncState, LocalStore } from "./local-store.js";
 
 const clone = <T>(value: T): T => structuredClone(value);
 
 /**
- * A {@link SyncStore} in memory: for tests, and for processes that hold their copy only while
+ * A {@link LocalStore} in memory: for tests, and for processes that hold their copy only while
  * they run. Values are copied in and out, so callers cannot change the store behind its back.
  *
  * @example
- * const store = new MemorySyncStore();
+ * const store = new MemoryLocalStore();
  * const sync = new DeltaSync({ baseUrl: "http://127.0.0.1:8080/beta", store, token });
  * await sync.runRound();
  * console.log(await store.listCalendars());
  */
-export class MemorySyncStore implements SyncStore {
+export class MemoryLocalStore implements LocalStore {
   readonly #calendars = new Map<string, CalendarRecord>();
   #state: SyncState | undefined;
 
@@ -41,7 +41,7 @@ export class MemorySyncStore implements SyncStore {
     return this.#calendars.size;
   }
 
-  async commit(commit: StoreCommit): Promise<void> {
+  async commit(commit: LocalStoreCommit): Promise<void> {
     // Copy everything before touching the maps: a throw here leaves the store as it was.
     const upserts = commit.upserts.map(clone);
     const state = { ...commit.state };

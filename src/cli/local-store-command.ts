@@ -1,19 +1,19 @@
-// graphcal store dump — the calendars of a local sync store, as a JSON array on stdout.
+// graphcal local-store dump — the calendars of a local sync store, as a JSON array on stdout.
 import { parseArgs } from "node:util";
-import { openSqliteStore } from "../client/index.js";
+import { openSqliteLocalStore } from "../client/index.js";
 
-export const STORE_USAGE = "Usage: graphcal store dump --store <file.db>\n";
+export const LOCAL_STORE_USAGE = "Usage: graphcal local-store dump --store <file.db>\n";
 
-export async function runStore(args: string[]): Promise<number> {
+export async function runLocalStore(args: string[]): Promise<number> {
   const [action, ...rest] = args;
   const { values } = parseArgs({ args: rest, options: { store: { type: "string" } } });
   if (action !== "dump" || !values.store) {
-    process.stderr.write(STORE_USAGE);
+    process.stderr.write(LOCAL_STORE_USAGE);
     return 2;
   }
   let store;
   try {
-    store = await openSqliteStore(values.store, { mustExist: true });
+    store = await openSqliteLocalStore(values.store, { mustExist: true });
   } catch (error) {
     process.stderr.write(`graphcal store: cannot open ${values.store}: ${(error as Error).message}\n`);
     return 1;

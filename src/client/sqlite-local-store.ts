@@ -4,8 +4,8 @@
 //
 // better-sqlite3 is loaded lazily, when a SQLite store is opened, not when `graphcal/client` is
 // imported: the lint rules keep native and server dependencies out of client/'s import graph,
-// and a user who brings their own SyncStore never loads the addon.
-import type { CalendarRecord, StoreCommit, SyncState, SyncStore } from "./sync-store.js";
+// and a user who brings their own LocalStore never loads the addon.
+import type { CalendarRecord, LocalStoreCommit, SyncState, LocalStore } from "./local-store.js";
 
 type Database = import("better-sqlite3").Database;
 
@@ -14,26 +14,26 @@ const APPLICATION_ID = 0x47435359;
 const SCHEMA_VERSION = 1;
 
 /**
- * Options of {@link openSqliteStore}.
+ * Options of {@link openSqliteLocalStore}.
  *
  * @example
- * const store = await openSqliteStore("calendars.db", { mustExist: true });
+ * const store = await openSqliteLocalStore("calendars.db", { mustExist: true });
  */
-export interface SqliteStoreOptions {
-  /** Fail instead of creating a new file (for readers such as `graphcal store dump`). */
+export interface SqliteLocalStoreOptions {
+  /** Fail instead of creating a new file (for readers such as `graphcal local-local-store dump`). */
   mustExist?: boolean;
 }
 
 /**
- * Opens (or creates) a SQLite {@link SyncStore} at `path`.
+ * Opens (or creates) a SQLite {@link LocalStore} at `path`.
  *
  * @example
- * const store = await openSqliteStore("calendars.db");
+ * const store = await openSqliteLocalStore("calendars.db");
  * const sync = new DeltaSync({ baseUrl: "https://graph.microsoft.com/beta", store, token });
  * await sync.runRound();
  * await store.close();
  */
-export async function openSqliteStore(path: string, options: SqliteStoreOptions = {}): Promise<SyncStore> {
+export async function openSqliteLocalStore(path: string, options: SqliteLocalStoreOptions = {}): Promise<LocalStore> {
   const { default: BetterSqlite3 } = await import("better-sqlite3");
   const db = new BetterSqlite3(path, { fileMustExist: options.mustExist ?? false });
   try {
@@ -42,7 +42,7 @@ export async function openSqliteStore(path: string, options: SqliteStoreOptions 
     db.close();
     throw error;
   }
-  return new SqliteSyncStore(db);
+  return new SqliteLocalStore(db);
 }
 
 function prepareSchema(db: Database, path: string): void {
@@ -51,7 +51,7 @@ function prepareSchema(db: Database, path: string): void {
   if (tables.n > 0 && appId !== APPLICATION_ID) {
     throw new Error(`${path} is a SQLite database but not a graphcal sync store; refusing to write into it`);
   }
-  // WAL: readers (store dump) never block the syncing writer. synchronous=NORMAL in WAL mode
+  // WAL: readers (local-local-store dump) never block the syncing writer. synchronous=NORMAL in WAL mode
   // can lose the last commit on power loss, never consistency: the file is then at the round
   // before, whose deltaLink it holds.
   db.pragma("journal_mode = WAL");
@@ -75,7 +75,7 @@ function prepareSchema(db: Database, path: string): void {
   `);
 }
 
-class SqliteSyncStore implements SyncStore {
+class SqliteLocalStore implements LocalStore {
   readonly #db: Database;
   readonly #get;
   readonly #upsert;
@@ -120,7 +120,7 @@ class SqliteSyncStore implements SyncStore {
     return this.#db.prepare("SELECT count(*) FROM calendars").pluck().get() as number;
   }
 
-  async commit(commit: StoreCommit): Promise<void> {
+  async commit(commit: LocalStoreCommit): Promise<void> {
     const apply = this.#db.transaction(() => {
       for (const id of commit.removals) this.#remove.run(id);
       for (const calendar of commit.upserts) this.#upsert.run(calendar.id, JSON.stringify(calendar));

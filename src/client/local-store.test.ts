@@ -2,19 +2,19 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { MemorySyncStore } from "./memory-sync-store.js";
-import { openSqliteStore } from "./sqlite-sync-store.js";
-import type { SyncStore } from "./sync-store.js";
+import { MemoryLocalStore } from "./memory-local-store.js";
+import { openSqliteLocalStore } from "./sqlite-local-store.js";
+import type { LocalStore } from "./local-store.js";
 
 // One contract, every local store (conventions §10b).
 
-const dir = mkdtempSync(join(tmpdir(), "graphcal-sync-store-"));
+const dir = mkdtempSync(join(tmpdir(), "graphcal-local-store-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 let n = 0;
 
-const STORES: Array<[string, () => Promise<SyncStore>]> = [
-  ["memory", async () => new MemorySyncStore()],
-  ["sqlite", () => openSqliteStore(join(dir, `s${n++}.db`))],
+const STORES: Array<[string, () => Promise<LocalStore>]> = [
+  ["memory", async () => new MemoryLocalStore()],
+  ["sqlite", () => openSqliteLocalStore(join(dir, `s${n++}.db`))],
 ];
 const state = (k: number) => ({ deltaLink: `https://graph.example/beta/me/calendars/delta?$deltatoken=${k}`, source: "https://graph.example/beta/me/calendars/delta" });
 
@@ -55,16 +55,16 @@ describe.each(STORES)("sync store (%s)", (_name, open) => {
 describe("sqlite sync store", () => {
   it("open: keeps its data across reopen", async () => {
     const path = join(dir, "reopen.db");
-    const store = await openSqliteStore(path);
+    const store = await openSqliteLocalStore(path);
     await store.commit({ upserts: [{ id: "A", name: "a" }], removals: [], state: state(7) });
     await store.close();
-    const again = await openSqliteStore(path, { mustExist: true });
+    const again = await openSqliteLocalStore(path, { mustExist: true });
     expect(await again.readState()).toEqual(state(7));
     expect(await again.listCalendars()).toEqual([{ id: "A", name: "a" }]);
     await again.close();
   });
 
   it("open: mustExist refuses a missing file", async () => {
-    await expect(openSqliteStore(join(dir, "missing.db"), { mustExist: true })).rejects.toThrow();
+    await expect(openSqliteLocalStore(join(dir, "missing.db"), { mustExist: true })).rejects.toThrow();
   });
 });

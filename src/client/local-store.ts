@@ -34,7 +34,7 @@ export interface SyncState {
  * @example
  * await store.commit({ upserts: [{ id: "A", name: "Team" }], removals: ["B"], state });
  */
-export interface StoreCommit {
+export interface LocalStoreCommit {
   upserts: readonly CalendarRecord[];
   removals: readonly string[];
   state: SyncState;
@@ -42,14 +42,14 @@ export interface StoreCommit {
 
 /**
  * A local store for {@link DeltaSync}. Implement it to sync into your own database; the
- * built-in ones are {@link MemorySyncStore} and {@link openSqliteStore}.
+ * built-in ones are {@link MemoryLocalStore} and {@link openSqliteLocalStore}.
  *
  * @example
- * const store: SyncStore = new MemorySyncStore();
+ * const store: LocalStore = new MemoryLocalStore();
  * await store.commit({ upserts: [{ id: "A", name: "Calendar" }], removals: [], state });
  * (await store.listCalendars()).length; // 1
  */
-export interface SyncStore {
+export interface LocalStore {
   readState(): Promise<SyncState | undefined>;
   /** The stored calendars among `ids` (missing ids are absent from the map). */
   getCalendars(ids: readonly string[]): Promise<Map<string, CalendarRecord>>;
@@ -58,6 +58,6 @@ export interface SyncStore {
   listCalendars(): Promise<CalendarRecord[]>;
   count(): Promise<number>;
   /** Applies upserts, removals and the new state all together or not at all. */
-  commit(commit: StoreCommit): Promise<void>;
+  commit(commit: LocalStoreCommit): Promise<void>;
   close(): Promise<void>;
 }
