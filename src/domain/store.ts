@@ -56,7 +56,7 @@ export interface StoreTx extends StoreReader {
   /**
    * Takes the next change sequence number of the mailbox. It locks the mailbox's counter row
    * until the transaction ends, so writers to one mailbox serialise on it and commit order
-   * equals sequence order.
+   * equals sequence order. Only ChangeLogWriter calls it (it tells listeners after commit).
    */
   nextChangeSeq(query: { mailboxId: string }): Promise<number>;
 

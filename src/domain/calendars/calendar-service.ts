@@ -117,7 +117,7 @@ export class CalendarService {
   async update(args: { mailbox: Mailbox; target: CalendarTarget; group?: GroupTarget; body: unknown; apiVersion: ApiVersion }): Promise<Calendar> {
     const { input, readOnly } = parseCalendarInput(args.body, { apiVersion: args.apiVersion, mode: "update" });
     const mailboxId = args.mailbox.id;
-    return this.deps.writer.write(mailboxId, async (tx, seq) => {
+    return this.deps.writer.write(mailboxId, async (tx, seq, takeSeq) => {
       const current = await this.find(tx, args);
       if (input.name !== undefined && nameKeyOf(input.name) !== nameKeyOf(current.name)) {
         await this.assertNameFree(tx, mailboxId, input.name);
@@ -135,7 +135,7 @@ export class CalendarService {
       }
       if (input.isDefaultCalendar === true && !current.isDefaultCalendar) {
         if (!current.canEdit) throw new ValidationError("A read-only calendar cannot become the default calendar.");
-        await this.demoteDefault(tx, mailboxId);
+        await this.demoteDefault(tx, mailboxId, takeSeq);
         updated = { ...updated, isDefaultCalendar: true, isRemovable: false, isTallyingResponses: true };
       }
       // Echoed read-only values are what the client last read, so they match the calendar as it
@@ -166,10 +166,10 @@ export class CalendarService {
   }
 
   /** Moving the default flag changes the old default too: it gets its own change (decision 13). */
-  private async demoteDefault(tx: StoreTx, mailboxId: string): Promise<void> {
+  private async demoteDefault(tx: StoreTx, mailboxId: string, takeSeq: () => Promise<number>): Promise<void> {
     const old = await tx.getDefaultCalendar({ mailboxId });
     if (!old) return;
-    const seq = await tx.nextChangeSeq({ mailboxId });
+    const seq = await takeSeq();
     const demoted: Calendar = {
       ...old, isDefaultCalendar: false, isRemovable: true, isTallyingResponses: false,
       changeKey: changeKeyFor(mailboxId, seq), changeSeq: seq,

@@ -19,22 +19,21 @@ export class ChangeLogWriter {
     this.#listeners.push(listener);
   }
 
+  /**
+   * Runs `fn` in one transaction that has taken the mailbox's next change sequence `seq`. A
+   * write that changes several items (provisioning, moving the default flag) takes one more
+   * sequence per extra item with `takeSeq`. Listeners then hear of the highest one, after commit.
+   */
   async write<T>(
     mailboxId: string,
-    fn: (tx: StoreTx, seq: number) => Promise<T>,
+    fn: (tx: StoreTx, seq: number, takeSeq: () => Promise<number>) => Promise<T>,
     options: { setup?: (tx: StoreTx) => Promise<void> } = {},
   ): Promise<T> {
     let lastSeq = 0;
     const result = await this.store.transaction(async (tx) => {
       await options.setup?.(tx);
-      // Remember the highest sequence the transaction took (a write may take several).
-      const take = tx.nextChangeSeq.bind(tx);
-      tx.nextChangeSeq = async (q) => {
-        lastSeq = await take(q);
-        return lastSeq;
-      };
-      const seq = await tx.nextChangeSeq({ mailboxId });
-      return fn(tx, seq);
+      const takeSeq = async (): Promise<number> => (lastSeq = await tx.nextChangeSeq({ mailboxId }));
+      return fn(tx, await takeSeq(), takeSeq);
     });
     for (const listener of this.#listeners) listener({ mailboxId, changeSeq: lastSeq });
     return result;

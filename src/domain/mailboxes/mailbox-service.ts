@@ -67,14 +67,14 @@ export class MailboxService {
       await this.deps.writer.store.transaction(setup);
       return mailbox;
     }
-    await this.deps.writer.write(mailbox.id, async (tx, seq) => {
+    await this.deps.writer.write(mailbox.id, async (tx, seq, takeSeq) => {
       const group = newCalendarGroup({ ids: this.deps.ids, mailbox, seq, name: "My Calendars", isDefault: true });
       await tx.insertCalendarGroup({ mailboxId: mailbox.id, group });
-      const calendar = newDefaultCalendar({ ids: this.deps.ids, mailbox, seq: await tx.nextChangeSeq({ mailboxId: mailbox.id }), group });
+      const calendar = newDefaultCalendar({ ids: this.deps.ids, mailbox, seq: await takeSeq(), group });
       await tx.insertCalendar({ mailboxId: mailbox.id, calendar });
       await this.deps.writer.log(tx, mailbox.id, calendar);
       if (this.deps.birthdays) {
-        const birthdays = newBirthdaysCalendar({ ids: this.deps.ids, mailbox, seq: await tx.nextChangeSeq({ mailboxId: mailbox.id }), group });
+        const birthdays = newBirthdaysCalendar({ ids: this.deps.ids, mailbox, seq: await takeSeq(), group });
         await tx.insertCalendar({ mailboxId: mailbox.id, calendar: birthdays });
         await this.deps.writer.log(tx, mailbox.id, birthdays);
       }
