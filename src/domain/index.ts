@@ -3,6 +3,7 @@ export * from "./ids.js";
 export * from "./errors.js";
 export * from "./model.js";
 export * from "./store.js";
+export * from "./entity-body.js";
 export * from "./calendars/name-key.js";
 export * from "./change-log/change-log-writer.js";
 export * from "./calendars/calendar-service.js";

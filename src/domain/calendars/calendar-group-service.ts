@@ -7,26 +7,17 @@ import type { CalendarGroup, Mailbox } from "../model.js";
 import type { StoreReader } from "../store.js";
 import type { ChangeLogWriter } from "../change-log/change-log-writer.js";
 import { newCalendarGroup } from "./calendar-defaults.js";
-import { checkReadOnly, parseCalendarName } from "./calendar-input.js";
+import { parseCalendarName } from "./calendar-input.js";
+import { checkReadOnly, readEntityBody } from "../entity-body.js";
 import { resolveGroup, type GroupTarget } from "./calendar-service.js";
 import { nameKeyOf } from "./name-key.js";
 
 function parseGroupBody(body: unknown, mode: "create" | "update"): { name?: string; readOnly: Record<string, unknown> } {
-  if (body === null || typeof body !== "object" || Array.isArray(body)) {
-    throw new ValidationError("The request body must be a JSON object.", "badRequest");
-  }
-  const readOnly: Record<string, unknown> = {};
-  let name: string | undefined;
-  for (const [key, value] of Object.entries(body as Record<string, unknown>)) {
-    if (key.startsWith("@odata.")) continue;
-    if (key === "name") name = parseCalendarName(value);
-    else if (CALENDAR_GROUP_PROPERTIES.includes(key)) readOnly[key] = value;
-    else {
-      throw new ValidationError(
-        `The property '${key}' does not exist on type 'microsoft.graph.calendarGroup'. Make sure to only use property names that are defined by the type.`,
-        "badRequest");
-    }
-  }
+  const { writable, readOnly } = readEntityBody(body, {
+    type: "microsoft.graph.calendarGroup", properties: CALENDAR_GROUP_PROPERTIES, writable: ["name"],
+  });
+  // "name" is the only writable property, so it is the only entry there can be.
+  const name = writable.length > 0 ? parseCalendarName(writable[0]?.[1]) : undefined;
   if (mode === "create" && name === undefined) throw new ValidationError("The calendar group name is required.");
   return { ...(name !== undefined && { name }), readOnly };
 }

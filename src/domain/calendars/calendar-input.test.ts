@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { ValidationError } from "../errors.js";
-import { checkReadOnly, MAX_NAME_LENGTH, parseCalendarInput, parseCalendarName } from "./calendar-input.js";
+import { MAX_NAME_LENGTH, parseCalendarInput, parseCalendarName } from "./calendar-input.js";
 
 function validationOf(fn: () => unknown): ValidationError {
   try {
@@ -95,23 +95,6 @@ describe("parseCalendarName", () => {
     expect(validationOf(() => parseCalendarName(" \t ")).detail).toBe("invalidRequest");
     for (const bad of [null, 5, {}, ["a"]]) {
       expect(validationOf(() => parseCalendarName(bad)).detail, JSON.stringify(bad)).toBe("badRequest");
-    }
-  });
-});
-
-describe("checkReadOnly", () => {
-  const calendar = { id: "c1", changeKey: "k1", isRemovable: true, owner: { name: "A", address: "a@x" }, allowedOnlineMeetingProviders: ["teamsForBusiness"] };
-
-  it("checkReadOnly: echoing the same values back is accepted (objects and arrays compared by value)", () => {
-    expect(() => checkReadOnly({}, calendar)).not.toThrow();
-    expect(() => checkReadOnly({ id: "c1", changeKey: "k1", owner: { name: "A", address: "a@x" }, allowedOnlineMeetingProviders: ["teamsForBusiness"] }, calendar)).not.toThrow();
-  });
-
-  it("checkReadOnly: a differing value is ErrorInvalidPropertySet (readOnly) naming the property", () => {
-    for (const [key, value] of [["id", "c2"], ["isRemovable", false], ["owner", { name: "B", address: "a@x" }], ["allowedOnlineMeetingProviders", []]] as const) {
-      const error = validationOf(() => checkReadOnly({ [key]: value }, calendar));
-      expect(error.detail).toBe("readOnly");
-      expect(error.message).toBe(`The property '${key}' is read-only and cannot be set.`);
     }
   });
 });

@@ -2,6 +2,7 @@ import {
   CALENDAR_COLORS, CALENDAR_PROPERTIES, type ApiVersion, type CalendarColor,
 } from "../../graph/index.js";
 import { ValidationError } from "../errors.js";
+import { readEntityBody } from "../entity-body.js";
 
 /** What a client may set on a calendar (spec §4.2, decision 12). */
 export interface CalendarInput {
@@ -21,11 +22,11 @@ export const MAX_NAME_LENGTH = 255;
 const HEX_COLOR = /^#[0-9A-Fa-f]{6}$/;
 const COLOR_BY_KEY = new Map<string, CalendarColor>(CALENDAR_COLORS.map((c) => [c.toLowerCase(), c]));
 
-function writableProperties(apiVersion: ApiVersion): Set<string> {
+function writableProperties(apiVersion: ApiVersion): readonly string[] {
   // hexColor is read-only in v1.0's documentation, unmarked (and so settable) in beta.
-  return new Set(apiVersion === "beta"
+  return apiVersion === "beta"
     ? ["name", "color", "hexColor", "isDefaultCalendar"]
-    : ["name", "color", "isDefaultCalendar"]);
+    : ["name", "color", "isDefaultCalendar"];
 }
 
 export function parseCalendarName(value: unknown): string {
@@ -41,24 +42,13 @@ export function parseCalendarName(value: unknown): string {
 
 /** Validates a calendar body for POST or PATCH; unknown properties are errors, as in Graph. */
 export function parseCalendarInput(body: unknown, options: { apiVersion: ApiVersion; mode: "create" | "update" }): ParsedCalendarInput {
-  if (body === null || typeof body !== "object" || Array.isArray(body)) {
-    throw new ValidationError("The request body must be a JSON object.", "badRequest");
-  }
-  const writable = writableProperties(options.apiVersion);
-  const known = new Set(CALENDAR_PROPERTIES[options.apiVersion]);
+  const { writable, readOnly } = readEntityBody(body, {
+    type: "microsoft.graph.calendar",
+    properties: CALENDAR_PROPERTIES[options.apiVersion],
+    writable: writableProperties(options.apiVersion),
+  });
   const input: CalendarInput = {};
-  const readOnly: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(body as Record<string, unknown>)) {
-    if (key.startsWith("@odata.")) continue; // Kiota serialises @odata.type; harmless
-    if (!known.has(key)) {
-      throw new ValidationError(
-        `The property '${key}' does not exist on type 'microsoft.graph.calendar'. Make sure to only use property names that are defined by the type.`,
-        "badRequest");
-    }
-    if (!writable.has(key)) {
-      readOnly[key] = value;
-      continue;
-    }
+  for (const [key, value] of writable) {
     switch (key) {
       case "name":
         input.name = parseCalendarName(value);
@@ -87,14 +77,4 @@ export function parseCalendarInput(body: unknown, options: { apiVersion: ApiVers
     throw new ValidationError("The calendar name is required.");
   }
   return { input, readOnly };
-}
-
-/** Rejects read-only properties whose value differs from the calendar's (echoing them back is fine). */
-export function checkReadOnly(readOnly: Record<string, unknown>, result: object): void {
-  for (const [key, value] of Object.entries(readOnly)) {
-    const actual = (result as Record<string, unknown>)[key];
-    if (JSON.stringify(actual) !== JSON.stringify(value)) {
-      throw new ValidationError(`The property '${key}' is read-only and cannot be set.`, "readOnly");
-    }
-  }
 }

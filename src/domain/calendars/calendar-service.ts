@@ -8,7 +8,8 @@ import type { Calendar, CalendarGroup, Mailbox } from "../model.js";
 import type { StoreReader, StoreTx } from "../store.js";
 import { ChangeLogWriter } from "../change-log/change-log-writer.js";
 import { newCalendar } from "./calendar-defaults.js";
-import { checkReadOnly, parseCalendarInput } from "./calendar-input.js";
+import { parseCalendarInput } from "./calendar-input.js";
+import { checkReadOnly } from "../entity-body.js";
 import { nameKeyOf } from "./name-key.js";
 import { CalendarListCache, type CalendarListPage } from "./calendar-list-cache.js";
 

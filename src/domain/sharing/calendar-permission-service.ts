@@ -5,7 +5,7 @@ import type { Calendar, CalendarPermission, Mailbox } from "../model.js";
 import type { StoreTx } from "../store.js";
 import type { ChangeLogWriter } from "../change-log/change-log-writer.js";
 import { loadCalendar, type CalendarTarget } from "../calendars/calendar-service.js";
-import { checkReadOnly } from "../calendars/calendar-input.js";
+import { checkReadOnly, readEntityBody } from "../entity-body.js";
 import type { MailboxService } from "../mailboxes/mailbox-service.js";
 
 // Calendar sharing through calendarPermission (spec §3.4, decision 21).
@@ -32,20 +32,19 @@ function parseRole(value: unknown): CalendarRole {
 }
 
 function parseBody(body: unknown, mode: "create" | "update"): { address?: string; role?: CalendarRole; readOnly: Record<string, unknown> } {
-  if (body === null || typeof body !== "object" || Array.isArray(body)) {
-    throw new ValidationError("The request body must be a JSON object.", "badRequest");
-  }
-  const out: { address?: string; role?: CalendarRole; readOnly: Record<string, unknown> } = { readOnly: {} };
-  for (const [key, value] of Object.entries(body as Record<string, unknown>)) {
-    if (key.startsWith("@odata.")) continue;
+  // Whom a share is for is fixed at creation: on PATCH emailAddress is an echo, like the rest.
+  const { writable, readOnly } = readEntityBody(body, {
+    type: "microsoft.graph.calendarPermission",
+    properties: CALENDAR_PERMISSION_PROPERTIES,
+    writable: mode === "create" ? ["role", "emailAddress"] : ["role"],
+  });
+  const out: { address?: string; role?: CalendarRole; readOnly: Record<string, unknown> } = { readOnly };
+  for (const [key, value] of writable) {
     if (key === "role") out.role = parseRole(value);
-    else if (key === "emailAddress" && mode === "create") {
+    else {
       const address = (value as { address?: unknown } | null)?.address;
       if (typeof address !== "string" || address === "") throw new ValidationError("emailAddress.address is required.");
       out.address = address;
-    } else if (CALENDAR_PERMISSION_PROPERTIES.includes(key)) out.readOnly[key] = value;
-    else {
-      throw new ValidationError(`The property '${key}' does not exist on type 'microsoft.graph.calendarPermission'.`, "badRequest");
     }
   }
   if (mode === "create" && (out.address === undefined || out.role === undefined)) {
