@@ -1,16 +1,9 @@
 import { describe, expect, it } from "vitest";
+import { thrown } from "../test/support/thrown.js";
 import { ValidationError } from "./errors.js";
 import { checkReadOnly, readEntityBody } from "./entity-body.js";
 
-function validationOf(fn: () => unknown): ValidationError {
-  try {
-    fn();
-  } catch (error) {
-    expect(error).toBeInstanceOf(ValidationError);
-    return error as ValidationError;
-  }
-  throw new Error("expected a ValidationError");
-}
+const validationOf = (fn: () => unknown) => thrown(ValidationError, fn);
 
 describe("readEntityBody", () => {
   const options = { type: "microsoft.graph.thing", properties: ["id", "name", "size"], writable: ["name"] };

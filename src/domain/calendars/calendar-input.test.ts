@@ -1,16 +1,9 @@
 import { describe, expect, it } from "vitest";
+import { thrown } from "../../test/support/thrown.js";
 import { ValidationError } from "../errors.js";
 import { MAX_NAME_LENGTH, parseCalendarInput, parseCalendarName } from "./calendar-input.js";
 
-function validationOf(fn: () => unknown): ValidationError {
-  try {
-    fn();
-  } catch (error) {
-    expect(error).toBeInstanceOf(ValidationError);
-    return error as ValidationError;
-  }
-  throw new Error("expected a ValidationError");
-}
+const validationOf = (fn: () => unknown) => thrown(ValidationError, fn);
 
 const create = (body: unknown, apiVersion: "v1.0" | "beta" = "beta") => parseCalendarInput(body, { apiVersion, mode: "create" });
 const update = (body: unknown, apiVersion: "v1.0" | "beta" = "beta") => parseCalendarInput(body, { apiVersion, mode: "update" });
