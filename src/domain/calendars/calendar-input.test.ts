@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { thrown } from "../../test/support/thrown.js";
+import { thrown } from "../../../test/support/thrown.js";
 import { ValidationError } from "../errors.js";
 import { MAX_NAME_LENGTH, parseCalendarInput, parseCalendarName } from "./calendar-input.js";
 
