@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startTestServer, type TestServer } from "../support/harness.js";
+import { describe, expect, it } from "vitest";
+import { useTestServer } from "../support/harness.js";
 import { entityOf, expectGraphError, GUID, pathOf } from "../support/graph-assertions.js";
 import { MY_CALENDARS_CLASS_ID } from "../../src/graph/index.js";
 import { newEntityId, randomIds, type Mailbox } from "../../src/domain/index.js";
@@ -7,11 +7,7 @@ import { newEntityId, randomIds, type Mailbox } from "../../src/domain/index.js"
 // Calendar groups and the calendars inside them (spec §4.2 L2/C2/G2, §4.3).
 
 describe("calendar groups", () => {
-  let t: TestServer;
-  beforeAll(async () => {
-    t = await startTestServer();
-  });
-  afterAll(async () => t.close());
+  const t = useTestServer();
 
   async function fresh(): Promise<{ mailbox: Mailbox; token: string }> {
     const mailbox = await t.newMailbox();

@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startTestServer, type TestServer } from "../support/harness.js";
+import { describe, expect, it } from "vitest";
+import { useTestServer } from "../support/harness.js";
 import { entityOf, expectGraphError, pathOf, seedCalendar } from "../support/graph-assertions.js";
 import type { Mailbox } from "../../src/domain/index.js";
 
@@ -9,11 +9,7 @@ import type { Mailbox } from "../../src/domain/index.js";
 const CHANGE_KEY = /^[A-Za-z0-9+/]+={0,2}$/;
 
 describe("calendars: update, delete, list options", () => {
-  let t: TestServer;
-  beforeAll(async () => {
-    t = await startTestServer();
-  });
-  afterAll(async () => t.close());
+  const t = useTestServer();
 
   /** A fresh mailbox and a delegated token with Calendars.ReadWrite. */
   async function fresh(displayName = "Test User"): Promise<{ mailbox: Mailbox; token: string }> {

@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startTestServer, type TestServer } from "../support/harness.js";
+import { describe, expect, it } from "vitest";
+import { useTestServer } from "../support/harness.js";
 import { entityOf, expectGraphError, seedCalendar } from "../support/graph-assertions.js";
 import { CALENDAR_PROPERTIES, MY_CALENDARS_CLASS_ID } from "../../src/graph/index.js";
 import type { Mailbox } from "../../src/domain/index.js";
@@ -35,11 +35,7 @@ function withOpaqueKeys(example: Record<string, unknown>): Record<string, unknow
 }
 
 describe("calendars", () => {
-  let t: TestServer;
-  beforeAll(async () => {
-    t = await startTestServer();
-  });
-  afterAll(async () => t.close());
+  const t = useTestServer();
 
   /** A fresh mailbox and a delegated token with Calendars.ReadWrite. */
   async function fresh(displayName = "Test User"): Promise<{ mailbox: Mailbox; token: string }> {

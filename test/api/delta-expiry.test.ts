@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startTestServer, type TestResponse, type TestServer } from "../support/harness.js";
+import { describe, expect, it } from "vitest";
+import { type TestResponse, type TestServer, useTestServer } from "../support/harness.js";
 import {
   DeltaClient, expectSameState, injectTransport, listCalendars, mailboxFixture, pathOf,
   type Json,
@@ -17,24 +17,9 @@ function expectGone(res: TestResponse, code: "SyncStateNotFound" | "SyncStateInv
   expect(res.body.error.innerError["request-id"]).toEqual(expect.any(String));
 }
 
-
-
 describe("calendars/delta tokens: expiry, pruning and reset (HTTP)", () => {
-  let t: TestServer;
-  beforeAll(async () => {
-    t = await startTestServer();
-  });
-  afterAll(async () => t.close());
-
-
-
-
   describe("expiry, pruning and reset → 410", () => {
-    let r: TestServer;
-    beforeAll(async () => {
-      r = await startTestServer({ env: { DELTA_RETENTION_DAYS: "1" } });
-    });
-    afterAll(async () => r.close());
+    const r = useTestServer({ env: { DELTA_RETENTION_DAYS: "1" } });
 
     const rget = (url: string, token: string, headers?: Record<string, string>) =>
       r.request("GET", pathOf(url), { token, ...(headers && { headers }) });

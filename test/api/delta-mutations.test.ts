@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startTestServer, type TestServer } from "../support/harness.js";
+import { describe, expect, it } from "vitest";
+import { useTestServer } from "../support/harness.js";
 import { expectSameState, mailboxFixture, type Json } from "./delta-support.js";
 
 // Writes between pages and between rounds of calendars/delta (spec §7.1, §7.3, §7.8, decisions
@@ -8,11 +8,7 @@ import { expectSameState, mailboxFixture, type Json } from "./delta-support.js";
 // it existed at the watermark. Later changes belong to the next round.
 
 describe("calendars/delta with mutations (HTTP)", () => {
-  let t: TestServer;
-  beforeAll(async () => {
-    t = await startTestServer();
-  });
-  afterAll(async () => t.close());
+  const t = useTestServer();
 
   const label = (i: Json) => ("@removed" in i ? `-${i.id as string}` : (i.name as string));
 

@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startTestServer, type TestServer } from "../support/harness.js";
+import { describe, expect, it } from "vitest";
+import { useTestServer } from "../support/harness.js";
 import {
   DeltaClient, injectTransport, mailboxFixture, pathOf, type Json,
 } from "./delta-support.js";
@@ -9,11 +9,7 @@ import {
 // see: https://learn.microsoft.com/graph/api/calendar-delta?view=graph-rest-beta
 
 describe("calendars/delta: $select, query options, permissions (HTTP)", () => {
-  let t: TestServer;
-  beforeAll(async () => {
-    t = await startTestServer();
-  });
-  afterAll(async () => t.close());
+  const t = useTestServer();
 
   const get = (url: string, token: string, headers?: Record<string, string>) =>
     t.request("GET", pathOf(url), { token, ...(headers && { headers }) });

@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startTestServer, type TestServer } from "../support/harness.js";
+import { beforeAll, describe, expect, it } from "vitest";
+import { startTestServer, useTestServer } from "../support/harness.js";
 import { createCalendarsDirect, expectDeltaPage, expectSameState, mailboxFixture, pathOf, type Json } from "./delta-support.js";
 
 // Paging of calendars/delta: Prefer: odata.maxpagesize (default 10, clamped to 1000, invalid
@@ -7,11 +7,7 @@ import { createCalendarsDirect, expectDeltaPage, expectSameState, mailboxFixture
 // and big mailboxes (spec §7.1, §7.4, decision 5).
 
 describe("calendars/delta paging (HTTP)", () => {
-  let t: TestServer;
-  beforeAll(async () => {
-    t = await startTestServer();
-  });
-  afterAll(async () => t.close());
+  const t = useTestServer();
 
   /** A mailbox with Calendar, Birthdays and `extra` more calendars. */
   async function mailboxWith(extra: number) {

@@ -1,7 +1,7 @@
 import fc from "fast-check";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { Mailbox } from "../../src/domain/index.js";
-import { startTestServer, type TestServer } from "../support/harness.js";
+import { type TestServer, useTestServer } from "../support/harness.js";
 import { expectDeltaPage, injectTransport, listCalendars, plain, preferPageSize, type Json, type Transport } from "./delta-support.js";
 
 // Property: whatever interleaving of calendar writes and (partial) delta rounds over several
@@ -218,11 +218,7 @@ function expectState(actual: Map<string, Json>, expected: Map<string, Json>, lab
 }
 
 describe("calendars/delta property (HTTP)", () => {
-  let t: TestServer;
-  beforeAll(async () => {
-    t = await startTestServer();
-  });
-  afterAll(async () => t.close());
+  const t = useTestServer();
 
   it(`delta: random interleavings of writes and partial rounds converge (${RUNS} runs)`, async () => {
     let rounds = 0;

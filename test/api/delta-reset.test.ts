@@ -1,12 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startTestServer, type TestServer } from "../support/harness.js";
+import { describe, expect, it } from "vitest";
+import { useTestServer } from "../support/harness.js";
 
 describe("calendars/delta reset", () => {
-  let t: TestServer;
-  beforeAll(async () => {
-    t = await startTestServer();
-  });
-  afterAll(async () => t.close());
+  const t = useTestServer();
 
   it("delta: after resetSync the Location restarts the round with the same $select", async () => {
     const mailbox = await t.newMailbox();

@@ -1,7 +1,7 @@
 import { cpSync, rmSync } from "node:fs";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { DEMO_TENANT_ID } from "../../src/server/index.js";
-import { startTestServer, tempDataDir, type TestResponse, type TestServer, TEST_ENGINE } from "../support/harness.js";
+import { startTestServer, tempDataDir, type TestResponse, type TestServer, TEST_ENGINE, useTestServer } from "../support/harness.js";
 import {
   DeltaClient, createCalendarsDirect, expectSameState, injectTransport, listCalendars, mailboxFixture, pathOf,
   type Json,
@@ -41,11 +41,7 @@ function flip(token: string, index: number): string {
 }
 
 describe("calendars/delta tokens (HTTP)", () => {
-  let t: TestServer;
-  beforeAll(async () => {
-    t = await startTestServer();
-  });
-  afterAll(async () => t.close());
+  const t = useTestServer();
 
   const get = (url: string, token: string, headers?: Record<string, string>) =>
     t.request("GET", pathOf(url), { token, ...(headers && { headers }) });

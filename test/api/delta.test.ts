@@ -1,7 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { CALENDAR_PROPERTIES } from "../../src/graph/index.js";
 import { DEMO_USERS } from "../../src/server/index.js";
-import { startTestServer, type TestServer } from "../support/harness.js";
+import { startTestServer, useTestServer } from "../support/harness.js";
 import {
   createCalendarsDirect, DeltaClient, expectDeltaPage, expectSameState, injectTransport, listCalendars,
   mailboxFixture, pathOf, type Json,
@@ -41,11 +41,7 @@ const SEED_KEYS = [
 ];
 
 describe("calendars/delta (HTTP)", () => {
-  let t: TestServer;
-  beforeAll(async () => {
-    t = await startTestServer();
-  });
-  afterAll(async () => t.close());
+  const t = useTestServer();
 
   const get = (url: string, token: string, headers?: Record<string, string>) =>
     t.request("GET", pathOf(url), { token, ...(headers && { headers }) });

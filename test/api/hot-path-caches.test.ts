@@ -1,6 +1,6 @@
 import { rmSync } from "node:fs";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startTestServer, tempDataDir, type TestServer } from "../support/harness.js";
+import { describe, expect, it } from "vitest";
+import { startTestServer, tempDataDir, type TestServer, useTestServer } from "../support/harness.js";
 import { CalendarWrites, injectTransport, mailboxFixture, pathOf, type Json } from "./delta-support.js";
 
 // What the hot-path caches may and may not change for clients: an unchanged mailbox may get its
@@ -20,11 +20,7 @@ async function writesOn(s: TestServer, mailboxId: string): Promise<CalendarWrite
 }
 
 describe("hot-path caches (HTTP)", () => {
-  let t: TestServer;
-  beforeAll(async () => {
-    t = await startTestServer();
-  });
-  afterAll(async () => t.close());
+  const t = useTestServer();
 
   const get = (url: string, token: string) => t.request("GET", pathOf(url), { token });
 

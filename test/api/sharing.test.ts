@@ -1,12 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startTestServer, type TestServer } from "../support/harness.js";
+import { describe, expect, it } from "vitest";
+import { useTestServer } from "../support/harness.js";
 
 describe("calendar sharing", () => {
-  let t: TestServer;
-  beforeAll(async () => {
-    t = await startTestServer();
-  });
-  afterAll(async () => t.close());
+  const t = useTestServer();
 
   it("sharing: a delegated user reaches another mailbox only with a share and a .Shared scope", async () => {
     const owner = await t.newMailbox("Owner");

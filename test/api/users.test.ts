@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { randomUUID } from "node:crypto";
-import { startTestServer, type TestServer } from "../support/harness.js";
+import { useTestServer } from "../support/harness.js";
 import { entityOf, expectGraphError, pathOf } from "../support/graph-assertions.js";
 import { DEMO_TENANT_ID, DEMO_USERS } from "../../src/server/index.js";
 import { USER_PROPERTIES } from "../../src/graph/index.js";
@@ -8,11 +8,7 @@ import { USER_PROPERTIES } from "../../src/graph/index.js";
 // Users: /me, /users/{id | upn} in its spellings, the TokenToReplace alias and GET /users (spec §2.2, §4.1).
 
 describe("users", () => {
-  let t: TestServer;
-  beforeAll(async () => {
-    t = await startTestServer();
-  });
-  afterAll(async () => t.close());
+  const t = useTestServer();
 
   const samantha = DEMO_USERS[0];
 

@@ -1,3 +1,4 @@
+import { afterAll, beforeAll } from "vitest";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -113,4 +114,25 @@ export async function startTestServer(options: { dataDir?: string; clock?: Manua
     },
   };
   return t;
+}
+
+/**
+ * The suite-wide server most API suites share: started in `beforeAll`, closed in `afterAll`.
+ * Returns a stand-in that forwards to the running server, so a suite writes
+ * `const t = useTestServer();` at describe level and uses `t` in its tests as the server itself
+ * (touching it outside a test, before `beforeAll` ran, throws).
+ */
+export function useTestServer(options: Parameters<typeof startTestServer>[0] = {}): TestServer {
+  let running: TestServer | undefined;
+  beforeAll(async () => {
+    running = await startTestServer(options);
+  });
+  afterAll(async () => running?.close());
+  return new Proxy({} as TestServer, {
+    get(_target, property) {
+      if (!running) throw new Error("the suite's test server is used before beforeAll started it");
+      const value: unknown = Reflect.get(running, property);
+      return typeof value === "function" ? value.bind(running) : value;
+    },
+  });
 }
