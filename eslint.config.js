@@ -6,6 +6,7 @@
 // which lets each pattern name the one folder it means. Flat config replaces (does not merge)
 // a rule's options when two blocks match a file, so the generated blocks never overlap.
 import { defineConfig, globalIgnores } from "eslint/config";
+import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 
 /** Top-level folders of src/, inside out, with the folders each one may import. */
@@ -111,7 +112,7 @@ export default defineConfig(
   globalIgnores(["dist/", "node_modules/", "coverage/", "scratch-tmp/", ".bench/"]),
   {
     name: "graphcal/typescript",
-    files: ["src/**/*.ts", "test/**/*.ts"],
+    files: ["src/**/*.ts", "test/**/*.ts", "bench/**/*.ts", "scripts/**/*.ts"],
     extends: [tseslint.configs.recommended],
     rules: {
       // `const { a: _a, ...rest } = x` is how we drop a property; that is not an unused variable.
@@ -133,6 +134,27 @@ export default defineConfig(
     rules: { "@typescript-eslint/no-explicit-any": "off" },
   },
   ...layerBlocks(),
+  {
+    // Benchmarks and scripts run against the build (dist/), as users do, through each folder's
+    // public index.js; they never reach into src/.
+    name: "graphcal/bench-scripts",
+    files: ["bench/**/*.ts", "scripts/**/*.ts"],
+    rules: {
+      "no-restricted-imports": ["error", {
+        patterns: [
+          { regex: "^\\.\\./dist/[^/]+/(?!index\\.js$)", message: "bench/ and scripts/ import dist/ only through a folder's index.js." },
+          { regex: "^\\.\\./src/", message: "bench/ and scripts/ run against the build: import ../dist/<folder>/index.js." },
+        ],
+      }],
+    },
+  },
+  {
+    // Plain JavaScript: this file and the Node scripts.
+    name: "graphcal/javascript",
+    files: ["eslint.config.js", "scripts/**/*.mjs"],
+    extends: [js.configs.recommended],
+    languageOptions: { globals: { process: "readonly", console: "readonly" } },
+  },
   {
     // Cross-layer suites use src/ only through each folder's public index.ts.
     name: "graphcal/layers/test",

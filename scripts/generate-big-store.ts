@@ -23,8 +23,7 @@ import Database from "better-sqlite3";
 import {
   newBirthdaysCalendar, newCalendar, newCalendarGroup, newDefaultCalendar, type Calendar, type IdSource, type Mailbox,
 } from "../dist/domain/index.js";
-import { fromCalendar, fromCalendarGroup, fromMailbox } from "../dist/store/sql/rows.js";
-import { openStore } from "../dist/store/index.js";
+import { fromCalendar, fromCalendarGroup, fromMailbox, openStore } from "../dist/store/index.js";
 import { DEMO_TENANT_ID } from "../dist/server/index.js";
 
 /** Bump when the shape of generated rows changes, so cached stores are rebuilt. */

@@ -29,3 +29,6 @@ export async function openStore(options: StoreOptions): Promise<Store> {
   await store.migrate();
   return store;
 }
+
+/** Row mappers, for bulk loaders that write rows directly (scripts/generate-big-store.ts). */
+export { fromCalendar, fromCalendarGroup, fromMailbox } from "./sql/rows.js";
