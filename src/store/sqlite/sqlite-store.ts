@@ -9,7 +9,8 @@ type Counters = { change_seq: number; prune_seq: number; reset_seq: number };
 /**
  * The SQL store with SQLite's hottest reads answered by raw prepared statements. Every delta
  * poll and calendar list reads the mailbox's counters; through Kysely that costs ~17 µs of
- * query building around a primary-key read of a few µs (research/stack-evidence.md §5).
+ * query building around a primary-key read of a few µs (measured when the stack was chosen:
+ * ~37 k ops/s through Kysely against ~100 k with a cached prepared statement).
  *
  * The raw reads share the one connection Kysely uses. While a Kysely transaction is open on it
  * (`inTransaction`: between the awaits of a write) a raw read would see that transaction's
