@@ -1,4 +1,4 @@
-// Auth errors without HTTP; http/errors.ts maps them (401 / 403 / 400).
+// Auth errors without HTTP: http/errors.ts alone decides their statuses and bodies (ADR 0004).
 
 export class AuthenticationError extends Error {
   readonly kind = "authentication";
@@ -25,11 +25,25 @@ export class DelegatedOnlyError extends Error {
   }
 }
 
-/** A failed OAuth token request; `error` is the OAuth 2.0 error code (RFC 6749 §5.2). */
+/** The OAuth 2.0 `error` values the token endpoint answers with (RFC 6749 §5.2). */
+export const OAUTH_ERROR_CODES = [
+  "invalid_request", "invalid_client", "invalid_grant", "unauthorized_client", "unsupported_grant_type",
+] as const;
+export type OAuthErrorCode = (typeof OAUTH_ERROR_CODES)[number];
+
+/**
+ * A failed token request. Entra pairs the OAuth `error` with an `AADSTS…` number, which clients
+ * (MSAL) read from `error_codes` and which leads the description: "AADSTS7000215: Invalid …".
+ * see: https://learn.microsoft.com/entra/identity-platform/reference-error-codes
+ */
 export class OAuthError extends Error {
   readonly kind = "oauth";
-  constructor(readonly error: string, readonly description: string, readonly status = 400) {
-    super(description);
+  readonly error: OAuthErrorCode;
+  readonly aadstsCode: number;
+  constructor(options: { error: OAuthErrorCode; aadstsCode: number; description: string }) {
+    super(`AADSTS${options.aadstsCode}: ${options.description}`);
     this.name = "OAuthError";
+    this.error = options.error;
+    this.aadstsCode = options.aadstsCode;
   }
 }

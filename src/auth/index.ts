@@ -5,3 +5,4 @@ export * from "./principal.js";
 export * from "./signing-key.js";
 export * from "./access-token-issuer.js";
 export * from "./access-token-verifier.js";
+export * from "./identity-service.js";

@@ -1,11 +1,14 @@
 import { randomUUID } from "node:crypto";
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from "fastify";
-import { API_VERSIONS, GraphErrorCode, ODATA_CONTENT_TYPE, type ApiVersion } from "../graph/index.js";
-import { InvalidQueryError, type Clock, type StoreReader } from "../domain/index.js";
-import type { SigningKey, AccessTokenIssuer, AccessTokenVerifier } from "../auth/index.js";
-import { graphErrorBody, HttpError, toGraphError } from "./errors.js";
-import { ALLOWED_METHODS, resolveGraphPath, UnknownSegmentError } from "./graph-path.js";
-import type { GraphContext, GraphServices } from "./graph-context.js";
+import { API_VERSIONS, ODATA_CONTENT_TYPE, type ApiVersion } from "../graph/index.js";
+import type { Clock } from "../domain/index.js";
+import type { SigningKey, AccessTokenIssuer, AccessTokenVerifier, IdentityService } from "../auth/index.js";
+import { errorResponse, toGraphError, type ErrorContext } from "./errors.js";
+import {
+  BadPercentEncodingError, InvalidApiVersionError, MethodNotAllowedError, UnknownSegmentError, UnsupportedContentTypeError,
+} from "./edge-errors.js";
+import { ALLOWED_METHODS, resolveGraphPath } from "./graph-path.js";
+import type { GraphContext, GraphResponse, GraphServices } from "./graph-context.js";
 import { dispatch } from "./graph-dispatch.js";
 import { parseQueryOptions } from "./odata/query-options.js";
 import { JsonText } from "./odata/serialize.js";
@@ -16,7 +19,8 @@ import type { Principal } from "../auth/index.js";
 
 export interface AppOptions {
   services: GraphServices;
-  store: StoreReader;
+  /** The token endpoint's grants (the identity routes never see the store). */
+  identity: IdentityService;
   verifier: AccessTokenVerifier;
   /** Replaces bearer verification (benchmarks measure the cost of auth with it). */
   authenticate?: (authorization: string | undefined) => Promise<Principal>;
@@ -60,7 +64,6 @@ export function createApp(options: AppOptions): FastifyInstance {
     return `${request.protocol}://${host}`;
   };
   const authenticate = options.authenticate ?? ((authorization: string | undefined) => options.verifier.verify(authorization));
-  const wwwAuthenticate = 'Bearer realm="", authorization_uri="https://login.microsoftonline.com/common/oauth2/authorize", client_id="00000003-0000-0000-c000-000000000000"';
 
   // 1. Every response carries Graph's correlation and protocol headers (spec §8.3).
   function correlate(request: FastifyRequest, reply: FastifyReply): void {
@@ -82,20 +85,18 @@ export function createApp(options: AppOptions): FastifyInstance {
     done(null, Object.fromEntries(new URLSearchParams(body as string)));
   });
 
-  // 3. Errors of any kind leave as Graph error bodies; unmapped ones are logged 500s.
-  function sendError(request: FastifyRequest, reply: FastifyReply, error: unknown) {
-    const mapped = toGraphError(error, { wwwAuthenticate });
+  // 3. Errors of any kind leave through http/errors.ts: Graph error bodies (OAuth ones at the
+  // token endpoint); unmapped ones are logged 500s. `context` is what the Graph handler noted
+  // for rows that need the request (ResyncRequired's Location).
+  function sendError(request: FastifyRequest, reply: FastifyReply, error: unknown, context?: ErrorContext) {
+    const mapped = toGraphError(error, context);
     if (!mapped) request.log.error({ err: error }, "unhandled error");
-    const status = mapped?.status ?? 500;
-    const body = graphErrorBody({
-      code: mapped?.code ?? GraphErrorCode.InternalServerError,
-      message: mapped?.message ?? "An internal server error occurred.",
+    const response = errorResponse(mapped, {
       requestId: request.id,
       clientRequestId: String(reply.getHeader("client-request-id") ?? request.id),
       date: options.clock.now(),
     });
-    for (const [k, v] of Object.entries(mapped?.headers ?? {})) reply.header(k, v);
-    return reply.code(status).header("content-type", ODATA_CONTENT_TYPE).send(JSON.stringify(body));
+    return reply.code(response.status).headers(response.headers).send(response.body);
   }
   app.setErrorHandler((error, request, reply) => sendError(request, reply, error));
   app.setNotFoundHandler((request, reply) => {
@@ -103,9 +104,9 @@ export function createApp(options: AppOptions): FastifyInstance {
     const first = path.split("/")[1] ?? "";
     // Every path under a known version is routed for the methods Graph uses; others land here.
     const error = API_VERSIONS.includes(first as ApiVersion) && path.length > first.length + 2
-      ? new HttpError(405, GraphErrorCode.MethodNotAllowed, `The HTTP method '${request.method}' is not supported for this resource.`)
+      ? new MethodNotAllowedError({ method: request.method })
       : /^v\d|^beta$/i.test(first) && !API_VERSIONS.includes(first as ApiVersion)
-        ? new HttpError(400, GraphErrorCode.BadRequest, `Invalid version: ${safeDecode(first)}`)
+        ? new InvalidApiVersionError(safeDecode(first))
         : new UnknownSegmentError(safeDecode(first));
     return sendError(request, reply, error);
   });
@@ -117,7 +118,7 @@ export function createApp(options: AppOptions): FastifyInstance {
     return { status: ready ? "ok" : "starting" };
   });
   registerIdentityRoutes(app, {
-    store: options.store, mailboxes: options.services.mailboxes, issuer: options.issuer,
+    identity: options.identity, issuer: options.issuer,
     signingKey: options.signingKey, issuerOrigin: options.issuerOrigin, originOf,
   });
   registerAdminRoutes(app, { authenticate, mailboxes: options.services.mailboxes, delta: options.services.delta });
@@ -137,17 +138,25 @@ export function createApp(options: AppOptions): FastifyInstance {
         const route = resolveGraphPath(segments);
         const allowed = ALLOWED_METHODS[route.kind];
         if (!allowed.includes(request.method)) {
-          throw new HttpError(405, GraphErrorCode.MethodNotAllowed, `The HTTP method '${request.method}' is not supported for this resource.`, { allow: allowed.join(", ") });
+          throw new MethodNotAllowedError({ method: request.method, allowed });
         }
         if ((request.method === "POST" || request.method === "PATCH") && request.body !== undefined && !isJson(request.headers["content-type"])) {
-          throw new HttpError(415, GraphErrorCode.BadRequest, "The content type of the request is not supported; use application/json.");
+          throw new UnsupportedContentTypeError(request.headers["content-type"]);
         }
         const principal = await authenticate(request.headers.authorization);
+        const errorContext: ErrorContext = {};
         const ctx: GraphContext = {
           apiVersion, route, method: request.method, query: parseQueryOptions(rawQuery, apiVersion),
           origin: originOf(request), principal, body: request.body, headers: request.headers, services: options.services,
+          errorContext,
         };
-        const response = await dispatch(ctx, route, options.codec);
+        let response: GraphResponse;
+        try {
+          response = await dispatch(ctx, route, options.codec);
+        } catch (error) {
+          // The handler's notes about this request go along to the error table.
+          return sendError(request, reply, error, errorContext);
+        }
         if (response.headers) for (const k in response.headers) reply.header(k, response.headers[k]);
         reply.code(response.status);
         if (response.body === undefined) return reply.send();
@@ -176,6 +185,6 @@ function safeDecodeSegment(s: string): string {
   try {
     return decodeURIComponent(s);
   } catch {
-    throw new InvalidQueryError("The request URL is not correctly percent-encoded.");
+    throw new BadPercentEncodingError(s);
   }
 }

@@ -1,31 +1,81 @@
-import { GraphErrorCode, type GraphErrorBody } from "../graph/index.js";
-import { DomainError } from "../domain/index.js";
-import { AccessDeniedError, AuthenticationError, DelegatedOnlyError } from "../auth/index.js";
-import { UnknownSegmentError } from "./graph-path.js";
+import { GraphErrorCode, ODATA_CONTENT_TYPE, type GraphErrorBody } from "../graph/index.js";
+import {
+  BadSyncTokenError, DistinguishedFolderError, DomainError, InvalidQueryError, MailboxNotEnabledError, MalformedIdError,
+  NameConflictError, NotEmptyError, NotFoundError, ResyncRequiredError, SyncStateInvalidError, SyncStateNotFoundError,
+  UserNotFoundError, ValidationError,
+} from "../domain/index.js";
+import {
+  AccessDeniedError, AuthenticationError, DelegatedOnlyError, OAuthError, type OAuthErrorCode,
+} from "../auth/index.js";
+import {
+  BadPercentEncodingError, EdgeError, InvalidApiVersionError, MethodNotAllowedError, UnknownSegmentError,
+  UnsupportedContentTypeError,
+} from "./edge-errors.js";
 
-// The one place that knows HTTP statuses and Graph's error body (spec §8). Every error the app
-// raises passes through toGraphError; anything unmapped is a logged 500.
+// The one place that knows HTTP statuses, Graph's error body and OAuth's (spec §8, ADR 0004).
+// Domain, auth and edge errors are plain typed values; every one the app raises passes through
+// toGraphError, and anything unmapped is a logged 500.
 // see: https://learn.microsoft.com/graph/errors
 
 export interface MappedError {
   status: number;
+  /** Graph's error code; for an OAuth answer, the OAuth 2.0 `error`. */
   code: string;
   message: string;
   headers?: Record<string, string>;
+  /** Present when the answer is an OAuth 2.0 error body (the token endpoint), not Graph's. */
+  oauth?: { errorCodes: readonly number[] };
 }
 
-/** Errors the HTTP edge raises itself (routing, methods, content types, throttling, faults). */
-export class HttpError extends Error {
-  readonly kind = "http";
-  constructor(readonly status: number, readonly code: string, message: string, readonly headers: Record<string, string> = {}) {
-    super(message);
-  }
+/**
+ * What a row may need that the error cannot carry without learning HTTP, known only to the
+ * request that failed. A handler fills it in before calling its service, and `sendError`
+ * hands it to toGraphError. This keeps ResyncRequiredError free of URLs, yet lets its row
+ * write the `Location` that only the delta handler can build.
+ */
+export interface ErrorContext {
+  /**
+   * The initial delta URL of the resource being synced, keeping the round's `$select`
+   * (spec §7.6): where a client starts over after 410 ResyncRequired. It is a function so that
+   * the link is only built when that error actually happens, not on every delta page.
+   */
+  deltaRestartLink?: () => string;
 }
 
-/** A domain error with the fields its class adds (userId, surface, detail …), read by kind. */
-type DomainErrorFields = DomainError & Record<string, unknown>;
+/** Graph's challenge on a 401: the authority clients acquire a token from. */
+export const WWW_AUTHENTICATE = 'Bearer realm="", authorization_uri="https://login.microsoftonline.com/common/oauth2/authorize", client_id="00000003-0000-0000-c000-000000000000"';
 
-const DOMAIN: Record<string, (e: DomainErrorFields) => MappedError> = {
+/** Every error class the app raises on purpose; each `kind` has exactly one row below. */
+type MappableError =
+  | NotFoundError | MalformedIdError | UserNotFoundError | MailboxNotEnabledError | ValidationError
+  | NameConflictError | DistinguishedFolderError | NotEmptyError | BadSyncTokenError | SyncStateNotFoundError
+  | SyncStateInvalidError | ResyncRequiredError | InvalidQueryError
+  | AuthenticationError | AccessDeniedError | DelegatedOnlyError | OAuthError
+  | UnknownSegmentError | InvalidApiVersionError | MethodNotAllowedError | UnsupportedContentTypeError
+  | BadPercentEncodingError;
+
+/**
+ * A row sees its own error class, typed, and the request's context, so it can compute headers
+ * from fields of the error (a future throttling error's `Retry-After`) or of the request.
+ */
+type Row<E> = (error: E, context: ErrorContext) => MappedError;
+type Rows = { readonly [K in MappableError["kind"]]: Row<Extract<MappableError, { kind: K }>> };
+
+/** Classes whose `kind` is looked up in ERROR_TABLE; other errors never reach a row. */
+const MAPPED_BASES = [DomainError, EdgeError, AuthenticationError, AccessDeniedError, DelegatedOnlyError, OAuthError];
+
+/** OAuth 2.0 errors by status: only a failed client authentication is 401 (RFC 6749 §5.2). */
+export const OAUTH_STATUS: Readonly<Record<OAuthErrorCode, number>> = {
+  invalid_request: 400,
+  invalid_client: 401,
+  invalid_grant: 400,
+  unauthorized_client: 400,
+  unsupported_grant_type: 400,
+};
+
+/** The catalogue: error `kind` → status, Graph code, message and headers (ADR 0004 lists it). */
+export const ERROR_TABLE: Rows = {
+  // Domain errors (domain/errors.ts).
   notFound: () => ({ status: 404, code: GraphErrorCode.ItemNotFound, message: "The specified object was not found in the store." }),
   malformedId: () => ({ status: 400, code: GraphErrorCode.InvalidIdMalformed, message: "Id is malformed." }),
   userNotFound: (e) => e.surface === "directory"
@@ -43,12 +93,39 @@ const DOMAIN: Record<string, (e: DomainErrorFields) => MappedError> = {
   badSyncToken: (e) => ({ status: 400, code: GraphErrorCode.BadRequest, message: e.message }),
   syncStateNotFound: (e) => ({ status: 410, code: GraphErrorCode.SyncStateNotFound, message: e.message }),
   syncStateInvalid: (e) => ({ status: 410, code: GraphErrorCode.SyncStateInvalid, message: e.message }),
-  resyncRequired: (e) => ({ status: 410, code: GraphErrorCode.ResyncRequired, message: e.message }),
+  // A reset tells the client where to start over: the initial delta URL (spec §7.6, decision 7).
+  resyncRequired: (e, context) => ({
+    status: 410, code: GraphErrorCode.ResyncRequired, message: e.message,
+    ...(context.deltaRestartLink && { headers: { location: context.deltaRestartLink() } }),
+  }),
   invalidQuery: (e) => ({ status: 400, code: GraphErrorCode.InvalidUrlQuery, message: e.message }),
+
+  // Auth errors (auth/auth-errors.ts).
+  authentication: (e) => ({
+    status: 401, code: GraphErrorCode.InvalidAuthenticationToken, message: e.message, headers: { "www-authenticate": WWW_AUTHENTICATE },
+  }),
+  accessDenied: (e) => ({ status: 403, code: GraphErrorCode.AccessDenied, message: e.message }),
+  delegatedOnly: (e) => ({ status: 400, code: GraphErrorCode.BadRequest, message: e.message }),
+  // The token endpoint answers in OAuth's shape, which MSAL and other OAuth clients read.
+  // see: https://learn.microsoft.com/entra/identity-platform/v2-oauth2-client-creds-grant-flow#error-response
+  oauth: (e) => ({
+    status: OAUTH_STATUS[e.error], code: e.error, message: e.message, oauth: { errorCodes: [e.aadstsCode] },
+    headers: { "cache-control": "no-store" },
+  }),
+
+  // Edge errors (http/edge-errors.ts).
+  unknownSegment: (e) => ({ status: 400, code: GraphErrorCode.BadRequest, message: e.message }),
+  invalidApiVersion: (e) => ({ status: 400, code: GraphErrorCode.BadRequest, message: e.message }),
+  methodNotAllowed: (e) => ({
+    status: 405, code: GraphErrorCode.MethodNotAllowed, message: e.message,
+    ...(e.allowed && { headers: { allow: e.allowed.join(", ") } }),
+  }),
+  unsupportedContentType: (e) => ({ status: 415, code: GraphErrorCode.BadRequest, message: e.message }),
+  badPercentEncoding: (e) => ({ status: 400, code: GraphErrorCode.InvalidUrlQuery, message: e.message }),
 };
 
 /** Fastify's own errors (body parsing, limits) by their code. */
-const FRAMEWORK: Record<string, MappedError> = {
+export const FRAMEWORK_ERRORS: Readonly<Record<string, MappedError>> = {
   FST_ERR_CTP_INVALID_MEDIA_TYPE: { status: 415, code: GraphErrorCode.BadRequest, message: "The content type of the request is not supported; use application/json." },
   FST_ERR_CTP_BODY_TOO_LARGE: { status: 413, code: GraphErrorCode.RequestEntityTooLarge, message: "The request body is larger than the 1 MB limit." },
   FST_ERR_CTP_EMPTY_JSON_BODY: { status: 400, code: GraphErrorCode.BadRequest, message: "The request body is empty but its content type says JSON." },
@@ -57,25 +134,51 @@ const FRAMEWORK: Record<string, MappedError> = {
   FST_ERR_CTP_INVALID_CONTENT_TYPE: { status: 415, code: GraphErrorCode.BadRequest, message: "The Content-Type header is malformed." },
 };
 
-export function toGraphError(error: unknown, options: { wwwAuthenticate: string }): MappedError | undefined {
-  if (error instanceof HttpError) return { status: error.status, code: error.code, message: error.message, headers: error.headers };
-  if (error instanceof DomainError) return DOMAIN[error.kind]?.(error as DomainErrorFields);
-  if (error instanceof UnknownSegmentError) return { status: 400, code: GraphErrorCode.BadRequest, message: error.message };
-  if (error instanceof AuthenticationError) {
-    return { status: 401, code: GraphErrorCode.InvalidAuthenticationToken, message: error.message, headers: { "www-authenticate": options.wwwAuthenticate } };
-  }
-  if (error instanceof AccessDeniedError) return { status: 403, code: GraphErrorCode.AccessDenied, message: error.message };
-  if (error instanceof DelegatedOnlyError) return { status: 400, code: GraphErrorCode.BadRequest, message: error.message };
+const INVALID_JSON: MappedError = {
+  status: 400, code: GraphErrorCode.BadRequest,
+  message: "Unable to read JSON request payload. Please ensure Content-Type header is set and payload is of valid JSON format.",
+};
+
+const INTERNAL_ERROR: MappedError = { status: 500, code: GraphErrorCode.InternalServerError, message: "An internal server error occurred." };
+
+function rowFor(error: unknown): Row<MappableError> | undefined {
+  if (!MAPPED_BASES.some((base) => error instanceof base)) return undefined;
+  const kind = (error as MappableError).kind;
+  // Each row takes only its own class; the kind lookup guarantees the error is that class.
+  return Object.hasOwn(ERROR_TABLE, kind) ? ERROR_TABLE[kind] as Row<MappableError> : undefined;
+}
+
+/** Maps an error to its answer, or undefined when it is unexpected (a bug: the caller logs it). */
+export function toGraphError(error: unknown, context: ErrorContext = {}): MappedError | undefined {
+  const row = rowFor(error);
+  if (row) return row(error as MappableError, context);
   const code = (error as { code?: unknown })?.code;
-  if (typeof code === "string" && code in FRAMEWORK) return FRAMEWORK[code];
+  if (typeof code === "string" && Object.hasOwn(FRAMEWORK_ERRORS, code)) return FRAMEWORK_ERRORS[code];
   if (code === "FST_ERR_CTP_INVALID_JSON_BODY" || (error instanceof SyntaxError && (error as { statusCode?: number }).statusCode === 400)) {
-    return { status: 400, code: GraphErrorCode.BadRequest, message: "Unable to read JSON request payload. Please ensure Content-Type header is set and payload is of valid JSON format." };
+    return INVALID_JSON;
   }
   const status = (error as { statusCode?: unknown })?.statusCode;
   if (typeof status === "number" && status >= 400 && status < 500) {
     return { status, code: GraphErrorCode.BadRequest, message: (error as Error).message };
   }
   return undefined;
+}
+
+/** The correlation facts every error body repeats (spec §8.1). */
+export interface ErrorRequestIds {
+  requestId: string;
+  clientRequestId: string;
+  date: Date;
+}
+
+/** The whole error response: status, headers (content type included) and the serialised body. */
+export function errorResponse(mapped: MappedError | undefined, ids: ErrorRequestIds): { status: number; headers: Record<string, string>; body: string } {
+  const m = mapped ?? INTERNAL_ERROR;
+  const body = m.oauth
+    ? oauthErrorBody({ error: m.code, description: m.message, errorCodes: m.oauth.errorCodes, ...ids })
+    : graphErrorBody({ code: m.code, message: m.message, ...ids });
+  const contentType = m.oauth ? "application/json; charset=utf-8" : ODATA_CONTENT_TYPE;
+  return { status: m.status, headers: { ...m.headers, "content-type": contentType }, body: JSON.stringify(body) };
 }
 
 export function graphErrorBody(args: { code: string; message: string; requestId: string; clientRequestId: string; date: Date; extra?: Record<string, unknown> }): GraphErrorBody {
@@ -91,4 +194,36 @@ export function graphErrorBody(args: { code: string; message: string; requestId:
       },
     },
   };
+}
+
+/** Entra's token-endpoint error body: RFC 6749 §5.2 plus its own diagnostics. */
+export interface OAuthErrorBody {
+  error: string;
+  error_description: string;
+  error_codes: number[];
+  timestamp: string;
+  trace_id: string;
+  correlation_id: string;
+}
+
+/**
+ * Entra's ids: `trace_id` is its own request id and `correlation_id` echoes the client's
+ * `client-request-id`, the same pair Graph bodies call `request-id` / `client-request-id`.
+ */
+export function oauthErrorBody(args: {
+  error: string; description: string; errorCodes: readonly number[]; requestId: string; clientRequestId: string; date: Date;
+}): OAuthErrorBody {
+  return {
+    error: args.error,
+    error_description: args.description,
+    error_codes: [...args.errorCodes],
+    timestamp: entraTimestamp(args.date),
+    trace_id: args.requestId,
+    correlation_id: args.clientRequestId,
+  };
+}
+
+/** "2026-11-25 12:00:00Z": Entra's timestamp format (space, whole seconds, Z). */
+function entraTimestamp(date: Date): string {
+  return `${date.toISOString().slice(0, 19).replace("T", " ")}Z`;
 }

@@ -6,6 +6,7 @@ import { authorize, meOf, type Operation, type Principal } from "../auth/index.j
 import type { GraphRoute } from "./graph-path.js";
 import type { QueryOptions } from "./odata/query-options.js";
 import type { Subject } from "./odata/links.js";
+import type { ErrorContext } from "./errors.js";
 import type { DeltaService } from "../domain/index.js";
 
 export interface GraphServices {
@@ -27,6 +28,8 @@ export interface GraphContext {
   body: unknown;
   headers: Record<string, string | string[] | undefined>;
   services: GraphServices;
+  /** Facts an error row may need, noted by the handler before it calls its service (ADR 0004). */
+  errorContext: ErrorContext;
 }
 
 /** A handler's answer; the edge adds headers common to every response and serialises. */

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { ALLOWED_METHODS, resolveGraphPath, UnknownSegmentError, type GraphRoute } from "./graph-path.js";
+import { ALLOWED_METHODS, resolveGraphPath, type GraphRoute } from "./graph-path.js";
+import { UnknownSegmentError } from "./edge-errors.js";
 
 const resolve = (path: string): GraphRoute => resolveGraphPath(path.split("/"));
 

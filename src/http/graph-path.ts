@@ -1,5 +1,6 @@
 import type { CalendarTarget, GroupTarget } from "../domain/index.js";
 import type { Subject } from "./odata/links.js";
+import { UnknownSegmentError } from "./edge-errors.js";
 
 // Resolves the path after /{version}/ into one of the resources we serve. Graph matches
 // segments case-insensitively and answers 400 naming the first segment it could not resolve.
@@ -28,13 +29,6 @@ export const ALLOWED_METHODS: Record<GraphRoute["kind"], readonly string[]> = {
   calendarGroups: ["GET", "POST"],
   calendarGroup: ["GET", "PATCH", "DELETE"],
 };
-
-export class UnknownSegmentError extends Error {
-  readonly kind = "unknownSegment";
-  constructor(readonly segment: string) {
-    super(`Resource not found for the segment '${segment}'.`);
-  }
-}
 
 const DELTA = new Set(["delta", "microsoft.graph.delta"]);
 const PERMANENT_DELETE = new Set(["permanentdelete", "microsoft.graph.permanentdelete"]);

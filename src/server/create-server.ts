@@ -3,7 +3,7 @@ import {
   CalendarGroupService, CalendarPermissionService, CalendarService, ChangeLogWriter, DeltaService, MailboxService,
   randomIds, systemClock, type Clock, type IdSource, type Store,
 } from "../domain/index.js";
-import { loadSigningKey, AccessTokenIssuer, AccessTokenVerifier, type Principal } from "../auth/index.js";
+import { loadSigningKey, AccessTokenIssuer, AccessTokenVerifier, IdentityService, type Principal } from "../auth/index.js";
 import { createApp, DeltaTokenCodec, loadTokenKeys, type GraphServices } from "../http/index.js";
 import { openStore } from "../store/index.js";
 import type { Config } from "./config.js";
@@ -61,12 +61,13 @@ export async function createServer(config: Readonly<Config>, deps: ServerDeps = 
     key: signingKey, clock, issuerOrigin: config.issuerOrigin, audiences: config.extraAudiences,
     ...(config.externalJwksUrl && { external: { jwksUrl: config.externalJwksUrl, issuer: config.externalIssuer ?? "https://login.microsoftonline.com/{tenantid}/v2.0" } }),
   });
+  const identity = new IdentityService({ store, mailboxes, issuer });
   const codec = new DeltaTokenCodec(await loadTokenKeys(store));
   if (config.seedDemo) await seedDemoTenant(store, services.mailboxes);
 
   let ready = false;
   const appOptions = {
-    services, store, verifier, issuer, signingKey, codec, clock, issuerOrigin: config.issuerOrigin,
+    services, identity, verifier, issuer, signingKey, codec, clock, issuerOrigin: config.issuerOrigin,
     logLevel: config.logLevel, isReady: () => ready,
     ...(deps.authenticate && { authenticate: deps.authenticate }),
     ...(config.publicBaseUrl && { publicBaseUrl: config.publicBaseUrl }),

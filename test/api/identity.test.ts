@@ -30,9 +30,23 @@ describe("identity", () => {
       headers: { "content-type": "application/x-www-form-urlencoded", ...headers },
     });
 
+    /**
+     * Entra's error shape: the AADSTS number leads the description and is repeated in
+     * error_codes; the timestamp ("YYYY-MM-DD HH:MM:SSZ") is the server clock's, and the ids are
+     * the response's correlation headers.
+     */
     function expectOAuthError(res: TestResponse, status: number, error: string, description: RegExp): void {
       expect(res.status, res.text).toBe(status);
-      expect(res.body).toEqual({ error, error_description: expect.stringMatching(description), error_codes: [], timestamp: expect.any(String) });
+      const aadsts = /^AADSTS(\d+): /.exec(String(res.body.error_description));
+      expect(aadsts, res.text).not.toBeNull();
+      expect(res.body).toEqual({
+        error, error_description: expect.stringMatching(description), error_codes: [Number(aadsts?.[1])],
+        timestamp: expect.stringMatching(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}Z$/),
+        trace_id: res.headers["request-id"], correlation_id: res.headers["client-request-id"],
+      });
+      expect(Date.parse(res.body.timestamp.replace(" ", "T"))).toBe(Math.floor(t.clock.now().getTime() / 1000) * 1000);
+      expect(res.headers["content-type"]).toBe("application/json; charset=utf-8");
+      expect(res.headers["cache-control"]).toBe("no-store");
       expect(res.body).not.toHaveProperty("access_token");
     }
 
@@ -156,6 +170,15 @@ describe("identity", () => {
       expectOAuthError(await t.request("POST", "/contoso/oauth2/v2.0/token", form({})), 400, "unsupported_grant_type", /AADSTS70003/);
       expectOAuthError(await t.request("POST", "/contoso/oauth2/v2.0/token", { payload: "grant_type=client_credentials", headers: { "content-type": "text/plain" } }),
         400, "invalid_request", /x-www-form-urlencoded/);
+    });
+
+    it("token: an OAuth error names the client's client-request-id as its correlation_id", async () => {
+      const clientRequestId = randomUUID();
+      const res = await t.request("POST", "/contoso/oauth2/v2.0/token", form({ grant_type: "client_credentials", client_id: DEMO_CLIENT_ID, client_secret: "wrong" }, { "client-request-id": clientRequestId }));
+      expectOAuthError(res, 401, "invalid_client", /^AADSTS7000215: Invalid client secret provided\.$/);
+      expect(res.body.error_codes).toEqual([7000215]);
+      expect(res.body.correlation_id).toBe(clientRequestId);
+      expect(res.body.trace_id).not.toBe(clientRequestId);
     });
 
     it("token: each issued token is unique (uti) and identifies its tenant", async () => {

@@ -1,11 +1,11 @@
-import { CALENDAR_PROPERTIES, GraphErrorCode } from "../../graph/index.js";
+import { CALENDAR_PROPERTIES } from "../../graph/index.js";
+import { ValidationError } from "../../domain/index.js";
 import type { GraphRoute } from "../graph-path.js";
 import { mailboxFor, type GraphContext, type GraphResponse } from "../graph-context.js";
 import { calendarJson, calendarToWire, JsonText } from "../odata/serialize.js";
 import { resolveSelect } from "../odata/select.js";
 import { buildLink, metadataUrl, subjectContext, subjectPath } from "../odata/links.js";
 import { listPaging, nextLinkQuery } from "./list-paging.js";
-import { HttpError } from "../errors.js";
 
 // Calendars of a mailbox: spec §4.2 (L1/L2 list, G1/G2 get, C1/C2 create, U1 update, D1 delete,
 // P1 permanentDelete). see: https://learn.microsoft.com/graph/api/resources/calendar
@@ -86,7 +86,7 @@ export async function updateCalendar(ctx: GraphContext, route: Extract<GraphRout
 /** DELETE and POST …/permanentDelete both remove the calendar and leave the same tombstone (decision 17). */
 export async function deleteCalendar(ctx: GraphContext, route: CalendarRoute): Promise<GraphResponse> {
   if (route.kind === "permanentDelete" && ctx.body !== undefined && ctx.body !== null && Object.keys(ctx.body as object).length > 0) {
-    throw new HttpError(400, GraphErrorCode.BadRequest, "permanentDelete takes no request body.");
+    throw new ValidationError("permanentDelete takes no request body.", "badRequest");
   }
   const mailbox = await mailboxFor(ctx, route.subject, "calendars.write");
   await ctx.services.calendars.delete({ mailbox, target: route.target, ...(route.group && { group: route.group }) });

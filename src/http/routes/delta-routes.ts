@@ -1,8 +1,7 @@
-import { CALENDAR_ODATA_TYPE, CALENDAR_PROPERTIES, GraphErrorCode } from "../../graph/index.js";
+import { CALENDAR_ODATA_TYPE, CALENDAR_PROPERTIES } from "../../graph/index.js";
 import {
-  BadSyncTokenError, InvalidQueryError, ResyncRequiredError, type DeltaCursor, type DeltaItem,
+  BadSyncTokenError, InvalidQueryError, type DeltaCursor, type DeltaItem,
 } from "../../domain/index.js";
-import { HttpError } from "../errors.js";
 import type { Principal } from "../../auth/index.js";
 import type { GraphRoute } from "../graph-path.js";
 import { mailboxFor, type GraphContext, type GraphResponse } from "../graph-context.js";
@@ -48,16 +47,11 @@ export async function calendarDelta(ctx: GraphContext, route: Extract<GraphRoute
 
   const path = `${subjectPath(route.subject)}/calendars/delta`;
   const pageSize = pageSizePreference(ctx.headers.prefer);
+  // After a reset (410 ResyncRequired) the client starts over at the initial delta URL, keeping
+  // the round's $select, which it chose on its initial request; http/errors.ts writes the Location.
+  ctx.errorContext.deltaRestartLink = () => buildLink(ctx.origin, ctx.apiVersion, path, select ? [["$select", select.join(",")]] : []);
   const page = await ctx.services.delta.page({
     mailbox, cursor, pageSize: pageSize.size, apiVersion: ctx.apiVersion, select, caller: callerOf(ctx.principal),
-  }).catch((error: unknown) => {
-    // A reset tells the client where to start over: the initial delta URL (spec §7.6).
-    if (error instanceof ResyncRequiredError) {
-      // …keeping the round's $select, which the client chose on its initial request.
-      const restart: [string, string][] = select ? [["$select", select.join(",")]] : [];
-      throw new HttpError(410, GraphErrorCode.ResyncRequired, error.message, { location: buildLink(ctx.origin, ctx.apiVersion, path, restart) });
-    }
-    throw error;
   });
 
   const link = page.next

@@ -1,7 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from "fastify";
-import type { AppRegistration, Mailbox, MailboxService, StoreReader } from "../../domain/index.js";
 import {
-  OAuthError, issuerFor, verifySecret, type SigningKey, type AccessTokenIssuer,
+  OAuthError, issuerFor, type IdentityService, type SigningKey, type AccessTokenIssuer, type TokenRequest,
 } from "../../auth/index.js";
 
 // A small Microsoft identity platform look-alike under /{tenant}/…: OpenID discovery, JWKS and
@@ -9,48 +8,24 @@ import {
 // see: https://learn.microsoft.com/entra/identity-platform/v2-oauth2-client-creds-grant-flow
 
 export interface IdentityDeps {
-  store: StoreReader;
-  mailboxes: MailboxService;
+  identity: IdentityService;
   issuer: AccessTokenIssuer;
   signingKey: SigningKey;
   issuerOrigin?: string | undefined;
   originOf: (request: FastifyRequest) => string;
 }
 
-/** Scopes asked for as `https://graph.microsoft.com/Calendars.Read` or bare; OIDC scopes dropped. */
-function requestedScopes(scope: string | undefined): string[] {
-  const oidc = new Set(["openid", "profile", "offline_access", "email"]);
-  return (scope ?? "").split(/\s+/).filter(Boolean)
-    .map((s) => s.replace(/^https:\/\/graph\.microsoft\.com\//i, "").replace(/^00000003-0000-0000-c000-000000000000\//i, ""))
-    .filter((s) => !oidc.has(s.toLowerCase()));
-}
-
-function formBody(request: FastifyRequest): Record<string, string> {
+function formBody(request: FastifyRequest): Record<string, string | undefined> {
   const body = request.body;
-  if (body && typeof body === "object" && !Array.isArray(body)) return body as Record<string, string>;
-  throw new OAuthError("invalid_request", "AADSTS900144: The request body must be application/x-www-form-urlencoded.");
+  if (body && typeof body === "object" && !Array.isArray(body)) return body as Record<string, string | undefined>;
+  throw new OAuthError({ error: "invalid_request", aadstsCode: 900144, description: "The request body must be application/x-www-form-urlencoded." });
 }
 
-async function clientCredentials(deps: IdentityDeps, form: Record<string, string>, basic?: [string, string]) {
-  const clientId = form.client_id ?? basic?.[0];
-  const secret = form.client_secret ?? basic?.[1];
-  if (!clientId) throw new OAuthError("invalid_request", "AADSTS900144: The request body must contain the following parameter: 'client_id'.");
-  const app = await deps.store.getApp(clientId);
-  if (!app) throw new OAuthError("unauthorized_client", `AADSTS700016: Application with identifier '${clientId}' was not found in the directory.`);
-  if (!secret || !verifySecret(secret, app.secretHash)) {
-    throw new OAuthError("invalid_client", "AADSTS7000215: Invalid client secret provided.", 401);
-  }
-  return app;
-}
-
-async function passwordGrant(deps: IdentityDeps, form: Record<string, string>, app: AppRegistration | undefined): Promise<Mailbox> {
-  const user = form.username ? await deps.mailboxes.findUser(form.username) : undefined;
-  const hash = user ? await deps.store.getPasswordHash({ mailboxId: user.id }) : null;
-  if (!user || !hash || !form.password || !verifySecret(form.password, hash)) {
-    throw new OAuthError("invalid_grant", "AADSTS50126: Error validating credentials due to invalid username or password.");
-  }
-  if (app && app.tenantId !== user.tenantId) throw new OAuthError("invalid_grant", "AADSTS50020: User account does not exist in the application's tenant.");
-  return user;
+/** client_secret_basic: `Authorization: Basic base64(client_id:client_secret)`. */
+function basicCredentials(authorization: string | undefined): TokenRequest["basic"] {
+  if (!authorization?.startsWith("Basic ")) return undefined;
+  const [clientId = "", clientSecret] = Buffer.from(authorization.slice(6), "base64").toString().split(":", 2);
+  return { clientId, clientSecret };
 }
 
 export function registerIdentityRoutes(app: FastifyInstance, deps: IdentityDeps): void {
@@ -82,36 +57,18 @@ export function registerIdentityRoutes(app: FastifyInstance, deps: IdentityDeps)
   });
 
   app.post("/:tenant/oauth2/v2.0/token", async (request, reply) => {
+    // Token responses must not be cached (RFC 6749 §5.1); OAuthErrors are answered by the app's
+    // error handler in OAuth's shape (http/errors.ts).
     reply.header("content-type", "application/json; charset=utf-8").header("cache-control", "no-store");
-    try {
-      const form = formBody(request);
-      const auth = request.headers.authorization;
-      const basic = auth?.startsWith("Basic ")
-        ? (Buffer.from(auth.slice(6), "base64").toString().split(":", 2) as [string, string])
-        : undefined;
-      const scopes = requestedScopes(form.scope);
-      if (form.grant_type === "client_credentials") {
-        const registration = await clientCredentials(deps, form, basic);
-        const { token, expiresIn } = await deps.issuer.mintApp({ app: registration, issuerOrigin: deps.originOf(request) });
-        return { token_type: "Bearer", expires_in: expiresIn, ext_expires_in: expiresIn, access_token: token };
-      }
-      if (form.grant_type === "password") {
-        const registration = form.client_id ? await deps.store.getApp(form.client_id) : undefined;
-        if (form.client_id && !registration) throw new OAuthError("unauthorized_client", `AADSTS700016: Application with identifier '${form.client_id}' was not found in the directory.`);
-        const user = await passwordGrant(deps, form, registration);
-        const granted = scopes.length === 0 || scopes.some((s) => s.toLowerCase() === ".default")
-          ? ["Calendars.ReadWrite", "User.Read"]
-          : scopes;
-        const { token, expiresIn } = await deps.issuer.mintDelegated({
-          mailbox: user, scopes: granted, clientId: form.client_id ?? "graphcal-cli", issuerOrigin: deps.originOf(request),
-        });
-        return { token_type: "Bearer", scope: granted.join(" "), expires_in: expiresIn, ext_expires_in: expiresIn, access_token: token };
-      }
-      throw new OAuthError("unsupported_grant_type", `AADSTS70003: The app requested an unsupported grant type '${form.grant_type ?? ""}'.`);
-    } catch (error) {
-      if (!(error instanceof OAuthError)) throw error;
-      reply.code(error.status);
-      return { error: error.error, error_description: error.description, error_codes: [], timestamp: new Date().toISOString() };
-    }
+    const form = formBody(request);
+    const issued = await deps.identity.issueToken({
+      grantType: form.grant_type, clientId: form.client_id, clientSecret: form.client_secret,
+      basic: basicCredentials(request.headers.authorization),
+      username: form.username, password: form.password, scope: form.scope, issuerOrigin: deps.originOf(request),
+    });
+    return {
+      token_type: "Bearer", ...(issued.scopes && { scope: issued.scopes.join(" ") }),
+      expires_in: issued.expiresIn, ext_expires_in: issued.expiresIn, access_token: issued.token,
+    };
   });
 }

@@ -1,0 +1,58 @@
+// Errors the HTTP edge raises itself, before any route or service runs: the request is wrong as
+// HTTP (path, version, method, content type), not as a calendar operation. Like domain errors
+// they carry no status; http/errors.ts maps each `kind` to one (ADR 0004).
+
+export abstract class EdgeError extends Error {
+  abstract readonly kind: string;
+  constructor(message: string) {
+    super(message);
+    this.name = new.target.name;
+  }
+}
+
+/** A path segment that names nothing we serve; Graph names the first one it could not resolve. */
+export class UnknownSegmentError extends EdgeError {
+  readonly kind = "unknownSegment";
+  constructor(readonly segment: string) {
+    super(`Resource not found for the segment '${segment}'.`);
+  }
+}
+
+/** `/v2.0/…`, `/v1/…`: looks like an API version but is not one Graph serves. */
+export class InvalidApiVersionError extends EdgeError {
+  readonly kind = "invalidApiVersion";
+  constructor(readonly version: string) {
+    super(`Invalid version: ${version}`);
+  }
+}
+
+/**
+ * A method the resource does not take. `allowed` is known once the path resolved to a resource;
+ * paths the router turned away never got that far, so their answer has no `Allow`.
+ */
+export class MethodNotAllowedError extends EdgeError {
+  readonly kind = "methodNotAllowed";
+  readonly method: string;
+  readonly allowed: readonly string[] | undefined;
+  constructor(options: { method: string; allowed?: readonly string[] }) {
+    super(`The HTTP method '${options.method}' is not supported for this resource.`);
+    this.method = options.method;
+    this.allowed = options.allowed;
+  }
+}
+
+/** A POST or PATCH body that is not JSON (Graph's writes take `application/json` only). */
+export class UnsupportedContentTypeError extends EdgeError {
+  readonly kind = "unsupportedContentType";
+  constructor(readonly contentType: string | undefined) {
+    super("The content type of the request is not supported; use application/json.");
+  }
+}
+
+/** A path segment whose `%` escapes do not decode (the router let it through undecoded). */
+export class BadPercentEncodingError extends EdgeError {
+  readonly kind = "badPercentEncoding";
+  constructor(readonly segment: string) {
+    super("The request URL is not correctly percent-encoded.");
+  }
+}
