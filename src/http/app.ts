@@ -12,7 +12,7 @@ import { JsonText } from "./odata/serialize.js";
 import type { DeltaTokenCodec } from "./odata/delta-token.js";
 import { registerIdentityRoutes } from "./routes/identity-routes.js";
 import { registerAdminRoutes } from "./routes/admin-routes.js";
-import type { Principal } from "../auth/index.js";
+import type { Principal } from "../domain/index.js";
 
 export interface AppOptions {
   services: GraphServices;

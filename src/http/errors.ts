@@ -1,6 +1,6 @@
 import { GraphErrorCode, type GraphErrorBody } from "../graph/index.js";
 import { DomainError } from "../domain/index.js";
-import { AccessDeniedError, AuthenticationError, DelegatedOnlyError } from "../auth/index.js";
+import { AuthenticationError } from "../auth/index.js";
 import { UnknownSegmentError } from "./graph-path.js";
 
 // The one place that knows HTTP statuses and Graph's error body (spec §8). Every error the app
@@ -45,6 +45,8 @@ const DOMAIN: Record<string, (e: DomainErrorFields) => MappedError> = {
   syncStateInvalid: (e) => ({ status: 410, code: GraphErrorCode.SyncStateInvalid, message: e.message }),
   resyncRequired: (e) => ({ status: 410, code: GraphErrorCode.ResyncRequired, message: e.message }),
   invalidQuery: (e) => ({ status: 400, code: GraphErrorCode.InvalidUrlQuery, message: e.message }),
+  accessDenied: (e) => ({ status: 403, code: GraphErrorCode.AccessDenied, message: e.message }),
+  delegatedOnly: (e) => ({ status: 400, code: GraphErrorCode.BadRequest, message: e.message }),
 };
 
 /** Fastify's own errors (body parsing, limits) by their code. */
@@ -64,8 +66,6 @@ export function toGraphError(error: unknown, options: { wwwAuthenticate: string 
   if (error instanceof AuthenticationError) {
     return { status: 401, code: GraphErrorCode.InvalidAuthenticationToken, message: error.message, headers: { "www-authenticate": options.wwwAuthenticate } };
   }
-  if (error instanceof AccessDeniedError) return { status: 403, code: GraphErrorCode.AccessDenied, message: error.message };
-  if (error instanceof DelegatedOnlyError) return { status: 400, code: GraphErrorCode.BadRequest, message: error.message };
   const code = (error as { code?: unknown })?.code;
   if (typeof code === "string" && code in FRAMEWORK) return FRAMEWORK[code];
   if (code === "FST_ERR_CTP_INVALID_JSON_BODY" || (error instanceof SyntaxError && (error as { statusCode?: number }).statusCode === 400)) {

@@ -1,8 +1,8 @@
 import type { ApiVersion } from "../graph/index.js";
 import {
-  sharedAccess, UserNotFoundError, type CalendarPermissionService, type CalendarGroupService, type CalendarService, type Mailbox, type MailboxService,
+  authorize, meOf, sharedAccess, UserNotFoundError, type CalendarPermissionService, type CalendarGroupService, type CalendarService,
+  type Mailbox, type MailboxService, type Operation, type Principal,
 } from "../domain/index.js";
-import { authorize, meOf, type Operation, type Principal } from "../auth/index.js";
 import type { GraphRoute } from "./graph-path.js";
 import type { QueryOptions } from "./odata/query-options.js";
 import type { Subject } from "./odata/links.js";
@@ -50,6 +50,6 @@ export async function mailboxFor(ctx: GraphContext, subject: Subject, operation:
   const shared = p.kind === "delegated" && p.userId !== mailbox.id && p.tenantId === mailbox.tenantId
     ? sharedAccess(await ctx.services.permissions.sharedRole({ ownerMailboxId: mailbox.id, granteeMailboxId: p.userId }))
     : undefined;
-  authorize(p, operation, { userId: mailbox.id, tenantId: mailbox.tenantId }, shared);
+  authorize({ principal: p, operation, target: { userId: mailbox.id, tenantId: mailbox.tenantId }, shared });
   return mailbox;
 }

@@ -1,9 +1,9 @@
 import type { FastifyInstance } from "fastify";
 import {
   CalendarGroupService, CalendarPermissionService, CalendarService, ChangeLogWriter, DeltaService, MailboxService,
-  randomIds, systemClock, type Clock, type IdSource, type Store,
+  randomIds, systemClock, type Clock, type IdSource, type Principal, type Store,
 } from "../domain/index.js";
-import { loadSigningKey, AccessTokenIssuer, AccessTokenVerifier, type Principal } from "../auth/index.js";
+import { loadSigningKey, AccessTokenIssuer, AccessTokenVerifier } from "../auth/index.js";
 import { createApp, DeltaTokenCodec, loadTokenKeys, type GraphServices } from "../http/index.js";
 import { openStore } from "../store/index.js";
 import type { Config } from "./config.js";

@@ -1,11 +1,10 @@
 import type { FastifyInstance } from "fastify";
-import { UserNotFoundError, type DeltaService, type MailboxService } from "../../domain/index.js";
-import { AccessDeniedError, type Principal } from "../../auth/index.js";
+import {
+  authorizeAdmin, UserNotFoundError, type DeltaService, type MailboxService, type Principal,
+} from "../../domain/index.js";
 
 // Emulator administration under /_graphcal (not a Graph surface). Needs an app token carrying
-// the Graphcal.Admin role: `graphcal token --app --roles Graphcal.Admin`.
-
-export const ADMIN_ROLE = "Graphcal.Admin";
+// the Graphcal.Admin role (ADMIN_ROLE): `graphcal token --app --roles Graphcal.Admin`.
 
 export function registerAdminRoutes(app: FastifyInstance, deps: {
   authenticate: (authorization: string | undefined) => Promise<Principal>;
@@ -14,7 +13,7 @@ export function registerAdminRoutes(app: FastifyInstance, deps: {
 }): void {
   const admin = async (authorization: string | undefined): Promise<Principal> => {
     const principal = await deps.authenticate(authorization);
-    if (principal.kind !== "app" || !principal.roles.has(ADMIN_ROLE)) throw new AccessDeniedError();
+    authorizeAdmin(principal);
     return principal;
   };
 

@@ -1,5 +1,4 @@
-import type { CalendarPermission } from "../../domain/index.js";
-import { AccessDeniedError } from "../../auth/index.js";
+import { AccessDeniedError, type CalendarPermission } from "../../domain/index.js";
 import type { GraphRoute } from "../graph-path.js";
 import { mailboxFor, type GraphContext, type GraphResponse } from "../graph-context.js";
 import { metadataUrl, subjectContext, subjectPath } from "../odata/links.js";

@@ -1,9 +1,8 @@
 import { CALENDAR_ODATA_TYPE, CALENDAR_PROPERTIES, GraphErrorCode } from "../../graph/index.js";
 import {
-  BadSyncTokenError, InvalidQueryError, ResyncRequiredError, type DeltaCursor, type DeltaItem,
+  BadSyncTokenError, InvalidQueryError, ResyncRequiredError, type DeltaCursor, type DeltaItem, type Principal,
 } from "../../domain/index.js";
 import { HttpError } from "../errors.js";
-import type { Principal } from "../../auth/index.js";
 import type { GraphRoute } from "../graph-path.js";
 import { mailboxFor, type GraphContext, type GraphResponse } from "../graph-context.js";
 import { calendarToWire } from "../odata/serialize.js";

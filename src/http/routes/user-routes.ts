@@ -1,6 +1,5 @@
 import { USER_PROPERTIES } from "../../graph/index.js";
-import { UserNotFoundError } from "../../domain/index.js";
-import { authorize, authorizeUserList, meOf } from "../../auth/index.js";
+import { authorize, authorizeUserList, meOf, UserNotFoundError } from "../../domain/index.js";
 import type { GraphRoute } from "../graph-path.js";
 import type { GraphContext, GraphResponse } from "../graph-context.js";
 import { userToWire } from "../odata/serialize.js";
@@ -15,7 +14,7 @@ export async function getUser(ctx: GraphContext, route: Extract<GraphRoute, { ki
   const id = "me" in route.subject ? meOf(ctx.principal) : route.subject.user;
   const user = await ctx.services.mailboxes.getUser(id);
   if (user.tenantId !== ctx.principal.tenantId) throw new UserNotFoundError(id, "directory");
-  authorize(ctx.principal, "user.read", { userId: user.id, tenantId: user.tenantId });
+  authorize({ principal: ctx.principal, operation: "user.read", target: { userId: user.id, tenantId: user.tenantId } });
   const select = resolveSelect(ctx.query.select, USER_PROPERTIES, "user");
   return {
     status: 200,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { AccessDeniedError, DelegatedOnlyError } from "./auth-errors.js";
-import { authorize, authorizeUserList, meOf, type Operation } from "./permissions.js";
+import { AccessDeniedError, DelegatedOnlyError } from "../errors.js";
+import { authorize, authorizeAdmin, authorizeUserList, meOf, type Operation } from "./permissions.js";
 import type { Principal } from "./principal.js";
 
 const TENANT = "t-1";
@@ -12,7 +12,7 @@ const app = (...roles: string[]): Principal => ({ kind: "app", tenantId: TENANT,
 
 function allowed(principal: Principal, operation: Operation, target: { userId: string; tenantId?: string }): boolean {
   try {
-    authorize(principal, operation, { userId: target.userId, tenantId: target.tenantId ?? TENANT });
+    authorize({ principal, operation, target: { userId: target.userId, tenantId: target.tenantId ?? TENANT } });
     return true;
   } catch (error) {
     expect(error).toBeInstanceOf(AccessDeniedError);
@@ -102,5 +102,14 @@ describe("authorizeUserList", () => {
     expect(() => authorizeUserList(app("User.ReadBasic.All"))).not.toThrow();
     // User.Read is a delegated self-only scope; as an app role it grants nothing.
     expect(() => authorizeUserList(app("User.Read"))).toThrow(AccessDeniedError);
+  });
+});
+
+describe("authorizeAdmin", () => {
+  it("authorizeAdmin: only an app token with Graphcal.Admin", () => {
+    expect(() => authorizeAdmin(app("Graphcal.Admin"))).not.toThrow();
+    expect(() => authorizeAdmin(app("Calendars.ReadWrite"))).toThrow(AccessDeniedError);
+    // A user cannot reach the admin controls, even with a scope of that name.
+    expect(() => authorizeAdmin(user("Graphcal.Admin"))).toThrow(AccessDeniedError);
   });
 });
