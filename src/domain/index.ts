@@ -17,3 +17,4 @@ export * from "./delta/watermark-cache.js";
 export * from "./sharing/calendar-permission-service.js";
 export * from "./access/principal.js";
 export * from "./access/permissions.js";
+export * from "./access/mailbox-access.js";

@@ -120,7 +120,7 @@ export function createApp(options: AppOptions): FastifyInstance {
     store: options.store, mailboxes: options.services.mailboxes, issuer: options.issuer,
     signingKey: options.signingKey, issuerOrigin: options.issuerOrigin, originOf,
   });
-  registerAdminRoutes(app, { authenticate, mailboxes: options.services.mailboxes, delta: options.services.delta });
+  registerAdminRoutes(app, { authenticate, access: options.services.access, delta: options.services.delta });
 
   // 5. Graph itself: resolve the path, check the method, authenticate, dispatch, serialise.
   for (const apiVersion of API_VERSIONS) {
