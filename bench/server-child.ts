@@ -7,8 +7,8 @@ import type { AddressInfo } from "node:net";
 import {
   createServer, DEMO_CLIENT_ID, DEMO_TENANT_ID, parseConfig, type GraphcalServer,
 } from "../dist/server/index.js";
-import { loadSigningKey, AccessTokenVerifier, type Principal } from "../dist/auth/index.js";
-import type { Mailbox } from "../dist/domain/index.js";
+import { loadSigningKey, AccessTokenVerifier } from "../dist/auth/index.js";
+import type { Mailbox, Principal } from "../dist/domain/index.js";
 
 export interface CapturedResponse {
   status: number;

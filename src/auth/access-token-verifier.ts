@@ -1,7 +1,7 @@
 import { createRemoteJWKSet, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from "jose";
-import type { Clock } from "../domain/index.js";
+import type { Clock, Principal } from "../domain/index.js";
 import { AuthenticationError } from "./auth-errors.js";
-import { GRAPH_AUDIENCES, type Principal } from "./principal.js";
+import { GRAPH_AUDIENCES } from "./graph-audiences.js";
 import type { SigningKey } from "./signing-key.js";
 import { issuerFor } from "./access-token-issuer.js";
 

@@ -1,27 +1,11 @@
 // Auth errors without HTTP: http/errors.ts alone decides their statuses and bodies (ADR 0004).
+// Access decisions (403) are the domain's: AccessDeniedError and DelegatedOnlyError live in domain/errors.ts.
 
 export class AuthenticationError extends Error {
   readonly kind = "authentication";
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);
     this.name = "AuthenticationError";
-  }
-}
-
-export class AccessDeniedError extends Error {
-  readonly kind = "accessDenied";
-  constructor(message = "Access is denied. Check credentials and try again.") {
-    super(message);
-    this.name = "AccessDeniedError";
-  }
-}
-
-/** `/me` asked with an app-only token. */
-export class DelegatedOnlyError extends Error {
-  readonly kind = "delegatedOnly";
-  constructor() {
-    super("/me request is only valid with delegated authentication flow.");
-    this.name = "DelegatedOnlyError";
   }
 }
 

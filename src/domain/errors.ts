@@ -109,3 +109,19 @@ export class InvalidQueryError extends DomainError {
     super(message);
   }
 }
+
+/** The caller's scopes, roles or shares do not allow the request. */
+export class AccessDeniedError extends DomainError {
+  readonly kind = "accessDenied";
+  constructor(message = "Access is denied. Check credentials and try again.") {
+    super(message);
+  }
+}
+
+/** `/me` asked with an app-only token. */
+export class DelegatedOnlyError extends DomainError {
+  readonly kind = "delegatedOnly";
+  constructor() {
+    super("/me request is only valid with delegated authentication flow.");
+  }
+}

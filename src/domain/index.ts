@@ -16,3 +16,6 @@ export * from "./delta/delta-cursor.js";
 export * from "./delta/delta-service.js";
 export * from "./delta/watermark-cache.js";
 export * from "./sharing/calendar-permission-service.js";
+export * from "./access/principal.js";
+export * from "./access/permissions.js";
+export * from "./access/mailbox-access.js";

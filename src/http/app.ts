@@ -15,7 +15,7 @@ import { JsonText } from "./odata/serialize.js";
 import type { DeltaTokenCodec } from "./odata/delta-token.js";
 import { registerIdentityRoutes } from "./routes/identity-routes.js";
 import { registerAdminRoutes } from "./routes/admin-routes.js";
-import type { Principal } from "../auth/index.js";
+import type { Principal } from "../domain/index.js";
 
 export interface AppOptions {
   services: GraphServices;
@@ -121,7 +121,7 @@ export function createApp(options: AppOptions): FastifyInstance {
     identity: options.identity, issuer: options.issuer,
     signingKey: options.signingKey, issuerOrigin: options.issuerOrigin, originOf,
   });
-  registerAdminRoutes(app, { authenticate, mailboxes: options.services.mailboxes, delta: options.services.delta });
+  registerAdminRoutes(app, { authenticate, access: options.services.access, delta: options.services.delta });
 
   // 5. Graph itself: resolve the path, check the method, authenticate, dispatch, serialise.
   for (const apiVersion of API_VERSIONS) {

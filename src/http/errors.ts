@@ -1,12 +1,10 @@
 import { GraphErrorCode, ODATA_CONTENT_TYPE, type GraphErrorBody } from "../graph/index.js";
 import {
-  BadSyncTokenError, DistinguishedFolderError, DomainError, InvalidQueryError, MailboxNotEnabledError, MalformedIdError,
-  NameConflictError, NotEmptyError, NotFoundError, ResyncRequiredError, SyncStateInvalidError, SyncStateNotFoundError,
-  UserNotFoundError, ValidationError,
+  AccessDeniedError, BadSyncTokenError, DelegatedOnlyError, DistinguishedFolderError, DomainError, InvalidQueryError,
+  MailboxNotEnabledError, MalformedIdError, NameConflictError, NotEmptyError, NotFoundError, ResyncRequiredError,
+  SyncStateInvalidError, SyncStateNotFoundError, UserNotFoundError, ValidationError,
 } from "../domain/index.js";
-import {
-  AccessDeniedError, AuthenticationError, DelegatedOnlyError, OAuthError, type OAuthErrorCode,
-} from "../auth/index.js";
+import { AuthenticationError, OAuthError, type OAuthErrorCode } from "../auth/index.js";
 import {
   BadPercentEncodingError, EdgeError, InvalidApiVersionError, MethodNotAllowedError, UnknownSegmentError,
   UnsupportedContentTypeError,
@@ -49,8 +47,8 @@ export const WWW_AUTHENTICATE = 'Bearer realm="", authorization_uri="https://log
 type MappableError =
   | NotFoundError | MalformedIdError | UserNotFoundError | MailboxNotEnabledError | ValidationError
   | NameConflictError | DistinguishedFolderError | NotEmptyError | BadSyncTokenError | SyncStateNotFoundError
-  | SyncStateInvalidError | ResyncRequiredError | InvalidQueryError
-  | AuthenticationError | AccessDeniedError | DelegatedOnlyError | OAuthError
+  | SyncStateInvalidError | ResyncRequiredError | InvalidQueryError | AccessDeniedError | DelegatedOnlyError
+  | AuthenticationError | OAuthError
   | UnknownSegmentError | InvalidApiVersionError | MethodNotAllowedError | UnsupportedContentTypeError
   | BadPercentEncodingError;
 
@@ -62,7 +60,7 @@ type Row<E> = (error: E, context: ErrorContext) => MappedError;
 type Rows = { readonly [K in MappableError["kind"]]: Row<Extract<MappableError, { kind: K }>> };
 
 /** Classes whose `kind` is looked up in ERROR_TABLE; other errors never reach a row. */
-const MAPPED_BASES = [DomainError, EdgeError, AuthenticationError, AccessDeniedError, DelegatedOnlyError, OAuthError];
+const MAPPED_BASES = [DomainError, EdgeError, AuthenticationError, OAuthError];
 
 /** OAuth 2.0 errors by status: only a failed client authentication is 401 (RFC 6749 §5.2). */
 export const OAUTH_STATUS: Readonly<Record<OAuthErrorCode, number>> = {
@@ -99,13 +97,13 @@ export const ERROR_TABLE: Rows = {
     ...(context.deltaRestartLink && { headers: { location: context.deltaRestartLink() } }),
   }),
   invalidQuery: (e) => ({ status: 400, code: GraphErrorCode.InvalidUrlQuery, message: e.message }),
+  accessDenied: (e) => ({ status: 403, code: GraphErrorCode.AccessDenied, message: e.message }),
+  delegatedOnly: (e) => ({ status: 400, code: GraphErrorCode.BadRequest, message: e.message }),
 
   // Auth errors (auth/auth-errors.ts).
   authentication: (e) => ({
     status: 401, code: GraphErrorCode.InvalidAuthenticationToken, message: e.message, headers: { "www-authenticate": WWW_AUTHENTICATE },
   }),
-  accessDenied: (e) => ({ status: 403, code: GraphErrorCode.AccessDenied, message: e.message }),
-  delegatedOnly: (e) => ({ status: 400, code: GraphErrorCode.BadRequest, message: e.message }),
   // The token endpoint answers in OAuth's shape, which MSAL and other OAuth clients read.
   // see: https://learn.microsoft.com/entra/identity-platform/v2-oauth2-client-creds-grant-flow#error-response
   oauth: (e) => ({

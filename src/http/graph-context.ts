@@ -1,8 +1,8 @@
 import type { ApiVersion } from "../graph/index.js";
-import {
-  sharedAccess, UserNotFoundError, type CalendarPermissionService, type CalendarGroupService, type CalendarService, type Mailbox, type MailboxService,
+import type {
+  CalendarPermissionService, CalendarGroupService, CalendarService, Mailbox, MailboxAccess, MailboxOperation, MailboxService,
+  Principal, UserRef,
 } from "../domain/index.js";
-import { authorize, meOf, type Operation, type Principal } from "../auth/index.js";
 import type { GraphRoute } from "./graph-path.js";
 import type { QueryOptions } from "./odata/query-options.js";
 import type { Subject } from "./odata/links.js";
@@ -10,6 +10,7 @@ import type { ErrorContext } from "./errors.js";
 import type { DeltaService } from "../domain/index.js";
 
 export interface GraphServices {
+  access: MailboxAccess;
   permissions: CalendarPermissionService;
   mailboxes: MailboxService;
   calendars: CalendarService;
@@ -40,19 +41,12 @@ export interface GraphResponse {
   headers?: Record<string, string>;
 }
 
-/**
- * The mailbox a request addresses, after checking the caller may do `operation` on it.
- * Users of another tenant do not exist as far as the caller can tell.
- */
-export async function mailboxFor(ctx: GraphContext, subject: Subject, operation: Operation): Promise<Mailbox> {
-  const id = "me" in subject ? meOf(ctx.principal) : subject.user;
-  const mailbox = await ctx.services.mailboxes.getMailbox(id);
-  if (mailbox.tenantId !== ctx.principal.tenantId) throw new UserNotFoundError(id, "mailbox");
-  const p = ctx.principal;
-  // Another user's mailbox: what did its owner share with the caller?
-  const shared = p.kind === "delegated" && p.userId !== mailbox.id && p.tenantId === mailbox.tenantId
-    ? sharedAccess(await ctx.services.permissions.sharedRole({ ownerMailboxId: mailbox.id, granteeMailboxId: p.userId }))
-    : undefined;
-  authorize(p, operation, { userId: mailbox.id, tenantId: mailbox.tenantId }, shared);
-  return mailbox;
+/** The user a path addresses, in the domain's terms. */
+export function userOf(subject: Subject): UserRef {
+  return "me" in subject ? subject : { id: subject.user };
+}
+
+/** The mailbox a request addresses, once MailboxAccess lets the caller do `operation` on it. */
+export function mailboxFor(ctx: GraphContext, subject: Subject, operation: MailboxOperation): Promise<Mailbox> {
+  return ctx.services.access.mailbox({ principal: ctx.principal, user: userOf(subject), operation });
 }

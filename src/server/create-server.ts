@@ -1,9 +1,9 @@
 import type { FastifyInstance } from "fastify";
 import {
-  CalendarGroupService, CalendarPermissionService, CalendarService, ChangeLogWriter, DeltaService, MailboxService,
-  randomIds, systemClock, type Clock, type IdSource, type Store,
+  CalendarGroupService, CalendarPermissionService, CalendarService, ChangeLogWriter, DeltaService, MailboxAccess, MailboxService,
+  randomIds, systemClock, type Clock, type IdSource, type Principal, type Store,
 } from "../domain/index.js";
-import { loadSigningKey, AccessTokenIssuer, AccessTokenVerifier, IdentityService, type Principal } from "../auth/index.js";
+import { loadSigningKey, AccessTokenIssuer, AccessTokenVerifier, IdentityService } from "../auth/index.js";
 import { createApp, DeltaTokenCodec, loadTokenKeys, type GraphServices } from "../http/index.js";
 import { openStore } from "../store/index.js";
 import type { Config } from "./config.js";
@@ -48,9 +48,11 @@ export async function createServer(config: Readonly<Config>, deps: ServerDeps = 
   const writer = new ChangeLogWriter(store, clock);
   const retentionMs = config.deltaRetentionDays * 86400_000;
   const mailboxes = new MailboxService({ writer, ids, clock, birthdays: config.birthdays });
+  const permissions = new CalendarPermissionService({ writer, ids, mailboxes });
   const services = {
+    access: new MailboxAccess({ mailboxes, permissions }),
     mailboxes,
-    permissions: new CalendarPermissionService({ writer, ids, mailboxes }),
+    permissions,
     calendars: new CalendarService({ writer, clock, ids }),
     groups: new CalendarGroupService({ writer, ids }),
     delta: new DeltaService({ store, clock, writer, options: { retentionMs, watermarkTtlMs: config.watermarkTtlMs } }),

@@ -5,6 +5,7 @@ import {
 } from "jose";
 import { startTestServer, type TestResponse, type TestServer } from "../support/harness.js";
 import { expectGraphError } from "../support/graph-assertions.js";
+import { APP_ROLES, DELEGATED_SCOPES, shareRoleFor } from "../support/scopes.js";
 import { loadSigningKey, type SigningKey } from "../../src/auth/index.js";
 import {
   DEMO_CLIENT_ID, DEMO_TENANT_ID, DEMO_USERS,
@@ -63,21 +64,6 @@ describe("auth", () => {
       },
     ];
 
-    const DELEGATED: { scope: string; read: boolean; write: boolean }[] = [
-      { scope: "Calendars.ReadBasic", read: true, write: false },
-      { scope: "Calendars.Read", read: true, write: false },
-      { scope: "Calendars.Read.Shared", read: true, write: false },
-      { scope: "Calendars.ReadWrite", read: true, write: true },
-      { scope: "Calendars.ReadWrite.Shared", read: true, write: true },
-      { scope: "User.Read", read: false, write: false },
-    ];
-    const APPLICATION: { role: string; read: boolean; write: boolean }[] = [
-      { role: "Calendars.ReadBasic", read: true, write: false },
-      { role: "Calendars.Read", read: true, write: false },
-      { role: "Calendars.ReadWrite", read: true, write: true },
-      { role: "User.Read.All", read: false, write: false },
-    ];
-
     async function targetOf(mailbox: Mailbox, path: string): Promise<Target> {
       const calendar = await t.server.services.calendars.get({ mailbox, target: { defaultCalendar: true } });
       return { mailbox, path, defaultId: calendar.id };
@@ -101,8 +87,8 @@ describe("auth", () => {
     }
 
     for (const op of OPS) {
-      for (const d of DELEGATED) {
-        const allowed = op.write ? d.write : d.read;
+      for (const d of DELEGATED_SCOPES) {
+        const allowed = op.write ? d.own.write : d.own.read;
         it(`${op.name}: delegated ${d.scope} on the own mailbox (/me) → ${allowed ? op.ok : 403}`, async () => {
           const mailbox = await t.newMailbox();
           await check(op, await targetOf(mailbox, "me"), await t.userToken(mailbox, [d.scope]), allowed);
@@ -116,9 +102,19 @@ describe("auth", () => {
           const other = await t.newMailbox();
           await check(op, await targetOf(other, `users/${other.id}`), await t.userToken(me, [d.scope]), false);
         });
+        const role = shareRoleFor(op.write);
+        const sharedAllowed = op.write ? d.shared.write : d.shared.read;
+        it(`${op.name}: delegated ${d.scope} on another user's mailbox shared as '${role}' → ${sharedAllowed ? op.ok : 403}`, async () => {
+          const me = await t.newMailbox();
+          const other = await t.newMailbox();
+          await t.server.services.permissions.create({
+            mailbox: other, target: { defaultCalendar: true }, body: { emailAddress: { address: me.userPrincipalName }, role },
+          });
+          await check(op, await targetOf(other, `users/${other.id}`), await t.userToken(me, [d.scope]), sharedAllowed);
+        });
       }
-      for (const a of APPLICATION) {
-        const allowed = op.write ? a.write : a.read;
+      for (const a of APP_ROLES) {
+        const allowed = op.write ? a.any.write : a.any.read;
         it(`${op.name}: application ${a.role} on any mailbox of the tenant → ${allowed ? op.ok : 403}`, async () => {
           const mailbox = await t.newMailbox();
           await check(op, await targetOf(mailbox, `users/${mailbox.id}`), await t.appToken([a.role]), allowed);

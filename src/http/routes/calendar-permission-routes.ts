@@ -1,7 +1,6 @@
-import type { CalendarPermission } from "../../domain/index.js";
-import { AccessDeniedError } from "../../auth/index.js";
+import type { CalendarPermission, Mailbox } from "../../domain/index.js";
 import type { GraphRoute } from "../graph-path.js";
-import { mailboxFor, type GraphContext, type GraphResponse } from "../graph-context.js";
+import { userOf, type GraphContext, type GraphResponse } from "../graph-context.js";
 import { metadataUrl, subjectContext, subjectPath } from "../odata/links.js";
 
 // Sharing a calendar: /{u}/calendar/calendarPermissions and /{u}/calendars/{id}/calendarPermissions.
@@ -26,10 +25,8 @@ function context(ctx: GraphContext, route: ListRoute | ItemRoute, entity: boolea
 }
 
 /** Shares are managed by the mailbox's owner (or an app), never by a grantee. */
-async function ownerMailbox(ctx: GraphContext, route: ListRoute | ItemRoute, operation: "calendars.read" | "calendars.write") {
-  const mailbox = await mailboxFor(ctx, route.subject, operation);
-  if (ctx.principal.kind === "delegated" && ctx.principal.userId !== mailbox.id) throw new AccessDeniedError();
-  return mailbox;
+function ownerMailbox(ctx: GraphContext, route: ListRoute | ItemRoute, operation: "calendars.read" | "calendars.write"): Promise<Mailbox> {
+  return ctx.services.access.sharingMailbox({ principal: ctx.principal, user: userOf(route.subject), operation });
 }
 
 export async function listCalendarPermissions(ctx: GraphContext, route: ListRoute): Promise<GraphResponse> {

@@ -1,8 +1,7 @@
 import { CALENDAR_ODATA_TYPE, CALENDAR_PROPERTIES } from "../../graph/index.js";
 import {
-  BadSyncTokenError, InvalidQueryError, type DeltaCursor, type DeltaItem,
+  BadSyncTokenError, InvalidQueryError, type DeltaCursor, type DeltaItem, type Principal,
 } from "../../domain/index.js";
-import type { Principal } from "../../auth/index.js";
 import type { GraphRoute } from "../graph-path.js";
 import { mailboxFor, type GraphContext, type GraphResponse } from "../graph-context.js";
 import { calendarToWire } from "../odata/serialize.js";

@@ -1,8 +1,6 @@
 import { USER_PROPERTIES } from "../../graph/index.js";
-import { UserNotFoundError } from "../../domain/index.js";
-import { authorize, authorizeUserList, meOf } from "../../auth/index.js";
 import type { GraphRoute } from "../graph-path.js";
-import type { GraphContext, GraphResponse } from "../graph-context.js";
+import { userOf, type GraphContext, type GraphResponse } from "../graph-context.js";
 import { userToWire } from "../odata/serialize.js";
 import { resolveSelect } from "../odata/select.js";
 import { buildLink, metadataUrl } from "../odata/links.js";
@@ -12,10 +10,7 @@ import { listPaging, nextLinkQuery } from "./list-paging.js";
 // see: https://learn.microsoft.com/graph/api/user-get
 
 export async function getUser(ctx: GraphContext, route: Extract<GraphRoute, { kind: "user" }>): Promise<GraphResponse> {
-  const id = "me" in route.subject ? meOf(ctx.principal) : route.subject.user;
-  const user = await ctx.services.mailboxes.getUser(id);
-  if (user.tenantId !== ctx.principal.tenantId) throw new UserNotFoundError(id, "directory");
-  authorize(ctx.principal, "user.read", { userId: user.id, tenantId: user.tenantId });
+  const user = await ctx.services.access.directoryUser({ principal: ctx.principal, user: userOf(route.subject) });
   const select = resolveSelect(ctx.query.select, USER_PROPERTIES, "user");
   return {
     status: 200,
@@ -24,10 +19,10 @@ export async function getUser(ctx: GraphContext, route: Extract<GraphRoute, { ki
 }
 
 export async function listUsers(ctx: GraphContext): Promise<GraphResponse> {
-  authorizeUserList(ctx.principal);
+  const { tenantId } = ctx.services.access.userDirectory({ principal: ctx.principal });
   const select = resolveSelect(ctx.query.select, USER_PROPERTIES, "user");
   const paging = listPaging(ctx.query, "users");
-  const { users, hasMore } = await ctx.services.mailboxes.listUsers({ tenantId: ctx.principal.tenantId, offset: paging.skip, limit: paging.top });
+  const { users, hasMore } = await ctx.services.mailboxes.listUsers({ tenantId, offset: paging.skip, limit: paging.top });
   return {
     status: 200,
     body: {

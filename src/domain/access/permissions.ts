@@ -1,10 +1,15 @@
-import { AccessDeniedError, DelegatedOnlyError } from "./auth-errors.js";
+import { AccessDeniedError, DelegatedOnlyError } from "../errors.js";
 import type { Principal } from "./principal.js";
 
 // Graph's permission scopes for the calendar surface (spec §3.2–3.4).
 // see: https://learn.microsoft.com/graph/permissions-reference
 
-export type Operation = "calendars.read" | "calendars.write" | "user.read";
+/** What a request does to a mailbox's calendars. */
+export type MailboxOperation = "calendars.read" | "calendars.write";
+export type Operation = MailboxOperation | "user.read";
+
+/** The app role for the emulator's own admin controls under /_graphcal (not a Graph permission). */
+export const ADMIN_ROLE = "Graphcal.Admin";
 
 const DELEGATED_OWN: Record<Operation, readonly string[]> = {
   "calendars.read": [
@@ -29,6 +34,11 @@ const APPLICATION: Record<Operation, readonly string[]> = {
   "user.read": ["User.ReadBasic.All", "User.Read.All", "User.ReadWrite.All", "Directory.Read.All", "Directory.ReadWrite.All"],
 };
 
+const DELEGATED_SHARED: Record<MailboxOperation, readonly string[]> = {
+  "calendars.read": ["Calendars.Read.Shared", "Calendars.ReadWrite.Shared"],
+  "calendars.write": ["Calendars.ReadWrite.Shared"],
+};
+
 function hasAny(granted: ReadonlySet<string>, needed: readonly string[]): boolean {
   return needed.some((p) => granted.has(p));
 }
@@ -38,11 +48,6 @@ export function meOf(principal: Principal): string {
   if (principal.kind !== "delegated") throw new DelegatedOnlyError();
   return principal.userId;
 }
-
-const DELEGATED_SHARED: Record<"calendars.read" | "calendars.write", readonly string[]> = {
-  "calendars.read": ["Calendars.Read.Shared", "Calendars.ReadWrite.Shared"],
-  "calendars.write": ["Calendars.ReadWrite.Shared"],
-};
 
 /** What the target mailbox's owner shared with the caller (their default calendar's share). */
 export interface SharedAccess {
@@ -56,7 +61,13 @@ export interface SharedAccess {
  * calendars only with a `.Shared` scope and a share from that user (decision 21). App tokens
  * reach every mailbox of their tenant.
  */
-export function authorize(principal: Principal, operation: Operation, target: { userId: string; tenantId: string }, shared?: SharedAccess): void {
+export function authorize(args: {
+  principal: Principal;
+  operation: Operation;
+  target: { userId: string; tenantId: string };
+  shared?: SharedAccess | undefined;
+}): void {
+  const { principal, operation, target, shared } = args;
   if (principal.tenantId !== target.tenantId) throw new AccessDeniedError();
   if (principal.kind === "app") {
     if (!hasAny(principal.roles, APPLICATION[operation])) throw new AccessDeniedError();
@@ -82,4 +93,9 @@ export function authorizeUserList(principal: Principal): void {
   if (!hasAny(granted, principal.kind === "app" ? APPLICATION["user.read"] : DELEGATED_OTHER_USER)) {
     throw new AccessDeniedError();
   }
+}
+
+/** The /_graphcal admin controls take an app token carrying ADMIN_ROLE; users never reach them. */
+export function authorizeAdmin(principal: Principal): void {
+  if (principal.kind !== "app" || !principal.roles.has(ADMIN_ROLE)) throw new AccessDeniedError();
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { AccessDeniedError, DelegatedOnlyError } from "./auth-errors.js";
-import { authorize, authorizeUserList, meOf, type Operation } from "./permissions.js";
+import { APP_ROLES, DELEGATED_SCOPES } from "../../../test/support/scopes.js";
+import { AccessDeniedError, DelegatedOnlyError } from "../errors.js";
+import { authorize, authorizeAdmin, authorizeUserList, meOf, type Operation, type SharedAccess } from "./permissions.js";
 import type { Principal } from "./principal.js";
 
 const TENANT = "t-1";
@@ -10,9 +11,9 @@ const OTHER = "u-other";
 const user = (...scopes: string[]): Principal => ({ kind: "delegated", tenantId: TENANT, userId: ME, appId: "a", scopes: new Set(scopes) });
 const app = (...roles: string[]): Principal => ({ kind: "app", tenantId: TENANT, appId: "a", roles: new Set(roles) });
 
-function allowed(principal: Principal, operation: Operation, target: { userId: string; tenantId?: string }): boolean {
+function allowed(principal: Principal, operation: Operation, target: { userId: string; tenantId?: string }, shared?: SharedAccess): boolean {
   try {
-    authorize(principal, operation, { userId: target.userId, tenantId: target.tenantId ?? TENANT });
+    authorize({ principal, operation, target: { userId: target.userId, tenantId: target.tenantId ?? TENANT }, shared });
     return true;
   } catch (error) {
     expect(error).toBeInstanceOf(AccessDeniedError);
@@ -20,42 +21,30 @@ function allowed(principal: Principal, operation: Operation, target: { userId: s
   }
 }
 
-// spec §3.3: which grants allow each operation on the caller's own mailbox.
-const DELEGATED_CASES: { scope: string; read: boolean; write: boolean }[] = [
-  { scope: "Calendars.ReadBasic", read: true, write: false },
-  { scope: "Calendars.Read", read: true, write: false },
-  { scope: "Calendars.Read.Shared", read: true, write: false },
-  { scope: "Calendars.ReadWrite", read: true, write: true },
-  { scope: "Calendars.ReadWrite.Shared", read: true, write: true },
-  { scope: "User.Read", read: false, write: false },
-  { scope: "Mail.ReadWrite", read: false, write: false },
-];
-
-const APP_CASES: { role: string; read: boolean; write: boolean }[] = [
-  { role: "Calendars.ReadBasic", read: true, write: false },
-  { role: "Calendars.ReadBasic.All", read: true, write: false },
-  { role: "Calendars.Read", read: true, write: false },
-  { role: "Calendars.ReadWrite", read: true, write: true },
-  { role: "User.Read.All", read: false, write: false },
-];
-
 describe("authorize", () => {
-  for (const c of DELEGATED_CASES) {
-    it(`authorize: delegated ${c.scope} on the own mailbox → read ${c.read}, write ${c.write}`, () => {
-      expect(allowed(user(c.scope), "calendars.read", { userId: ME })).toBe(c.read);
-      expect(allowed(user(c.scope), "calendars.write", { userId: ME })).toBe(c.write);
+  // spec §3.3: which grants allow each operation (the table is test/support/scopes.ts).
+  for (const c of DELEGATED_SCOPES) {
+    it(`authorize: delegated ${c.scope} on the own mailbox → read ${c.own.read}, write ${c.own.write}`, () => {
+      expect(allowed(user(c.scope), "calendars.read", { userId: ME })).toBe(c.own.read);
+      expect(allowed(user(c.scope), "calendars.write", { userId: ME })).toBe(c.own.write);
     });
-    it(`authorize: delegated ${c.scope} never reaches another user's calendars`, () => {
+    it(`authorize: delegated ${c.scope} never reaches another user's calendars without a share`, () => {
       expect(allowed(user(c.scope), "calendars.read", { userId: OTHER })).toBe(false);
       expect(allowed(user(c.scope), "calendars.write", { userId: OTHER })).toBe(false);
     });
+    it(`authorize: delegated ${c.scope} on another user's shared calendars → read ${c.shared.read}, write ${c.shared.write}`, () => {
+      expect(allowed(user(c.scope), "calendars.read", { userId: OTHER }, { read: true, write: false })).toBe(c.shared.read);
+      expect(allowed(user(c.scope), "calendars.write", { userId: OTHER }, { read: true, write: true })).toBe(c.shared.write);
+      // A read share never allows writes, whatever the scope.
+      expect(allowed(user(c.scope), "calendars.write", { userId: OTHER }, { read: true, write: false })).toBe(false);
+    });
   }
 
-  for (const c of APP_CASES) {
-    it(`authorize: application ${c.role} on any mailbox of the tenant → read ${c.read}, write ${c.write}`, () => {
+  for (const c of APP_ROLES) {
+    it(`authorize: application ${c.role} on any mailbox of the tenant → read ${c.any.read}, write ${c.any.write}`, () => {
       for (const userId of [ME, OTHER]) {
-        expect(allowed(app(c.role), "calendars.read", { userId })).toBe(c.read);
-        expect(allowed(app(c.role), "calendars.write", { userId })).toBe(c.write);
+        expect(allowed(app(c.role), "calendars.read", { userId })).toBe(c.any.read);
+        expect(allowed(app(c.role), "calendars.write", { userId })).toBe(c.any.write);
       }
     });
   }
@@ -102,5 +91,14 @@ describe("authorizeUserList", () => {
     expect(() => authorizeUserList(app("User.ReadBasic.All"))).not.toThrow();
     // User.Read is a delegated self-only scope; as an app role it grants nothing.
     expect(() => authorizeUserList(app("User.Read"))).toThrow(AccessDeniedError);
+  });
+});
+
+describe("authorizeAdmin", () => {
+  it("authorizeAdmin: only an app token with Graphcal.Admin", () => {
+    expect(() => authorizeAdmin(app("Graphcal.Admin"))).not.toThrow();
+    expect(() => authorizeAdmin(app("Calendars.ReadWrite"))).toThrow(AccessDeniedError);
+    // A user cannot reach the admin controls, even with a scope of that name.
+    expect(() => authorizeAdmin(user("Graphcal.Admin"))).toThrow(AccessDeniedError);
   });
 });
