@@ -60,9 +60,9 @@ export async function calendarDelta(ctx: GraphContext, route: Extract<GraphRoute
     throw error;
   });
 
-  const link = page.next
+  const link = page.kind === "more"
     ? { "@odata.nextLink": buildLink(ctx.origin, ctx.apiVersion, path, [["$skiptoken", codec.encode(page.next)]]) }
-    : { "@odata.deltaLink": buildLink(ctx.origin, ctx.apiVersion, path, [["$deltatoken", codec.encode(page.round!)]]) };
+    : { "@odata.deltaLink": buildLink(ctx.origin, ctx.apiVersion, path, [["$deltatoken", codec.encode(page.round)]]) };
   return {
     status: 200,
     headers: { "preference-applied": pageSize.applied ? `odata.track-changes, odata.maxpagesize=${pageSize.size}` : "odata.track-changes" },
