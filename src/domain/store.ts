@@ -39,6 +39,7 @@ export interface StoreReader {
    * The collapsed change log of a round: for each calendar changed in (since, upTo], its
    * latest entry at or below upTo, ordered by seq, starting after `after`. Removals of
    * calendars created after `since` are left out (they never existed for the client).
+   * `collapseChanges` (domain/delta/collapse-changes.ts) is the exact specification.
    */
   listChanges(query: {
     mailboxId: string; since: number; upTo: number; after: number; limit: number;

@@ -1,8 +1,10 @@
 import { rmSync } from "node:fs";
+import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openStore } from "../../src/store/index.js";
 import {
-  newCalendar, newCalendarGroup, randomIds, changeKeyFor, type Calendar, type CalendarGroup, type Mailbox, type Store,
+  collapseChanges, newCalendar, newCalendarGroup, randomIds, changeKeyFor,
+  type Calendar, type CalendarChange, type CalendarGroup, type CollapseWindow, type Mailbox, type Store,
 } from "../../src/domain/index.js";
 import { ENGINES, createPgDatabase, type Engine } from "../support/engines.js";
 import { tempDataDir } from "../support/harness.js";
@@ -19,6 +21,27 @@ async function makeStore(engine: Engine): Promise<{ store: Store; dispose: () =>
   const store = await openStore({ dataDir: "unused", databaseUrl: db.url, now: () => Date.now() });
   return { store, dispose: async () => { await store.close(); await db.drop(); } };
 }
+
+/**
+ * One generated write: a transaction whose steps each take a seq, as ChangeLogWriter.write
+ * does (provisioning and moving the default flag take several). A step creates, updates or
+ * removes a calendar and logs it; a "gap" takes a seq and logs nothing, as calendar-group
+ * writes do. `pick` chooses among the live calendars.
+ */
+type HistoryStep = { kind: "create" } | { kind: "update" | "remove"; pick: number } | { kind: "gap" };
+
+const stepArb: fc.Arbitrary<HistoryStep> = fc.oneof(
+  { weight: 3, arbitrary: fc.constant({ kind: "create" as const }) },
+  { weight: 3, arbitrary: fc.record({ kind: fc.constant("update" as const), pick: fc.nat({ max: 15 }) }) },
+  { weight: 2, arbitrary: fc.record({ kind: fc.constant("remove" as const), pick: fc.nat({ max: 15 }) }) },
+  { weight: 1, arbitrary: fc.constant({ kind: "gap" as const }) },
+);
+const historyArb = fc.array(fc.array(stepArb, { minLength: 1, maxLength: 3 }), { minLength: 1, maxLength: 12 });
+/** Raw window numbers, mapped onto the mailbox's seqs once the history is written (see `within`). */
+const windowArb = fc.record({ since: fc.nat(), upTo: fc.nat(), after: fc.nat(), limit: fc.integer({ min: 1, max: 6 }) });
+const windowsArb = fc.array(windowArb, { minLength: 1, maxLength: 6 });
+// A fixed seed keeps runs reproducible; modest runs keep each engine's check to a few seconds.
+const PROPERTY = { seed: 20260425, numRuns: 15 } as const;
 
 function mailbox(): Mailbox {
   const id = randomIds.guid();
@@ -174,6 +197,103 @@ describe.each(ENGINES)("store contract (%s)", (engine) => {
     const second = await list(0, base + 3, first[0]!.seq, 1);
     expect([...first, ...second].map((x) => x.calendar?.name)).toEqual(["B", "A2"]);
     expect(a2.changeSeq).toBe(base + 3);
+  });
+
+  /**
+   * Writes a generated history through the store's transaction API and returns the raw change
+   * log it appended, in seq order. `changedAt(i)` dates the entries of the i-th transaction.
+   */
+  async function writeHistory(m: Mailbox, group: CalendarGroup, history: HistoryStep[][], changedAt: (i: number) => Date): Promise<CalendarChange[]> {
+    const log: CalendarChange[] = [];
+    const live: Calendar[] = [];
+    let names = 0;
+    for (const [i, steps] of history.entries()) {
+      const entries = await store.transaction(async (tx) => {
+        const written: CalendarChange[] = [];
+        for (const step of steps) {
+          const seq = await tx.nextChangeSeq({ mailboxId: m.id });
+          if (step.kind === "gap") continue;
+          const k = step.kind === "create" || live.length === 0 ? -1 : step.pick % live.length;
+          let change: CalendarChange;
+          if (k < 0) {
+            const cal = newCalendar({ ids: randomIds, mailbox: m, seq, name: `H${names++}`, group, explicitGroup: false });
+            await tx.insertCalendar({ mailboxId: m.id, calendar: cal });
+            live.push(cal);
+            change = { seq, calendarId: cal.id, createdSeq: seq, removed: false, calendar: cal, changedAt: changedAt(i) };
+          } else if (step.kind === "update") {
+            const cal = { ...live[k]!, name: `H${names++}`, changeSeq: seq, changeKey: changeKeyFor(m.id, seq) };
+            await tx.updateCalendar({ mailboxId: m.id, calendar: cal });
+            live[k] = cal;
+            change = { seq, calendarId: cal.id, createdSeq: cal.createdSeq, removed: false, calendar: cal, changedAt: changedAt(i) };
+          } else {
+            const [cal] = live.splice(k, 1) as [Calendar];
+            await tx.deleteCalendar({ mailboxId: m.id, calendarId: cal.id });
+            change = { seq, calendarId: cal.id, createdSeq: cal.createdSeq, removed: true, calendar: null, changedAt: changedAt(i) };
+          }
+          await tx.appendChange({ mailboxId: m.id, change });
+          written.push(change);
+        }
+        return written;
+      });
+      log.push(...entries);
+    }
+    return log;
+  }
+
+  /** Maps a generated number onto [lo, hi]. */
+  const within = (n: number, lo: number, hi: number): number => lo + (n % (hi - lo + 1));
+
+  it("listChanges: equals collapseChanges of the raw log, for generated histories and windows", async () => {
+    await fc.assert(fc.asyncProperty(historyArb, windowsArb, async (history, windows) => {
+      const { m, group } = await setup();
+      const log = await writeHistory(m, group, history, () => new Date(Date.now()));
+      const { changeSeq } = (await store.getSyncState({ mailboxId: m.id }))!;
+      // The whole initial round, then windows with upTo at or above since and `after` anywhere,
+      // and one with all three anywhere: windows the service never asks for (`after` or `upTo`
+      // below `since`) are included, so the two agree on the whole domain.
+      const [any] = windows as [CollapseWindow];
+      const asked: CollapseWindow[] = [
+        { since: 0, upTo: changeSeq, after: 0, limit: 1000 },
+        { since: within(any.since, 0, changeSeq), upTo: within(any.upTo, 0, changeSeq), after: within(any.after, 0, changeSeq), limit: any.limit },
+      ];
+      for (const w of windows) {
+        const since = within(w.since, 0, changeSeq);
+        asked.push({ since, upTo: within(w.upTo, since, changeSeq), after: within(w.after, 0, changeSeq), limit: w.limit });
+      }
+      for (const w of asked) {
+        expect(await store.listChanges({ mailboxId: m.id, ...w }), JSON.stringify(w)).toEqual(collapseChanges({ changes: log, ...w }));
+      }
+    }), PROPERTY);
+  });
+
+  it("pruneChanges: every window the retention check admits still equals collapseChanges of the unpruned log", async () => {
+    // Entries of the first `old` transactions are dated 2000, the rest now; pruning before 2001
+    // touches these mailboxes only (every other test writes at Date.now()).
+    const OLD = Date.UTC(2000, 0, 1);
+    const CUTOFF = new Date(Date.UTC(2001, 0, 1));
+    await fc.assert(fc.asyncProperty(historyArb, fc.nat(), windowsArb, async (history, oldRaw, windows) => {
+      const { m, group } = await setup();
+      const old = oldRaw % (history.length + 1);
+      const log = await writeHistory(m, group, history, (i) => new Date(i < old ? OLD + i : Date.now()));
+      await store.pruneChanges({ before: CUTOFF });
+      const { changeSeq, pruneSeq } = (await store.getSyncState({ mailboxId: m.id }))!;
+      expect(pruneSeq).toBe(Math.max(0, ...log.filter((c) => c.changedAt < CUTOFF).map((c) => c.seq)));
+      // DeltaService.checkRetained admits initial rounds whose frozen upTo is at or above
+      // pruneSeq, and incremental rounds whose since is (domain/delta/README.md §6).
+      const asked: CollapseWindow[] = [{ since: 0, upTo: changeSeq, after: 0, limit: 1000 }];
+      for (const w of windows) {
+        // A page of an initial round: since 0, its frozen upTo at or above pruneSeq.
+        const initialUpTo = within(w.upTo, pruneSeq, changeSeq);
+        asked.push({ since: 0, upTo: initialUpTo, after: within(w.after, 0, initialUpTo), limit: w.limit });
+        // A page of an incremental round: pruneSeq <= since <= after <= upTo.
+        const since = within(w.since, Math.max(1, pruneSeq), changeSeq);
+        const upTo = within(w.upTo, since, changeSeq);
+        asked.push({ since, upTo, after: within(w.after, since, upTo), limit: w.limit });
+      }
+      for (const w of asked) {
+        expect(await store.listChanges({ mailboxId: m.id, ...w }), JSON.stringify(w)).toEqual(collapseChanges({ changes: log, ...w }));
+      }
+    }), PROPERTY);
   });
 
   it("pruneChanges: drops superseded history and removals but keeps each live calendar's latest entry", async () => {

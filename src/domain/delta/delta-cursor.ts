@@ -24,3 +24,7 @@ export interface CursorBinding {
 }
 
 export type IssuedCursor = Exclude<DeltaCursor, { kind: "initial" }>;
+/** Mid-round: more pages follow (carried by a `$skiptoken`). */
+export type PageCursor = Extract<DeltaCursor, { kind: "page" }>;
+/** Round complete (carried by a `$deltatoken`). */
+export type RoundCursor = Extract<DeltaCursor, { kind: "round" }>;

@@ -4,17 +4,19 @@ import { BadSyncTokenError, ResyncRequiredError, SyncStateInvalidError, SyncStat
 import type { Calendar, Mailbox, MailboxSyncState } from "../model.js";
 import type { Store } from "../store.js";
 import type { ChangeLogWriter } from "../change-log/change-log-writer.js";
-import type { CursorBinding, DeltaCursor, IssuedCursor } from "./delta-cursor.js";
+import type { CursorBinding, DeltaCursor, IssuedCursor, PageCursor, RoundCursor } from "./delta-cursor.js";
 import { WatermarkCache } from "./watermark-cache.js";
 
 export type DeltaItem = { removed: false; calendar: Calendar } | { removed: true; id: string };
 
-export interface DeltaPage {
-  items: DeltaItem[];
-  /** Exactly one of the two is set: more pages in this round, or the round is complete. */
-  next?: Extract<IssuedCursor, { kind: "page" }>;
-  round?: Extract<IssuedCursor, { kind: "round" }>;
-}
+/**
+ * One page of a round: either more pages follow (`next` goes into an `@odata.nextLink`), or
+ * the round is complete (`round` goes into an `@odata.deltaLink`). Graph sends exactly one of
+ * the two links (spec §1, fact 2).
+ */
+export type DeltaPage =
+  | { kind: "more"; items: DeltaItem[]; next: PageCursor }
+  | { kind: "complete"; items: DeltaItem[]; round: RoundCursor };
 
 /**
  * A deltaLink polled with nothing new comes back unchanged while its token is younger than
@@ -59,7 +61,7 @@ export class DeltaService {
 
     // Fast path: a completed round polled again with nothing new (the common case).
     if (cursor.kind === "round" && this.watermarks.get(mailbox.id) === cursor.since) {
-      return { items: [], round: this.sameRound(cursor, binding) };
+      return { kind: "complete", items: [], round: this.sameRound(cursor, binding) };
     }
 
     const state = await this.syncState(mailbox.id);
@@ -84,10 +86,10 @@ export class DeltaService {
       : { removed: false, calendar: c.calendar });
     if (changes.length > args.pageSize) {
       const last = served[served.length - 1] as { seq: number };
-      return { items, next: { kind: "page", since, upTo, after: last.seq, ...binding } };
+      return { kind: "more", items, next: { kind: "page", since, upTo, after: last.seq, ...binding } };
     }
-    if (cursor.kind === "round" && upTo === cursor.since) return { items, round: this.sameRound(cursor, binding) };
-    return { items, round: { kind: "round", since: upTo, ...binding } };
+    if (cursor.kind === "round" && upTo === cursor.since) return { kind: "complete", items, round: this.sameRound(cursor, binding) };
+    return { kind: "complete", items, round: { kind: "round", since: upTo, ...binding } };
   }
 
   /**
@@ -96,7 +98,7 @@ export class DeltaService {
    * the same watermark. Only called after checkBinding passed, so the cursor's mailbox,
    * version, caller and $select are the ones the new binding would carry anyway.
    */
-  private sameRound(cursor: Extract<IssuedCursor, { kind: "round" }>, binding: CursorBinding): Extract<IssuedCursor, { kind: "round" }> {
+  private sameRound(cursor: RoundCursor, binding: CursorBinding): RoundCursor {
     const ageMs = (binding.issuedAt - cursor.issuedAt) * 1000;
     const reuseMs = Math.min(TOKEN_REUSE_MS, this.deps.options.retentionMs / 24);
     return ageMs >= 0 && ageMs < reuseMs ? cursor : { kind: "round", since: cursor.since, ...binding };

@@ -53,9 +53,9 @@ export async function calendarDelta(ctx: GraphContext, route: Extract<GraphRoute
     mailbox, cursor, pageSize: pageSize.size, apiVersion: ctx.apiVersion, select, caller: callerOf(ctx.principal),
   });
 
-  const link = page.next
+  const link = page.kind === "more"
     ? { "@odata.nextLink": buildLink(ctx.origin, ctx.apiVersion, path, [["$skiptoken", codec.encode(page.next)]]) }
-    : { "@odata.deltaLink": buildLink(ctx.origin, ctx.apiVersion, path, [["$deltatoken", codec.encode(page.round!)]]) };
+    : { "@odata.deltaLink": buildLink(ctx.origin, ctx.apiVersion, path, [["$deltatoken", codec.encode(page.round)]]) };
   return {
     status: 200,
     headers: { "preference-applied": pageSize.applied ? `odata.track-changes, odata.maxpagesize=${pageSize.size}` : "odata.track-changes" },
