@@ -12,14 +12,11 @@ import { JsonText } from "./odata/serialize.js";
 import type { DeltaTokenCodec } from "./odata/delta-token.js";
 import { registerIdentityRoutes } from "./routes/identity-routes.js";
 import { registerAdminRoutes } from "./routes/admin-routes.js";
-import type { Principal } from "../auth/index.js";
 
 export interface AppOptions {
   services: GraphServices;
   store: StoreReader;
   verifier: AccessTokenVerifier;
-  /** Replaces bearer verification (benchmarks measure the cost of auth with it). */
-  authenticate?: (authorization: string | undefined) => Promise<Principal>;
   issuer: AccessTokenIssuer;
   signingKey: SigningKey;
   codec: DeltaTokenCodec;
@@ -59,7 +56,7 @@ export function createApp(options: AppOptions): FastifyInstance {
     const host = request.host && SAFE_HOST.test(request.host) ? request.host : "localhost";
     return `${request.protocol}://${host}`;
   };
-  const authenticate = options.authenticate ?? ((authorization: string | undefined) => options.verifier.verify(authorization));
+  const authenticate = (authorization: string | undefined) => options.verifier.verify(authorization);
   const wwwAuthenticate = 'Bearer realm="", authorization_uri="https://login.microsoftonline.com/common/oauth2/authorize", client_id="00000003-0000-0000-c000-000000000000"';
 
   // 1. Every response carries Graph's correlation and protocol headers (spec §8.3).
