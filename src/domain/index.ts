@@ -11,6 +11,7 @@ export * from "./calendars/calendar-defaults.js";
 export * from "./calendars/calendar-group-service.js";
 export * from "./calendars/calendar-list-cache.js";
 export * from "./mailboxes/mailbox-service.js";
+export * from "./mailboxes/upn-key.js";
 export * from "./delta/delta-cursor.js";
 export * from "./delta/delta-service.js";
 export * from "./delta/watermark-cache.js";
