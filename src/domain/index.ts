@@ -16,3 +16,5 @@ export * from "./delta/delta-cursor.js";
 export * from "./delta/delta-service.js";
 export * from "./delta/watermark-cache.js";
 export * from "./sharing/calendar-permission-service.js";
+export * from "./cache/bounded-map.js";
+export * from "./cache/verified-cache.js";
