@@ -18,3 +18,4 @@ export * from "./delta/watermark-cache.js";
 export * from "./sharing/calendar-permission-service.js";
 export * from "./cache/bounded-map.js";
 export * from "./cache/verified-cache.js";
+export * from "./cache/mailbox-cache.js";
