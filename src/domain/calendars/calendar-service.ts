@@ -10,7 +10,7 @@ import { ChangeLogWriter } from "../change-log/change-log-writer.js";
 import { newCalendar } from "./calendar-defaults.js";
 import { checkReadOnly, parseCalendarInput } from "./calendar-input.js";
 import { nameKeyOf } from "./name-key.js";
-import { CalendarListCache, type CalendarListPage } from "./calendar-list-cache.js";
+import { CalendarListCache, type CalendarListPage } from "../cache/calendar-list-cache.js";
 
 /** A calendar addressed by id, or the mailbox's default calendar (`/calendar`). */
 export type CalendarTarget = { calendarId: string } | { defaultCalendar: true };
