@@ -8,7 +8,7 @@ import {
   createServer, DEMO_CLIENT_ID, DEMO_TENANT_ID, parseConfig, type GraphcalServer,
 } from "../dist/server/index.js";
 import { loadSigningKey, AccessTokenVerifier } from "../dist/auth/index.js";
-import type { Mailbox, Principal } from "../dist/domain/index.js";
+import type { Mailbox } from "../dist/domain/index.js";
 
 export interface CapturedResponse {
   status: number;
@@ -60,13 +60,9 @@ async function graphcal(): Promise<void> {
     // Only case 5 sets these (PostgreSQL); a DATABASE_URL in the bench's own environment is ignored.
     DATABASE_URL: env.BENCH_DATABASE_URL, DATABASE_POOL_SIZE: env.BENCH_DATABASE_POOL_SIZE,
   });
-  let authenticate: ((authorization: string | undefined) => Promise<Principal>) | undefined;
-  if (env.BENCH_FIXED_PRINCIPAL) {
-    const p = JSON.parse(env.BENCH_FIXED_PRINCIPAL) as { tenantId: string; userId: string; appId: string; scopes: string[] };
-    const principal: Principal = { kind: "delegated", tenantId: p.tenantId, userId: p.userId, appId: p.appId, scopes: new Set(p.scopes) };
-    authenticate = async () => principal;
-  }
-  const server: GraphcalServer = await createServer(config, authenticate ? { authenticate } : {});
+  // Production wiring only: every request the bench sends carries a token minted below and goes
+  // through real bearer verification.
+  const server: GraphcalServer = await createServer(config);
   const { http } = await server.listen();
   const app = server.app;
 

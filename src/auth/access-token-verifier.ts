@@ -1,5 +1,5 @@
 import { createRemoteJWKSet, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from "jose";
-import type { Clock, Principal } from "../domain/index.js";
+import { VerifiedCache, type Clock, type Principal } from "../domain/index.js";
 import { AuthenticationError } from "./auth-errors.js";
 import { GRAPH_AUDIENCES } from "./graph-audiences.js";
 import type { SigningKey } from "./signing-key.js";
@@ -34,7 +34,7 @@ function principalOf(payload: JWTPayload): Principal {
  * expires: a jose verify costs 56–100 µs here, a cache hit well under one.
  */
 export class AccessTokenVerifier {
-  readonly #cache = new Map<string, { authorization: string; principal: Principal; expMs: number }>();
+  readonly #cache = new VerifiedCache<{ principal: Principal; expMs: number }>({ limit: CACHE_LIMIT, tailChars: CACHE_KEY_CHARS });
   readonly #external: { getKey: JWTVerifyGetKey; issuer: string } | undefined;
 
   constructor(private readonly deps: {
@@ -48,21 +48,20 @@ export class AccessTokenVerifier {
   async verify(authorization: string | undefined): Promise<Principal> {
     if (authorization === undefined) throw new AuthenticationError("Access token is empty.");
     // A hit is the whole header as sent, so it needs no parsing: one header value always
-    // carries the same token and verifies the same way. Looked up by its tail (part of the
-    // signature) and then compared in full: hashing a ~1.3 kB string for the Map cost more
-    // than the rest of a hit. Headers sharing a tail only displace each other.
+    // carries the same token and verifies the same way (VerifiedCache: found by the header's
+    // tail, which is part of the signature, then compared in full).
     const nowMs = this.deps.clock.now().getTime();
-    const key = authorization.slice(-CACHE_KEY_CHARS);
-    const hit = this.#cache.get(key);
-    if (hit && hit.authorization === authorization && hit.expMs > nowMs) return hit.principal;
-    if (hit && hit.authorization === authorization) this.#cache.delete(key);
+    const hit = this.#cache.get(authorization);
+    if (hit !== undefined) {
+      if (hit.expMs > nowMs) return hit.principal;
+      this.#cache.delete(authorization);
+    }
 
     const token = /^Bearer\s+(.+)$/i.exec(authorization.trim())?.[1]?.trim();
     if (!token) throw new AuthenticationError("Access token is empty.");
     const payload = await this.verifySignature(token, nowMs);
     const principal = principalOf(payload);
-    if (!this.#cache.has(key) && this.#cache.size >= CACHE_LIMIT) this.#cache.delete(this.#cache.keys().next().value as string);
-    this.#cache.set(key, { authorization, principal, expMs: (payload.exp ?? 0) * 1000 });
+    this.#cache.set(authorization, { principal, expMs: (payload.exp ?? 0) * 1000 });
     return principal;
   }
 

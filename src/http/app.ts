@@ -15,15 +15,12 @@ import { JsonText } from "./odata/serialize.js";
 import type { DeltaTokenCodec } from "./odata/delta-token.js";
 import { registerIdentityRoutes } from "./routes/identity-routes.js";
 import { registerAdminRoutes } from "./routes/admin-routes.js";
-import type { Principal } from "../domain/index.js";
 
 export interface AppOptions {
   services: GraphServices;
   /** The token endpoint's grants (the identity routes never see the store). */
   identity: IdentityService;
   verifier: AccessTokenVerifier;
-  /** Replaces bearer verification (benchmarks measure the cost of auth with it). */
-  authenticate?: (authorization: string | undefined) => Promise<Principal>;
   issuer: AccessTokenIssuer;
   signingKey: SigningKey;
   codec: DeltaTokenCodec;
@@ -63,7 +60,7 @@ export function createApp(options: AppOptions): FastifyInstance {
     const host = request.host && SAFE_HOST.test(request.host) ? request.host : "localhost";
     return `${request.protocol}://${host}`;
   };
-  const authenticate = options.authenticate ?? ((authorization: string | undefined) => options.verifier.verify(authorization));
+  const authenticate = (authorization: string | undefined) => options.verifier.verify(authorization);
 
   // 1. Every response carries Graph's correlation and protocol headers (spec §8.3).
   function correlate(request: FastifyRequest, reply: FastifyReply): void {

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from "fastify";
 import {
   CalendarGroupService, CalendarPermissionService, CalendarService, ChangeLogWriter, DeltaService, MailboxAccess, MailboxService,
-  randomIds, systemClock, type Clock, type IdSource, type Principal, type Store,
+  randomIds, systemClock, type Clock, type IdSource, type Store,
 } from "../domain/index.js";
 import { loadSigningKey, AccessTokenIssuer, AccessTokenVerifier, IdentityService } from "../auth/index.js";
 import { createApp, DeltaTokenCodec, loadTokenKeys, type GraphServices } from "../http/index.js";
@@ -29,8 +29,6 @@ export interface ServerDeps {
   ids?: IdSource;
   /** Use this store instead of opening the configured one (tests share one across restarts). */
   store?: Store;
-  /** Replaces bearer-token verification; for benchmarks that price auth, never for serving. */
-  authenticate?: (authorization: string | undefined) => Promise<Principal>;
 }
 
 /**
@@ -71,7 +69,6 @@ export async function createServer(config: Readonly<Config>, deps: ServerDeps = 
   const appOptions = {
     services, identity, verifier, issuer, signingKey, codec, clock, issuerOrigin: config.issuerOrigin,
     logLevel: config.logLevel, isReady: () => ready,
-    ...(deps.authenticate && { authenticate: deps.authenticate }),
     ...(config.publicBaseUrl && { publicBaseUrl: config.publicBaseUrl }),
   };
   const app = createApp(appOptions);

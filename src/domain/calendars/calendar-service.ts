@@ -11,7 +11,7 @@ import { newCalendar } from "./calendar-defaults.js";
 import { parseCalendarInput } from "./calendar-input.js";
 import { checkReadOnly } from "../entity-body.js";
 import { nameKeyOf } from "./name-key.js";
-import { CalendarListCache, type CalendarListPage } from "./calendar-list-cache.js";
+import { CalendarListCache, type CalendarListPage } from "../cache/calendar-list-cache.js";
 
 /** A calendar addressed by id, or the mailbox's default calendar (`/calendar`). */
 export type CalendarTarget = { calendarId: string } | { defaultCalendar: true };

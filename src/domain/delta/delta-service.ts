@@ -5,7 +5,8 @@ import type { Calendar, Mailbox, MailboxSyncState } from "../model.js";
 import type { Store } from "../store.js";
 import type { ChangeLogWriter } from "../change-log/change-log-writer.js";
 import type { CursorBinding, DeltaCursor, IssuedCursor, PageCursor, RoundCursor } from "./delta-cursor.js";
-import { WatermarkCache } from "./watermark-cache.js";
+import { WatermarkCache } from "../cache/watermark-cache.js";
+import { TOKEN_REUSE_MS } from "../cache/token-reuse.js";
 
 export type DeltaItem = { removed: false; calendar: Calendar } | { removed: true; id: string };
 
@@ -17,14 +18,6 @@ export type DeltaItem = { removed: false; calendar: Calendar } | { removed: true
 export type DeltaPage =
   | { kind: "more"; items: DeltaItem[]; next: PageCursor }
   | { kind: "complete"; items: DeltaItem[]; round: RoundCursor };
-
-/**
- * A deltaLink polled with nothing new comes back unchanged while its token is younger than
- * this; older ones are re-issued, so `issuedAt` (which drives the retention age limit) stays
- * recent for a client that keeps polling. Repeating the token lets the HTTP edge skip
- * re-encoding and re-signing it (see DeltaTokenCodec.encode).
- */
-export const TOKEN_REUSE_MS = 3600_000;
 
 export interface DeltaOptions {
   /** Change history (and tokens) older than this are pruned; default 30 days. */

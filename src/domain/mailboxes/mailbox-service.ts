@@ -4,6 +4,7 @@ import { isGuid, type IdSource } from "../ids.js";
 import type { Mailbox } from "../model.js";
 import type { StoreTx } from "../store.js";
 import type { ChangeLogWriter } from "../change-log/change-log-writer.js";
+import { MailboxCache } from "../cache/mailbox-cache.js";
 import { newBirthdaysCalendar, newCalendarGroup, newDefaultCalendar } from "../calendars/calendar-defaults.js";
 
 export interface NewUser {
@@ -19,30 +20,13 @@ export interface NewUser {
   id?: string;
 }
 
-/** How long a found user record is reused without asking the store again. */
-export const MAILBOX_CACHE_TTL_MS = 60_000;
-const MAILBOX_CACHE_LIMIT = 100_000;
-
-type CacheEntry = { mailbox: Mailbox; atMs: number };
-
-function remember(cache: Map<string, CacheEntry>, key: string, entry: CacheEntry): void {
-  if (!cache.has(key) && cache.size >= MAILBOX_CACHE_LIMIT) cache.delete(cache.keys().next().value as string);
-  cache.set(key, entry);
-}
-
 /** Users and their mailboxes: provisioning and lookup by id or UPN. */
 export class MailboxService {
-  /**
-   * Found users by `id:{guid}` and `upn:{lowercased upn}`. Every Outlook request resolves its
-   * mailbox, and user records are never changed or deleted once provisioned (the store has no
-   * such write), so a hit can be reused; the TTL (a minute) bounds staleness should that ever
-   * change in another process. Misses are not cached: a user provisioned meanwhile is found at once.
-   */
-  readonly #cache = new Map<string, CacheEntry>();
-  /** The same entries by the exact string a request used (its `/users/{…}` segment or `/me`'s id). */
-  readonly #byInput = new Map<string, CacheEntry>();
+  readonly #cache: MailboxCache;
 
-  constructor(private readonly deps: { writer: ChangeLogWriter; ids: IdSource; clock: Clock; birthdays: boolean }) {}
+  constructor(private readonly deps: { writer: ChangeLogWriter; ids: IdSource; clock: Clock; birthdays: boolean }) {
+    this.#cache = new MailboxCache({ clock: deps.clock });
+  }
 
   /**
    * Creates the user and provisions the mailbox as Exchange does: the "My Calendars" group,
@@ -84,32 +68,18 @@ export class MailboxService {
 
   /** Finds a user by object id or UPN (case-insensitive), as `/users/{id | userPrincipalName}` does. */
   async findUser(idOrUpn: string): Promise<Mailbox | undefined> {
-    const nowMs = this.deps.clock.now().getTime();
-    // The string as given first (a GUID stays a GUID): no pattern test or lower-casing on a hit.
-    const asGiven = this.#byInput.get(idOrUpn);
-    if (asGiven && nowMs - asGiven.atMs <= MAILBOX_CACHE_TTL_MS) return asGiven.mailbox;
-    const byId = isGuid(idOrUpn);
-    const key = byId ? `id:${idOrUpn.toLowerCase()}` : `upn:${idOrUpn.toLowerCase()}`;
-    const hit = this.#cache.get(key);
-    if (hit && nowMs - hit.atMs <= MAILBOX_CACHE_TTL_MS) {
-      remember(this.#byInput, idOrUpn, hit);
-      return hit.mailbox;
-    }
+    const cached = this.#cache.get(idOrUpn);
+    if (cached) return cached;
+    const readAtMs = this.deps.clock.now().getTime();
     const { store } = this.deps.writer;
-    const found = byId
+    const found = isGuid(idOrUpn)
       ? await store.findMailbox({ id: idOrUpn.toLowerCase() })
       : await store.findMailbox({ userPrincipalName: idOrUpn });
     if (!found) {
-      this.#cache.delete(key);
-      this.#byInput.delete(idOrUpn);
+      this.#cache.forget(idOrUpn);
       return undefined;
     }
-    const entry = { mailbox: Object.freeze(found), atMs: nowMs };
-    remember(this.#cache, key, entry);
-    remember(this.#cache, `id:${entry.mailbox.id}`, entry);
-    remember(this.#cache, `upn:${entry.mailbox.userPrincipalName.toLowerCase()}`, entry);
-    remember(this.#byInput, idOrUpn, entry);
-    return entry.mailbox;
+    return this.#cache.remember({ idOrUpn, mailbox: found, readAtMs });
   }
 
   async getUser(idOrUpn: string): Promise<Mailbox> {

@@ -1,6 +1,6 @@
 import { createHmac, randomBytes, timingSafeEqual } from "node:crypto";
 import { API_VERSIONS, type ApiVersion } from "../../graph/index.js";
-import { BadSyncTokenError, type IssuedCursor, type Store } from "../../domain/index.js";
+import { BadSyncTokenError, VerifiedCache, type IssuedCursor, type Store } from "../../domain/index.js";
 
 // Skip and delta tokens: `{kid}.{payload}.{mac}`, payload = base64url(JSON of the cursor),
 // mac = HMAC-SHA256 over `{kid}.{payload}` (spec §7.2, decision 18). The alphabet is
@@ -50,7 +50,7 @@ const DECODED_KEY_CHARS = 32;
 export class DeltaTokenCodec {
   readonly #keys: Map<string, Buffer>;
   readonly #current: string;
-  readonly #decoded = new Map<string, { token: string; cursor: IssuedCursor }>();
+  readonly #decoded = new VerifiedCache<IssuedCursor>({ limit: DECODED_CACHE_LIMIT, tailChars: DECODED_KEY_CHARS });
   /** Cursors decoded from a token of the current key, back to that token (see `encode`). */
   readonly #tokens = new WeakMap<IssuedCursor, string>();
 
@@ -84,15 +84,11 @@ export class DeltaTokenCodec {
    */
   decode(token: string, as: "skip" | "delta"): IssuedCursor {
     if (token.length > MAX_TOKEN_LENGTH) throw new BadSyncTokenError("too long");
-    // Looked up by the MAC's tail, then compared in full (hashing the whole token costs more).
-    const key = token.slice(-DECODED_KEY_CHARS);
-    const hit = this.#decoded.get(key);
-    let cursor: IssuedCursor;
-    if (hit !== undefined && hit.token === token) cursor = hit.cursor;
-    else {
+    // Found by the MAC's tail, then compared in full (VerifiedCache).
+    let cursor = this.#decoded.get(token);
+    if (cursor === undefined) {
       cursor = this.verify(token);
-      if (hit === undefined && this.#decoded.size >= DECODED_CACHE_LIMIT) this.#decoded.delete(this.#decoded.keys().next().value as string);
-      this.#decoded.set(key, { token, cursor });
+      this.#decoded.set(token, cursor);
       if (token.startsWith(`${this.#current}.`)) this.#tokens.set(cursor, token);
     }
     if (cursor.kind !== (as === "skip" ? "page" : "round")) throw new BadSyncTokenError("token of the wrong kind for this parameter");

@@ -25,7 +25,7 @@ export function userToWire(user: Mailbox, select?: readonly string[]): Record<st
 
 /**
  * JSON text of `calendarToWire`, memoised for frozen calendars: the calendar list cache hands
- * out the same deep-frozen objects to every request (domain/calendars/calendar-list-cache.ts),
+ * out the same deep-frozen objects to every request (domain/cache/calendar-list-cache.ts),
  * and such an object's JSON can never change. Other calendars are serialised each time.
  */
 const calendarJsonMemo = new WeakMap<Calendar, Map<string, string>>();

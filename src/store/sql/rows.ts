@@ -1,6 +1,6 @@
 import type { Selectable } from "kysely";
 import {
-  nameKeyOf, type AppRegistration, type Calendar, type CalendarChange, type CalendarGroup, type CalendarPermission, type Mailbox,
+  nameKeyOf, upnKey, type AppRegistration, type Calendar, type CalendarChange, type CalendarGroup, type CalendarPermission, type Mailbox,
 } from "../../domain/index.js";
 import type {
   AppsTable, CalendarChangesTable, CalendarGroupsTable, CalendarPermissionsTable, CalendarsTable, MailboxesTable,
@@ -26,7 +26,7 @@ export function fromMailbox(m: Mailbox, passwordHash: string | null, createdAt: 
     mailbox_id: m.id,
     tenant_id: m.tenantId,
     upn: m.userPrincipalName,
-    upn_key: m.userPrincipalName.toLowerCase(),
+    upn_key: upnKey(m.userPrincipalName),
     display_name: m.displayName,
     given_name: m.givenName,
     surname: m.surname,

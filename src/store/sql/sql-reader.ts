@@ -1,7 +1,7 @@
 import { sql, type Kysely } from "kysely";
-import type {
-  AppRegistration, Calendar, CalendarChange, CalendarGroup, CalendarPermission, Mailbox, MailboxSyncState, Page,
-  StoreReader,
+import {
+  upnKey, type AppRegistration, type Calendar, type CalendarChange, type CalendarGroup, type CalendarPermission, type Mailbox,
+  type MailboxSyncState, type Page, type StoreReader,
 } from "../../domain/index.js";
 import type { Database } from "./schema.js";
 import { toApp, toCalendar, toCalendarGroup, toCalendarPermission, toChange, toMailbox } from "./rows.js";
@@ -14,7 +14,7 @@ export class SqlReader implements StoreReader {
     const q = this.db.selectFrom("mailboxes").selectAll();
     const row = await ("id" in query
       ? q.where("mailbox_id", "=", query.id)
-      : q.where("upn_key", "=", query.userPrincipalName.toLowerCase())
+      : q.where("upn_key", "=", upnKey(query.userPrincipalName))
     ).executeTakeFirst();
     return row && toMailbox(row);
   }

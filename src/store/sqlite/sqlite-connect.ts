@@ -2,6 +2,7 @@ import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import Database from "better-sqlite3";
 import { CompiledQuery, Kysely, SqliteDialect, type DatabaseConnection, type SqliteDatabase } from "kysely";
+import { BoundedMap } from "../../domain/index.js";
 import type { Database as Schema } from "../sql/schema.js";
 
 /**
@@ -43,17 +44,14 @@ const STATEMENT_CACHE_LIMIT = 500;
  * (a streamed query) is busy; such a call gets a fresh statement instead.
  */
 export function withStatementCache(raw: Database.Database): SqliteDatabase {
-  const cache = new Map<string, Database.Statement>();
+  const cache = new BoundedMap<Database.Statement>({ limit: STATEMENT_CACHE_LIMIT });
   return {
     close: () => raw.close(),
     prepare(sql: string) {
       const cached = cache.get(sql);
       if (cached && !cached.busy) return cached;
       const statement = raw.prepare(sql);
-      if (!cached) {
-        if (cache.size >= STATEMENT_CACHE_LIMIT) cache.delete(cache.keys().next().value as string);
-        cache.set(sql, statement);
-      }
+      if (!cached) cache.set(sql, statement);
       return statement;
     },
   };

@@ -23,9 +23,13 @@ export interface CalendarListPage {
  */
 export class CalendarListCache {
   readonly #entries = new Map<string, { seq: number; page: CalendarListPage }>();
+  readonly #limits: { readonly entries: number; readonly calendars: number };
   #calendars = 0;
 
-  constructor(private readonly limits: { entries: number; calendars: number } = { entries: 10_000, calendars: 100_000 }) {}
+  // Not a BoundedMap: the bound counts calendars as well as entries.
+  constructor(limits: { entries: number; calendars: number } = { entries: 10_000, calendars: 100_000 }) {
+    this.#limits = { ...limits };
+  }
 
   get(key: string, seq: number): CalendarListPage | undefined {
     const entry = this.#entries.get(key);
@@ -39,8 +43,8 @@ export class CalendarListCache {
     });
     this.#delete(key);
     const size = frozen.calendars.length;
-    if (size > this.limits.calendars) return frozen;
-    while (this.#entries.size >= this.limits.entries || this.#calendars + size > this.limits.calendars) {
+    if (size > this.#limits.calendars) return frozen;
+    while (this.#entries.size >= this.#limits.entries || this.#calendars + size > this.#limits.calendars) {
       this.#delete(this.#entries.keys().next().value as string);
     }
     this.#entries.set(key, { seq, page: frozen });

@@ -1,4 +1,5 @@
 import type { Clock } from "../clock.js";
+import { BoundedMap } from "./bounded-map.js";
 
 /**
  * The latest change sequence per mailbox, kept in process so a "nothing changed" poll needs no
@@ -8,15 +9,22 @@ import type { Clock } from "../clock.js";
  * than `ttlMs` are re-read, which bounds the delay when another process writes the store.
  */
 export class WatermarkCache {
-  readonly #entries = new Map<string, { seq: number; atMs: number }>();
+  readonly #entries: BoundedMap<{ readonly seq: number; readonly atMs: number }>;
+  readonly #clock: Clock;
+  readonly #ttlMs: number;
 
-  constructor(private readonly clock: Clock, private readonly ttlMs: number, private readonly limit = 100_000) {}
+  // Positional, unlike the other caches: DeltaService builds it as `new WatermarkCache(clock, ttlMs)`.
+  constructor(clock: Clock, ttlMs: number, limit = 100_000) {
+    this.#entries = new BoundedMap({ limit });
+    this.#clock = clock;
+    this.#ttlMs = ttlMs;
+  }
 
   /** The cached latest seq, if fresh. */
   get(mailboxId: string): number | undefined {
     const entry = this.#entries.get(mailboxId);
     if (!entry) return undefined;
-    if (this.clock.now().getTime() - entry.atMs > this.ttlMs) {
+    if (this.#clock.now().getTime() - entry.atMs > this.#ttlMs) {
       this.#entries.delete(mailboxId);
       return undefined;
     }
@@ -27,8 +35,7 @@ export class WatermarkCache {
   observe(mailboxId: string, seq: number): void {
     const entry = this.#entries.get(mailboxId);
     if (entry && entry.seq > seq) return;
-    if (!entry && this.#entries.size >= this.limit) this.#entries.delete(this.#entries.keys().next().value as string);
-    this.#entries.set(mailboxId, { seq, atMs: this.clock.now().getTime() });
+    this.#entries.set(mailboxId, { seq, atMs: this.#clock.now().getTime() });
   }
 
   forget(mailboxId: string): void {

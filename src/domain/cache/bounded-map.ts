@@ -1,0 +1,41 @@
+/**
+ * A string-keyed map that holds at most `limit` entries. When a new key arrives at the limit,
+ * the oldest-inserted entry makes room (a Map iterates in insertion order, so that is its first
+ * key). Replacing a key's value keeps its place and evicts nothing.
+ *
+ * Insertion order rather than LRU on purpose: a hit costs one Map lookup and no reordering,
+ * and every cache built on this holds entries that are re-read cheaply when pushed out. The
+ * bound only keeps memory finite under a flood of distinct keys (see README.md).
+ */
+export class BoundedMap<V> {
+  readonly #entries = new Map<string, V>();
+  readonly #limit: number;
+
+  constructor(options: { limit: number }) {
+    if (!(options.limit >= 1)) throw new RangeError("a BoundedMap needs a limit of at least 1");
+    this.#limit = options.limit;
+  }
+
+  get(key: string): V | undefined {
+    return this.#entries.get(key);
+  }
+
+  has(key: string): boolean {
+    return this.#entries.has(key);
+  }
+
+  set(key: string, value: V): void {
+    if (this.#entries.size >= this.#limit && !this.#entries.has(key)) {
+      this.#entries.delete(this.#entries.keys().next().value as string);
+    }
+    this.#entries.set(key, value);
+  }
+
+  delete(key: string): void {
+    this.#entries.delete(key);
+  }
+
+  get size(): number {
+    return this.#entries.size;
+  }
+}

@@ -1,0 +1,42 @@
+import { BoundedMap } from "./bounded-map.js";
+
+/**
+ * What verifying a long signed string (a bearer header, a delta token) gave, kept so the same
+ * string is not verified again. Verifying is a pure function of the string and of keys that are
+ * fixed for the owner's lifetime, so a hit is exactly what verifying again would give.
+ *
+ * An entry is looked up by the string's last `tailChars` characters (part of its signature or
+ * MAC, so distinct strings nearly always differ there) and then compared in full: hashing a
+ * ~1.3 kB bearer header for the Map cost more than the rest of a hit. The tail only finds the
+ * slot, it is never trusted: a string that shares a cached one's tail is a miss and is verified
+ * in full, and the two merely displace each other. Callers store only what verified; failures
+ * are never kept, so a bad string costs a full verify every time.
+ */
+export class VerifiedCache<V> {
+  readonly #entries: BoundedMap<{ readonly full: string; readonly value: V }>;
+  readonly #tailChars: number;
+
+  constructor(options: { limit: number; tailChars: number }) {
+    this.#entries = new BoundedMap({ limit: options.limit });
+    this.#tailChars = options.tailChars;
+  }
+
+  get(full: string): V | undefined {
+    const hit = this.#entries.get(full.slice(-this.#tailChars));
+    return hit !== undefined && hit.full === full ? hit.value : undefined;
+  }
+
+  set(full: string, value: V): void {
+    this.#entries.set(full.slice(-this.#tailChars), { full, value });
+  }
+
+  /** Forgets `full` (and only `full`: another string in its slot stays). */
+  delete(full: string): void {
+    const key = full.slice(-this.#tailChars);
+    if (this.#entries.get(key)?.full === full) this.#entries.delete(key);
+  }
+
+  get size(): number {
+    return this.#entries.size;
+  }
+}
