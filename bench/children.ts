@@ -75,7 +75,7 @@ export async function waitForQuiet(maxSeconds: number, threshold = 0.15): Promis
 
 export class ServerChild {
   #nextId = 1;
-  readonly #pending = new Map<number, { resolve: (v: any) => void; reject: (e: Error) => void }>();
+  readonly #pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
 
   private constructor(readonly proc: ChildProcess, readonly port: number, readonly label: string) {
     proc.on("message", (message: { id?: number; result?: unknown; error?: string }) => {
@@ -118,7 +118,7 @@ export class ServerChild {
   call<T>(op: string, args: unknown = {}): Promise<T> {
     const id = this.#nextId++;
     return new Promise<T>((resolve, reject) => {
-      this.#pending.set(id, { resolve, reject });
+      this.#pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
       this.proc.send({ id, op, args });
     });
   }

@@ -30,8 +30,9 @@ export interface PreparedMailbox {
 
 const SCOPES = ["Calendars.ReadWrite", "User.Read"];
 
-type Rpc = { id: number; op: string; args: any };
-type Handler = (args: any) => Promise<unknown>;
+type Rpc = { id: number; op: string; args: unknown };
+/** Each handler declares the shape of its arguments; they arrive over IPC as JSON. */
+type Handler = (args: never) => Promise<unknown>;
 
 function send(message: unknown): void {
   process.send?.(message);
@@ -44,7 +45,7 @@ function serveRpc(handlers: Record<string, Handler>): void {
       send({ id: message.id, error: `unknown op ${message.op}` });
       return;
     }
-    handler(message.args).then(
+    handler(message.args as never).then(
       (result) => send({ id: message.id, result }),
       (error: unknown) => send({ id: message.id, error: error instanceof Error ? `${error.message}\n${error.stack}` : String(error) }),
     );
