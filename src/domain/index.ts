@@ -1,27 +1,45 @@
-export * from "./clock.js";
-export * from "./ids.js";
-export * from "./errors.js";
-export * from "./model.js";
-export * from "./store.js";
-export * from "./entity-body.js";
-export * from "./calendars/name-key.js";
-export * from "./change-log/change-log-writer.js";
-export * from "./calendars/calendar-service.js";
-export * from "./calendars/calendar-input.js";
-export * from "./calendars/calendar-defaults.js";
-export * from "./calendars/calendar-group-service.js";
-export * from "./mailboxes/mailbox-service.js";
-export * from "./delta/collapse-changes.js";
-export * from "./mailboxes/upn-key.js";
-export * from "./delta/delta-cursor.js";
-export * from "./delta/delta-service.js";
-export * from "./sharing/calendar-permission-service.js";
-export * from "./access/principal.js";
-export * from "./access/permissions.js";
-export * from "./access/mailbox-access.js";
-export * from "./cache/bounded-map.js";
-export * from "./cache/verified-cache.js";
-export * from "./cache/mailbox-cache.js";
-export * from "./cache/watermark-cache.js";
-export * from "./cache/calendar-list-cache.js";
-export * from "./cache/token-reuse.js";
+// The domain's public surface: what the outer layers (store, auth, http, server) and the
+// cross-layer suites may use. Everything else in domain/ is internal to it. Listed by name,
+// not `export *`, so that this file is where the surface is read and reviewed.
+
+// Time, ids and errors.
+export { ManualClock, systemClock, type Clock } from "./clock.js";
+export { changeKeyFor, newEntityId, randomIds, type IdSource } from "./ids.js";
+export {
+  AccessDeniedError, BadSyncTokenError, DelegatedOnlyError, DistinguishedFolderError, DomainError, InvalidQueryError,
+  MailboxNotEnabledError, MalformedIdError, NameConflictError, NotEmptyError, NotFoundError, ResyncRequiredError,
+  SyncStateInvalidError, SyncStateNotFoundError, UserNotFoundError, ValidationError,
+} from "./errors.js";
+
+// The model and the storage port the store implements.
+export type {
+  AppRegistration, Calendar, CalendarChange, CalendarGroup, CalendarPermission, Mailbox, MailboxSyncState,
+} from "./model.js";
+export type { Page, Store, StoreReader, StoreTx } from "./store.js";
+export { nameKeyOf } from "./calendars/name-key.js";
+export { upnKey } from "./mailboxes/upn-key.js";
+
+// Services and the writer they share.
+export { ChangeLogWriter } from "./change-log/change-log-writer.js";
+export { MailboxService } from "./mailboxes/mailbox-service.js";
+export { CalendarService, type CalendarTarget, type GroupTarget } from "./calendars/calendar-service.js";
+export { CalendarGroupService } from "./calendars/calendar-group-service.js";
+export {
+  newBirthdaysCalendar, newCalendar, newCalendarGroup, newDefaultCalendar,
+} from "./calendars/calendar-defaults.js";
+export { CalendarPermissionService } from "./sharing/calendar-permission-service.js";
+
+// Who may do what.
+export type { Principal } from "./access/principal.js";
+export { ADMIN_ROLE, type MailboxOperation } from "./access/permissions.js";
+export { MailboxAccess, type UserRef } from "./access/mailbox-access.js";
+
+// Delta.
+export type { DeltaCursor, IssuedCursor, PageCursor, RoundCursor } from "./delta/delta-cursor.js";
+export { DeltaService, type DeltaItem, type DeltaOptions, type DeltaPage } from "./delta/delta-service.js";
+export { collapseChanges, type CollapseWindow } from "./delta/collapse-changes.js";
+
+// Caches other layers build on (the catalogue: cache/README.md).
+export { BoundedMap } from "./cache/bounded-map.js";
+export { VerifiedCache } from "./cache/verified-cache.js";
+export { TOKEN_REUSE_MS } from "./cache/token-reuse.js";
