@@ -126,7 +126,12 @@ describe("graphcal sync (CLI)", () => {
     const { code } = await run.exited;
     expect(code, run.stderr()).toBe(0);
     const summary = JSON.parse(run.stdout());
-    expect(summary).toMatchObject({ added: 5, removed: 0, total: 5 });
+    // What each round saw depends on when the polls fell among the writes: a round between the
+    // POST and the DELETE of megan-0 adds it and the next removes it. Either way the counts must
+    // account for exactly the 5 calendars the mailbox ends with.
+    expect(summary.total).toBe(5);
+    expect([0, 1]).toContain(summary.removed);
+    expect(summary.added - summary.removed).toBe(5);
     expect(summary.rounds).toBeGreaterThanOrEqual(2);
     expect(run.stderr()).toMatch(/round 1: initial sync/);
   });
