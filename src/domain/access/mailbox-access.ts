@@ -43,7 +43,8 @@ export class MailboxAccess {
   async mailbox(request: MailboxRequest): Promise<Mailbox> {
     const { principal, operation } = request;
     const mailbox = await this.#tenantMailbox(principal, request.user);
-    const shared = await this.#sharedAccess({ principal, mailbox });
+    // Every Graph request passes here: only another user's mailbox costs a share lookup.
+    const shared = isOtherUsers(principal, mailbox) ? await this.#sharedAccess(principal, mailbox) : undefined;
     authorize({ principal, operation, target: { userId: mailbox.id, tenantId: mailbox.tenantId }, shared });
     return mailbox;
   }
@@ -90,23 +91,28 @@ export class MailboxAccess {
   }
 
   /** Resolves `/me` or `/users/{…}` to a mailbox of the caller's tenant. */
-  async #tenantMailbox(principal: Principal, user: UserRef): Promise<Mailbox> {
+  #tenantMailbox(principal: Principal, user: UserRef): Promise<Mailbox> {
     const id = "me" in user ? meOf(principal) : user.id;
-    const mailbox = await this.#mailboxes.getMailbox(id);
-    if (mailbox.tenantId !== principal.tenantId) throw new UserNotFoundError(id, "mailbox");
-    return mailbox;
+    // A plain promise chain, not an async function: this runs on every request.
+    return this.#mailboxes.getMailbox(id).then((mailbox) => {
+      if (mailbox.tenantId !== principal.tenantId) throw new UserNotFoundError(id, "mailbox");
+      return mailbox;
+    });
   }
 
   /**
-   * What `mailbox`'s owner shared with a delegated caller from the same tenant; undefined for
-   * the owner and for apps. Today one share of the owner's default calendar opens all of the
-   * owner's calendars (too broad: Graph shares one calendar at a time). Per-calendar shares will
-   * add the addressed calendar to MailboxRequest and pass it here.
+   * What `mailbox`'s owner shared with a delegated caller from the same tenant. Today one share
+   * of the owner's default calendar opens all of the owner's calendars (too broad: Graph shares
+   * one calendar at a time). Per-calendar shares will add the addressed calendar to
+   * MailboxRequest and pass it here.
    * see: https://learn.microsoft.com/graph/api/resources/calendarpermission
    */
-  async #sharedAccess(args: { principal: Principal; mailbox: Mailbox }): Promise<SharedAccess | undefined> {
-    const { principal: p, mailbox } = args;
-    if (p.kind !== "delegated" || p.userId === mailbox.id || p.tenantId !== mailbox.tenantId) return undefined;
-    return sharedAccess(await this.#permissions.sharedRole({ ownerMailboxId: mailbox.id, granteeMailboxId: p.userId }));
+  async #sharedAccess(principal: Principal & { kind: "delegated" }, mailbox: Mailbox): Promise<SharedAccess> {
+    return sharedAccess(await this.#permissions.sharedRole({ ownerMailboxId: mailbox.id, granteeMailboxId: principal.userId }));
   }
+}
+
+/** A delegated caller reaching another user's mailbox of its own tenant: shares decide. */
+function isOtherUsers(principal: Principal, mailbox: Mailbox): principal is Principal & { kind: "delegated" } {
+  return principal.kind === "delegated" && principal.userId !== mailbox.id && principal.tenantId === mailbox.tenantId;
 }
