@@ -15,7 +15,7 @@ export async function runLocalStore(args: string[]): Promise<number> {
   try {
     store = await openSqliteLocalStore(values.store, { mustExist: true });
   } catch (error) {
-    process.stderr.write(`graphcal store: cannot open ${values.store}: ${(error as Error).message}\n`);
+    process.stderr.write(`graphcal local-store: cannot open ${values.store}: ${(error as Error).message}\n`);
     return 1;
   }
   try {
