@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { resolveTimeZone } from "./time-zones.js";
+import { Temporal } from "temporal-polyfill";
+import { resolveTimeZone, windowsTimeZoneNames } from "./time-zones.js";
 
 describe("resolveTimeZone", () => {
   it("resolveTimeZone: maps Windows names to CLDR's golden IANA zone", () => {
@@ -26,5 +27,15 @@ describe("resolveTimeZone", () => {
     expect(resolveTimeZone("+05:00")).toBeUndefined();
     expect(resolveTimeZone("")).toBeUndefined();
     expect(resolveTimeZone("   ")).toBeUndefined();
+  });
+
+  it("resolveTimeZone: every Windows name maps to an IANA zone the runtime knows", () => {
+    const names = windowsTimeZoneNames();
+    expect(names.length).toBeGreaterThan(130);
+    for (const name of names) {
+      const zone = resolveTimeZone(name);
+      expect(zone?.name, name).toBe(name);
+      expect(() => new Temporal.ZonedDateTime(0n, zone?.iana ?? ""), name).not.toThrow();
+    }
   });
 });

@@ -44,9 +44,14 @@ function resolveIana(name: string): ResolvedTimeZone | undefined {
   if (!/^[A-Za-z][A-Za-z0-9_+\-/]*$/.test(name)) return undefined;
   try {
     // Temporal normalises the case ("europe/berlin" → "Europe/Berlin") and keeps aliases as given.
-    const iana = Temporal.Now.zonedDateTimeISO(name).timeZoneId;
+    const iana = new Temporal.ZonedDateTime(0n, name).timeZoneId;
     return { name: iana, iana };
   } catch {
     return undefined;
   }
+}
+
+/** Every Windows zone name the index knows, in its canonical spelling (for tests and listings). */
+export function windowsTimeZoneNames(): string[] {
+  return [...WINDOWS_ZONES.values()].map((zone) => zone.name);
 }
