@@ -135,14 +135,13 @@ function dateInMonth(pattern: RecurrencePattern, month: Temporal.PlainYearMonth)
   const days = new Set(pattern.daysOfWeek.map(dayNumber));
   const matches = (day: number) => days.has(month.toPlainDate({ day }).dayOfWeek);
   if (pattern.index === "last") {
-    for (let day = month.daysInMonth; day > 1; day--) if (matches(day)) return month.toPlainDate({ day });
-    return month.toPlainDate({ day: 1 });
+    for (let day = month.daysInMonth; day >= 1; day--) if (matches(day)) return month.toPlainDate({ day });
+  } else {
+    let wanted = WEEK_INDEXES.indexOf(pattern.index) + 1;
+    for (let day = 1; day <= month.daysInMonth; day++) if (matches(day) && --wanted === 0) return month.toPlainDate({ day });
   }
-  let wanted = WEEK_INDEXES.indexOf(pattern.index) + 1;
-  for (let day = 1; day < month.daysInMonth; day++) {
-    if (matches(day) && --wanted === 0) return month.toPlainDate({ day });
-  }
-  return month.toPlainDate({ day: month.daysInMonth });
+  // parsePatternedRecurrence guarantees at least one day of the week, so a match always exists.
+  throw new Error(`no ${pattern.index} ${pattern.daysOfWeek.join("/")} in ${month.toString()}`);
 }
 
 /** Temporal's dayOfWeek: Monday 1 … Sunday 7. */

@@ -92,6 +92,7 @@ describe("parsePatternedRecurrence", () => {
       [bad({ type: "hourly", interval: 1 }), "pattern.type"],
       [bad({ type: "daily", interval: 0 }), "pattern.interval"],
       [bad({ type: "daily", interval: 1.5 }), "pattern.interval"],
+      [bad({ type: "daily", interval: 1000 }), "pattern.interval"],
       [bad({ type: "daily", interval: "1" }), "pattern.interval"],
       [bad({ type: "absoluteMonthly", interval: 1, dayOfMonth: 32 }), "pattern.dayOfMonth"],
       [bad({ type: "absoluteMonthly", interval: 1, dayOfMonth: 0 }), "pattern.dayOfMonth"],

@@ -53,6 +53,8 @@ export interface PatternedRecurrence {
   range: RecurrenceRange;
 }
 
+const MAX_INTERVAL = 999;
+
 /** Graph's zero value for a date. */
 export const NO_END_DATE = "0001-01-01";
 
@@ -83,7 +85,8 @@ export function parsePatternedRecurrence(value: unknown, options: { defaultTimeZ
 function parsePattern(body: Record<string, unknown>): RecurrencePattern {
   const type = required(body, "pattern.type", (v, p) => enumOf(v, p, PATTERN_TYPES));
   const needs = NEEDS[type];
-  const interval = required(body, "pattern.interval", (v, p) => integerIn(v, p, 1, Number.MAX_SAFE_INTEGER));
+  // Outlook offers intervals up to 999; the bound also keeps date arithmetic inside Temporal's range.
+  const interval = required(body, "pattern.interval", (v, p) => integerIn(v, p, 1, MAX_INTERVAL));
   // Every value given is checked, used or not: "any property that you include that does not have
   // a supported value would result in an error" (recurrencePattern). Unused ones echo as zero.
   const month = optional(body, "pattern.month", (v, p) => integerIn(v, p, needs.month ? 1 : 0, 12));
