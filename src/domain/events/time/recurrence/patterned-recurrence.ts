@@ -85,7 +85,8 @@ export function parsePatternedRecurrence(value: unknown, options: { defaultTimeZ
 function parsePattern(body: Record<string, unknown>): RecurrencePattern {
   const type = required(body, "pattern.type", (v, p) => enumOf(v, p, PATTERN_TYPES));
   const needs = NEEDS[type];
-  // Outlook offers intervals up to 999; the bound also keeps date arithmetic inside Temporal's range.
+  // 999: Outlook's recurrence dialog goes no higher (Exchange's own limit is unconfirmed), and the
+  // bound keeps date arithmetic inside Temporal's range.
   const interval = required(body, "pattern.interval", (v, p) => integerIn(v, p, 1, MAX_INTERVAL));
   // Every value given is checked, used or not: "any property that you include that does not have
   // a supported value would result in an error" (recurrencePattern). Unused ones echo as zero.
