@@ -39,10 +39,13 @@ export class MailboxNotEnabledError extends DomainError {
   }
 }
 
-/** The request body or arguments break a rule of the resource. */
+/**
+ * The request body or arguments break a rule of the resource. `detail` picks Graph's code:
+ * "propertyValidation" is Exchange's catch-all for a value it cannot use (an unknown time zone).
+ */
 export class ValidationError extends DomainError {
   readonly kind = "validation";
-  constructor(message: string, readonly detail: "invalidRequest" | "badRequest" | "readOnly" = "invalidRequest") {
+  constructor(message: string, readonly detail: "invalidRequest" | "badRequest" | "readOnly" | "propertyValidation" = "invalidRequest") {
     super(message);
   }
 }

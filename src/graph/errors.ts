@@ -6,6 +6,7 @@ export const GraphErrorCode = {
   InvalidIdMalformed: "ErrorInvalidIdMalformed",
   InvalidUrlQuery: "ErrorInvalidUrlQuery",
   InvalidRequest: "ErrorInvalidRequest",
+  PropertyValidationFailure: "ErrorPropertyValidationFailure",
   DeleteDistinguishedFolder: "ErrorDeleteDistinguishedFolder",
   InvalidAuthenticationToken: "InvalidAuthenticationToken",
   AccessDenied: "ErrorAccessDenied",
@@ -25,6 +26,9 @@ export const GraphErrorCode = {
   ServiceUnavailable: "ServiceUnavailable",
   InternalServerError: "ErrorInternalServerError",
 } as const;
+/** Exchange's fixed wording for ErrorPropertyValidationFailure (e.g. an unknown time zone). */
+export const PROPERTY_VALIDATION_FAILURE_MESSAGE = "At least one property failed validation.";
+
 export type GraphErrorCode = (typeof GraphErrorCode)[keyof typeof GraphErrorCode];
 
 export interface GraphErrorBody {

@@ -116,6 +116,9 @@ describe("error table", () => {
   it("toGraphError: the row, not the error, picks the code from the error's fields", () => {
     expect(toGraphError(new domain.ValidationError("x", "badRequest"))?.code).toBe("BadRequest");
     expect(toGraphError(new domain.ValidationError("x", "readOnly"))?.code).toBe("ErrorInvalidPropertySet");
+    expect(toGraphError(new domain.ValidationError("unknown time zone 'Mars'", "propertyValidation"))).toEqual({
+      status: 400, code: "ErrorPropertyValidationFailure", message: "At least one property failed validation.",
+    });
     expect(toGraphError(new domain.UserNotFoundError("u1", "directory"))).toMatchObject({ status: 404, code: "Request_ResourceNotFound" });
     expect(toGraphError(new edge.MethodNotAllowedError({ method: "PUT" }))?.headers).toBeUndefined();
     // Without the delta handler's note there is no URL to point at, and no Location is invented.

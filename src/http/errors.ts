@@ -1,4 +1,4 @@
-import { GraphErrorCode, ODATA_CONTENT_TYPE, type GraphErrorBody } from "../graph/index.js";
+import { GraphErrorCode, ODATA_CONTENT_TYPE, PROPERTY_VALIDATION_FAILURE_MESSAGE, type GraphErrorBody } from "../graph/index.js";
 import {
   AccessDeniedError, BadSyncTokenError, DelegatedOnlyError, DistinguishedFolderError, DomainError, InvalidQueryError,
   MailboxNotEnabledError, MalformedIdError, NameConflictError, NotEmptyError, NotFoundError, ResyncRequiredError,
@@ -80,11 +80,16 @@ export const ERROR_TABLE: Rows = {
     ? { status: 404, code: GraphErrorCode.ResourceNotFound, message: `Resource '${e.userId}' does not exist or one of its queried reference-property objects are not present.` }
     : { status: 404, code: GraphErrorCode.InvalidUser, message: `The requested user '${e.userId}' is invalid.` },
   mailboxNotEnabled: (e) => ({ status: 404, code: GraphErrorCode.MailboxNotEnabled, message: e.message }),
-  validation: (e) => e.detail === "badRequest"
-    ? { status: 400, code: GraphErrorCode.BadRequest, message: e.message }
-    : e.detail === "readOnly"
-      ? { status: 400, code: "ErrorInvalidPropertySet", message: e.message }
-      : { status: 400, code: GraphErrorCode.InvalidRequest, message: e.message },
+  validation: (e) => {
+    switch (e.detail) {
+      case "badRequest": return { status: 400, code: GraphErrorCode.BadRequest, message: e.message };
+      case "readOnly": return { status: 400, code: "ErrorInvalidPropertySet", message: e.message };
+      // Exchange answers with a fixed sentence, whatever the property (spec §1.4, docs-contrib#1609).
+      case "propertyValidation":
+        return { status: 400, code: GraphErrorCode.PropertyValidationFailure, message: PROPERTY_VALIDATION_FAILURE_MESSAGE };
+      case "invalidRequest": return { status: 400, code: GraphErrorCode.InvalidRequest, message: e.message };
+    }
+  },
   nameConflict: (e) => ({ status: 409, code: GraphErrorCode.FolderExists, message: e.message }),
   distinguishedFolder: (e) => ({ status: 400, code: GraphErrorCode.DeleteDistinguishedFolder, message: e.message }),
   notEmpty: (e) => ({ status: 400, code: GraphErrorCode.InvalidRequest, message: e.message }),
