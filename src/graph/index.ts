@@ -1,3 +1,4 @@
 export * from "./calendar.js";
 export * from "./errors.js";
 export * from "./odata.js";
+export * from "./event.js";
