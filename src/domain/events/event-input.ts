@@ -169,7 +169,11 @@ function linkLocations(input: EventInput, locationGiven: boolean): void {
   if (input.locations) {
     const names = input.locations.map((l) => l.displayName).filter((n) => n !== "");
     if (input.locations.length === 1 && input.locations[0]) {
-      input.location = { ...input.locations[0], uniqueId: input.locations[0].uniqueId ?? input.locations[0].displayName, uniqueIdType: "private" };
+      const only = input.locations[0];
+      input.location = {
+        ...only, uniqueId: only.uniqueId ?? only.displayName,
+        uniqueIdType: only.uniqueIdType === "unknown" ? "private" : only.uniqueIdType,
+      };
     } else if (names.length === 0) {
       input.location = emptyLocation();
     } else {

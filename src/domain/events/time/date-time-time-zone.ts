@@ -1,4 +1,5 @@
 import { Temporal } from "temporal-polyfill";
+import type { DateTimeTimeZone } from "../../../graph/index.js";
 import { ValidationError } from "../../errors.js";
 import { resolveTimeZone, type ResolvedTimeZone } from "./time-zones.js";
 
@@ -7,11 +8,8 @@ import { resolveTimeZone, type ResolvedTimeZone } from "./time-zones.js";
 // for (UTC, or Prefer: outlook.timezone).
 // see: https://learn.microsoft.com/graph/api/resources/datetimetimezone
 
-/** The wire shape. */
-export interface DateTimeTimeZone {
-  dateTime: string;
-  timeZone: string;
-}
+/** The wire shape lives in graph/event.ts. */
+export type { DateTimeTimeZone };
 
 /** A dateTimeTimeZone read: the instant, the zone as Graph echoes it, and the wall clock given. */
 export interface ZonedTime {
