@@ -3,8 +3,7 @@ import {
   type Attendee, type EmailAddress, type EventType, type FreeBusyStatus, type Importance, type ItemBody,
   type Location, type OnlineMeetingProviderType, type Recipient, type ResponseStatus, type Sensitivity,
 } from "../../graph/index.js";
-import type { EventInput } from "./event-input.js";
-import { emptyLocation } from "./event-input.js";
+import { emptyLocation, type EventInput } from "./event-input.js";
 import { bodyPreviewOf, toStoredBody } from "./item-body.js";
 import type { PatternedRecurrence } from "./time/recurrence/patterned-recurrence.js";
 import { resolveTimeZone, type ResolvedTimeZone } from "./time/time-zones.js";

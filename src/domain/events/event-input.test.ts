@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { thrown } from "../../../test/support/thrown.js";
 import { ValidationError } from "../errors.js";
-import { parseEventInput } from "./event-input.js";
+import { checkEventSpan, parseEventInput } from "./event-input.js";
+import { parseDateTimeTimeZone } from "./time/date-time-time-zone.js";
 import { MAX_ATTENDEES } from "./event-input-values.js";
 
 const validationOf = (fn: () => unknown) => thrown(ValidationError, fn);
@@ -194,5 +195,14 @@ describe("parseEventInput", () => {
 
   it("parseEventInput: a null subject is empty", () => {
     expect(create({ subject: null }).input.subject).toBe("");
+  });
+
+  it("checkEventSpan: a PATCH's merged values are held to the same rules", () => {
+    const start = parseDateTimeTimeZone(at("2026-03-01T00:00:00"), { property: "start" });
+    const end = parseDateTimeTimeZone(at("2026-03-02T00:00:00"), { property: "end" });
+    const noon = parseDateTimeTimeZone(at("2026-03-01T12:00:00"), { property: "end" });
+    expect(() => checkEventSpan({ isAllDay: true, start, end })).not.toThrow();
+    expect(validationOf(() => checkEventSpan({ isAllDay: true, start, end: noon })).message).toContain("midnight");
+    expect(validationOf(() => checkEventSpan({ isAllDay: false, start: end, end: start })).message).toContain("'end'");
   });
 });

@@ -1,7 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { ATTENDEE_TYPES, EVENT_PROPERTIES, FREE_BUSY_STATUSES } from "../../graph/index.js";
 
-
 // graph/ imports no packages (lint rule), so its event constants are tested here.
 describe("EVENT_PROPERTIES", () => {
   it("EVENT_PROPERTIES: beta is v1.0 plus uid and occurrenceId, in v1.0's order", () => {
