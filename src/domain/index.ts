@@ -13,7 +13,7 @@ export {
 
 // The model and the storage port the store implements.
 export type {
-  AppRegistration, Calendar, CalendarChange, CalendarGroup, CalendarPermission, Mailbox, MailboxSyncState,
+  AppRegistration, Calendar, CalendarChange, CalendarGroup, CalendarPermission, Event, Mailbox, MailboxSyncState,
 } from "./model.js";
 export type { Page, Store, StoreReader, StoreTx } from "./store.js";
 export { nameKeyOf } from "./calendars/name-key.js";
@@ -28,6 +28,12 @@ export {
   newBirthdaysCalendar, newCalendar, newCalendarGroup, newDefaultCalendar,
 } from "./calendars/calendar-defaults.js";
 export { CalendarPermissionService } from "./sharing/calendar-permission-service.js";
+
+// Events: stored values and the time and body helpers the serialiser needs to render them.
+export type { EventTime, NewEventValues } from "./events/event-defaults.js";
+export { formatDateTimeTimeZone, type DateTimeTimeZone } from "./events/time/date-time-time-zone.js";
+export { resolveTimeZone, type ResolvedTimeZone } from "./events/time/time-zones.js";
+export { toTextBody } from "./events/item-body.js";
 
 // Who may do what.
 export type { Principal } from "./access/principal.js";

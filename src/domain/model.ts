@@ -1,4 +1,5 @@
 import type { CalendarColor, EmailAddress, OnlineMeetingProviderType } from "../graph/index.js";
+import type { NewEventValues } from "./events/event-defaults.js";
 
 /** A user with (usually) a mailbox. The id is the directory object id (a GUID). */
 export interface Mailbox {
@@ -38,6 +39,33 @@ export interface Calendar {
   groupClassId: string;
   groupId: string;
   /** Change sequence of the calendar's creation and of its latest change (spec §7.8). */
+  createdSeq: number;
+  changeSeq: number;
+}
+
+/**
+ * An event with every property of both API versions, as stored: what a fresh POST gives
+ * (`NewEventValues`, start/end as an instant and the zone they were given in) plus the service's
+ * bookkeeping. Times are epoch milliseconds; the serialiser renders them (UTC or Prefer zone).
+ * see: https://learn.microsoft.com/graph/api/resources/event
+ */
+export interface Event extends Omit<NewEventValues, "seriesMasterId"> {
+  id: string;
+  changeKey: string;
+  /** Unique across calendars; different for each occurrence of a series (spec §1.2). */
+  iCalUId: string;
+  /** Beta's `uid`: one value for a series master and all its occurrences and exceptions. */
+  uid: string;
+  webLink: string;
+  createdDateTime: number;
+  lastModifiedDateTime: number;
+  /** The calendar the event lives in. */
+  calendarId: string;
+  /** The series master of an occurrence or exception; null otherwise. */
+  seriesMasterId: string | null;
+  /** Where the occurrence would start by the pattern (epoch ms); null unless occurrence/exception. */
+  originalStart: number | null;
+  /** Change sequence of the event's creation and of its latest change (as Calendar has). */
   createdSeq: number;
   changeSeq: number;
 }

@@ -26,17 +26,32 @@ export function bodyPreviewOf(body: ItemBody): string {
   return text.replace(/\s+/g, " ").trim().slice(0, MAX_BODY_PREVIEW_LENGTH);
 }
 
+/**
+ * The body as `Prefer: outlook.body-content-type="text"` returns it: the stored HTML's text, line
+ * breaks (<br>, block ends) as CRLF, no length cap. A text body is returned as is.
+ * see: https://learn.microsoft.com/graph/api/resources/itembody
+ */
+export function toTextBody(body: ItemBody): ItemBody {
+  if (body.contentType === "text") return { contentType: "text", content: body.content };
+  return { contentType: "text", content: htmlToText(body.content) };
+}
+
 function escapeHtml(text: string): string {
   return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
 }
 
+// HTML's own whitespace (the CRLFs of the wrapper, source line breaks) collapses to one space
+// first, as a browser renders it; only <br> and block ends become line breaks.
 function htmlToText(html: string): string {
   return html
     .replace(/<head[\s>][\s\S]*?<\/head>/gi, " ")
     .replace(/<(script|style)[\s>][\s\S]*?<\/\1>/gi, " ")
-    .replace(/<br\s*\/?>|<\/(p|div|li|tr|h[1-6])>/gi, " ")
+    .replace(/\s+/g, " ")
+    .replace(/<br\s*\/?>|<\/(p|div|li|tr|h[1-6])>/gi, "\r\n")
     .replace(/<[^>]*>/g, "")
     .replace(/&nbsp;/g, " ").replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&quot;/g, '"')
     .replace(/&#(\d+);/g, (_, n: string) => String.fromCodePoint(Number(n)))
-    .replace(/&amp;/g, "&");
+    .replace(/&amp;/g, "&")
+    .replace(/ *\r\n */g, "\r\n")
+    .trim();
 }
