@@ -1,0 +1,77 @@
+import { EVENT_PROPERTIES, type ApiVersion, type BodyType } from "../../graph/index.js";
+import {
+  formatDateTimeTimeZone, toTextBody, type Event, type ResolvedTimeZone,
+} from "../../domain/index.js";
+import { UTC_TIME_ZONE } from "./prefer.js";
+
+// A stored event to Graph JSON: `@odata.etag` first, then the version's properties in Graph's
+// order (or the $select of them). Times are rendered here, per request: start/end in the zone of
+// Prefer: outlook.timezone (UTC by default), the audit times in UTC (spec §1.2, §1.4).
+// see: https://learn.microsoft.com/graph/api/resources/event
+// see: https://learn.microsoft.com/graph/api/user-post-events (the 201 example)
+
+export interface EventWireOptions {
+  apiVersion: ApiVersion;
+  /** Resolved $select (resolveSelect against EVENT_PROPERTIES); undefined means every property. */
+  select?: readonly string[];
+  /** The zone start/end are rendered in (timeZonePreference); UTC when absent. */
+  timeZone?: ResolvedTimeZone;
+  /** outlook.body-content-type; undefined or "html" returns the body as stored (html). */
+  bodyContentType?: BodyType;
+}
+
+export function eventToWire(event: Event, options: EventWireOptions): Record<string, unknown> {
+  const properties = EVENT_PROPERTIES[options.apiVersion];
+  // Like Graph, a $select keeps `id` and the etag annotation.
+  const chosen = options.select && new Set(["id", ...options.select]);
+  const out: Record<string, unknown> = { "@odata.etag": `W/"${event.changeKey}"` };
+  for (const name of properties) {
+    if (chosen && !chosen.has(name)) continue;
+    const value = wireValue(event, name, options);
+    // undefined = not on the wire for this event (transactionId unset, originalStart of a single instance).
+    if (value !== undefined) out[name] = value;
+  }
+  return out;
+}
+
+function wireValue(event: Event, name: string, options: EventWireOptions): unknown {
+  switch (name) {
+    case "createdDateTime": return formatUtcTicks(event.createdDateTime);
+    case "lastModifiedDateTime": return formatUtcTicks(event.lastModifiedDateTime);
+    case "start": return formatDateTimeTimeZone({ epochMs: event.start.epochMs, zone: options.timeZone ?? UTC_TIME_ZONE });
+    case "end": return formatDateTimeTimeZone({ epochMs: event.end.epochMs, zone: options.timeZone ?? UTC_TIME_ZONE });
+    case "body": return options.bodyContentType === "text" ? toTextBody(event.body) : { ...event.body };
+    // "Only returned if set" (spec §1.2, E1 newer).
+    case "transactionId": return event.transactionId;
+    // Only on occurrences and exceptions, "not returned for single instances" (spec §1.2).
+    case "originalStart": return isInstanceOfSeries(event) && event.originalStart !== null ? formatUtcSeconds(event.originalStart) : undefined;
+    case "occurrenceId": return occurrenceIdOf(event);
+    default: return (event as unknown as Record<string, unknown>)[name];
+  }
+}
+
+function isInstanceOfSeries(event: Event): boolean {
+  return event.type === "occurrence" || event.type === "exception";
+}
+
+/**
+ * Beta's occurrenceId: `OID.{seriesMasterId}.{date of the original start}`, null outside a
+ * series. The date is read in the event's own start zone (the series' zone; unconfirmed).
+ * see: https://learn.microsoft.com/graph/api/resources/event?view=graph-rest-beta (occurrenceId)
+ */
+function occurrenceIdOf(event: Event): string | null {
+  if (!isInstanceOfSeries(event) || event.seriesMasterId === null || event.originalStart === null) return null;
+  const date = formatDateTimeTimeZone({ epochMs: event.originalStart, zone: event.start.zone }).dateTime.slice(0, 10);
+  return `OID.${event.seriesMasterId}.${date}`;
+}
+
+/** DateTimeOffset as Graph writes the audit times: UTC, seven fractional digits, `Z`. */
+export function formatUtcTicks(epochMs: number): string {
+  return new Date(epochMs).toISOString().replace(/\.(\d{3})Z$/, (_, ms: string) => `.${ms}0000Z`);
+}
+
+// originalStart is an Edm.DateTimeOffset that examples show without fractions ("2017-10-02T07:00:00Z");
+// milliseconds, which occurrences never have, are kept rather than lost (unconfirmed).
+function formatUtcSeconds(epochMs: number): string {
+  return new Date(epochMs).toISOString().replace(/\.000Z$/, "Z");
+}
