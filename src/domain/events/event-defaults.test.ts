@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { FRESH_EVENT_FLAGS } from "../../../test/support/event-defaults.js";
 import { parseEventInput } from "./event-input.js";
 import { newEvent, nextSlotStart } from "./event-defaults.js";
 import { formatDateTimeTimeZone } from "./time/date-time-time-zone.js";
@@ -22,27 +23,7 @@ describe("newEvent", () => {
       bodyPreview: "",
       originalStartTimeZone: "UTC",
       originalEndTimeZone: "UTC",
-      isAllDay: false,
-      isCancelled: false,
-      isOrganizer: true,
-      isDraft: false,
-      showAs: "busy",
-      sensitivity: "normal",
-      importance: "normal",
-      isReminderOn: true,
-      reminderMinutesBeforeStart: 15,
-      responseRequested: true,
-      allowNewTimeProposals: true,
-      hideAttendees: false,
-      isOnlineMeeting: false,
-      onlineMeetingProvider: "unknown",
-      onlineMeeting: null,
-      onlineMeetingUrl: null,
-      categories: [],
-      hasAttachments: false,
-      type: "singleInstance",
-      seriesMasterId: null,
-      recurrence: null,
+      ...FRESH_EVENT_FLAGS,
       organizer: { emailAddress: { name: "Megan Bowen", address: "megan@contoso.com" } },
       responseStatus: { response: "organizer", time: "0001-01-01T00:00:00Z" },
       attendees: [],

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { FRESH_EVENT_FLAGS } from "../../../test/support/event-defaults.js";
 import { EVENT_PROPERTIES } from "../../graph/index.js";
 import { resolveTimeZone, type Event, type ResolvedTimeZone } from "../../domain/index.js";
 import { eventToWire, formatUtcTicks } from "./event-wire.js";
@@ -28,7 +29,8 @@ function makeEvent(overrides: Partial<Event> = {}): Event {
     calendarId: "AAMkCal1",
     createdSeq: 3,
     changeSeq: 4,
-    seriesMasterId: null,
+    ...FRESH_EVENT_FLAGS,
+    categories: ["Red category"],
     originalStart: null,
     subject: "Lunch",
     body: { contentType: "html", content: HTML_BODY },
@@ -37,26 +39,6 @@ function makeEvent(overrides: Partial<Event> = {}): Event {
     end: { epochMs: WINTER + 30 * 60_000, zone: PACIFIC },
     originalStartTimeZone: "Pacific Standard Time",
     originalEndTimeZone: "Pacific Standard Time",
-    isAllDay: false,
-    isCancelled: false,
-    isOrganizer: true,
-    isDraft: false,
-    showAs: "busy",
-    sensitivity: "normal",
-    importance: "normal",
-    isReminderOn: true,
-    reminderMinutesBeforeStart: 15,
-    responseRequested: true,
-    allowNewTimeProposals: true,
-    hideAttendees: false,
-    isOnlineMeeting: false,
-    onlineMeetingProvider: "unknown",
-    onlineMeeting: null,
-    onlineMeetingUrl: null,
-    categories: ["Red category"],
-    hasAttachments: false,
-    type: "singleInstance",
-    recurrence: null,
     organizer: { emailAddress: { name: "Adele Vance", address: "adele@contoso.com" } },
     responseStatus: { response: "organizer", time: "0001-01-01T00:00:00Z" },
     attendees: [],

@@ -1,0 +1,25 @@
+// The flags and enums a fresh POST /events carries, per spec §1.2's "default" column: stated once
+// for the tests that check newEvent against the spec and the fixtures built on a fresh event.
+export const FRESH_EVENT_FLAGS = {
+  isAllDay: false,
+  isCancelled: false,
+  isOrganizer: true,
+  isDraft: false,
+  showAs: "busy",
+  sensitivity: "normal",
+  importance: "normal",
+  isReminderOn: true,
+  reminderMinutesBeforeStart: 15,
+  responseRequested: true,
+  allowNewTimeProposals: true,
+  hideAttendees: false,
+  isOnlineMeeting: false,
+  onlineMeetingProvider: "unknown",
+  onlineMeeting: null,
+  onlineMeetingUrl: null,
+  categories: [] as string[],
+  hasAttachments: false,
+  type: "singleInstance",
+  seriesMasterId: null,
+  recurrence: null,
+} as const;
