@@ -8,7 +8,7 @@ export abstract class DomainError extends Error {
   }
 }
 
-export type Resource = "calendar" | "calendarGroup" | "permission";
+export type Resource = "calendar" | "calendarGroup" | "permission" | "event";
 
 export class NotFoundError extends DomainError {
   readonly kind = "notFound";
@@ -45,7 +45,10 @@ export class MailboxNotEnabledError extends DomainError {
  */
 export class ValidationError extends DomainError {
   readonly kind = "validation";
-  constructor(message: string, readonly detail: "invalidRequest" | "badRequest" | "readOnly" | "propertyValidation" = "invalidRequest") {
+  constructor(
+    message: string,
+    readonly detail: "invalidRequest" | "badRequest" | "readOnly" | "propertyValidation" | "invalidParameter" = "invalidRequest",
+  ) {
     super(message);
   }
 }
@@ -106,9 +109,10 @@ export class ResyncRequiredError extends DomainError {
   }
 }
 
+/** A query option we cannot read. Outlook's own checks (a filter clause) answer `BadRequest`. */
 export class InvalidQueryError extends DomainError {
   readonly kind = "invalidQuery";
-  constructor(message: string) {
+  constructor(message: string, readonly detail: "urlQuery" | "badRequest" = "urlQuery") {
     super(message);
   }
 }
@@ -126,5 +130,21 @@ export class DelegatedOnlyError extends DomainError {
   readonly kind = "delegatedOnly";
   constructor() {
     super("/me request is only valid with delegated authentication flow.");
+  }
+}
+
+/** If-Match named a changeKey the item no longer has (Graph: 412). */
+export class PreconditionFailedError extends DomainError {
+  readonly kind = "preconditionFailed";
+  constructor() {
+    super("The change key passed in the request does not match the current change key of the item.");
+  }
+}
+
+/** An edited occurrence would cross or overlap the occurrence before or after it (spec §1.5). */
+export class OccurrenceCrossingBoundaryError extends DomainError {
+  readonly kind = "occurrenceCrossingBoundary";
+  constructor() {
+    super("Modified occurrence is crossing or overlapping adjacent occurrence.");
   }
 }

@@ -1,5 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { changeKeyFor, guidToBytes, isGuid, isWellFormedId, newEntityId, randomIds, type IdSource } from "./ids.js";
+import {
+  changeKeyFor, guidToBytes, isGuid, isWellFormedEventId, isWellFormedId, newEntityId, occurrenceIdFor, parseOccurrenceId, randomIds,
+  type IdSource,
+} from "./ids.js";
 
 const MAILBOX = "5e1e4a3c-2f71-4d8a-9b2e-7c4f0a1d6b01";
 
@@ -81,5 +84,27 @@ describe("isGuid", () => {
     expect(isGuid(MAILBOX.replace(/-/g, ""))).toBe(false);
     expect(isGuid(`{${MAILBOX}}`)).toBe(false);
     expect(isGuid("samanthab@contoso.com")).toBe(false);
+  });
+});
+
+describe("occurrence ids", () => {
+  it("occurrenceIdFor: stable, URL-safe, and decodes to its series and original start", () => {
+    const master = newEntityId(counterIds(7), "event", MAILBOX);
+    for (const start of [Date.UTC(2026, 11, 2, 9), Date.UTC(1969, 6, 20, 20, 17), 0]) {
+      const id = occurrenceIdFor(master, start);
+      expect(id).toMatch(/^[A-Za-z0-9_-]{51}$/);
+      expect(occurrenceIdFor(master, start)).toBe(id);
+      expect(parseOccurrenceId(id)).toEqual({ masterId: master, originalStartMs: start });
+      expect(isWellFormedEventId(id)).toBe(true);
+    }
+    expect(occurrenceIdFor(master, 1)).not.toBe(occurrenceIdFor(master, 2));
+  });
+
+  it("parseOccurrenceId: refuses event ids, other kinds and garbage", () => {
+    const event = newEntityId(randomIds, "event", MAILBOX);
+    expect(parseOccurrenceId(event)).toBeUndefined();
+    expect(isWellFormedEventId(event)).toBe(true);
+    expect(isWellFormedEventId(newEntityId(randomIds, "calendar", MAILBOX))).toBe(false);
+    expect(parseOccurrenceId("x".repeat(51))).toBeUndefined();
   });
 });

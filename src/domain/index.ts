@@ -4,16 +4,17 @@
 
 // Time, ids and errors.
 export { ManualClock, systemClock, type Clock } from "./clock.js";
-export { changeKeyFor, newEntityId, randomIds, type IdSource } from "./ids.js";
+export { changeKeyFor, newEntityId, occurrenceIdFor, parseOccurrenceId, randomIds, type IdSource } from "./ids.js";
 export {
   AccessDeniedError, BadSyncTokenError, DelegatedOnlyError, DistinguishedFolderError, DomainError, InvalidQueryError,
-  MailboxNotEnabledError, MalformedIdError, NameConflictError, NotEmptyError, NotFoundError, ResyncRequiredError,
-  SyncStateInvalidError, SyncStateNotFoundError, UserNotFoundError, ValidationError,
+  MailboxNotEnabledError, MalformedIdError, NameConflictError, NotEmptyError, NotFoundError, OccurrenceCrossingBoundaryError,
+  PreconditionFailedError, ResyncRequiredError, SyncStateInvalidError, SyncStateNotFoundError, UserNotFoundError, ValidationError,
 } from "./errors.js";
 
 // The model and the storage port the store implements.
 export type {
-  AppRegistration, Calendar, CalendarChange, CalendarGroup, CalendarPermission, Event, Mailbox, MailboxSyncState,
+  AppRegistration, Calendar, CalendarChange, CalendarGroup, CalendarPermission, Event, EventChange, Mailbox, MailboxSyncState,
+  TimeSpan,
 } from "./model.js";
 export type { Page, Store, StoreReader, StoreTx } from "./store.js";
 export { nameKeyOf } from "./calendars/name-key.js";
@@ -24,6 +25,7 @@ export { ChangeLogWriter } from "./change-log/change-log-writer.js";
 export { MailboxService } from "./mailboxes/mailbox-service.js";
 export { CalendarService, type CalendarTarget, type GroupTarget } from "./calendars/calendar-service.js";
 export { CalendarGroupService } from "./calendars/calendar-group-service.js";
+export { EventService, type EventScope, type IfMatch } from "./events/event-service.js";
 export {
   newBirthdaysCalendar, newCalendar, newCalendarGroup, newDefaultCalendar,
 } from "./calendars/calendar-defaults.js";
@@ -33,7 +35,13 @@ export { CalendarPermissionService } from "./sharing/calendar-permission-service
 export type { EventTime, NewEventValues } from "./events/event-defaults.js";
 export { formatDateTimeTimeZone, type DateTimeTimeZone } from "./events/time/date-time-time-zone.js";
 export { resolveTimeZone, type ResolvedTimeZone } from "./events/time/time-zones.js";
+export { OPEN_END_MS, overlapsWindow } from "./events/series/series.js";
 export { toTextBody } from "./events/item-body.js";
+export {
+  compareEvents, matchesEventFilter,
+  type ComparisonOp, type EventCondition, type EventFilter, type EventOrder, type EventOrderField, type EventQueryView,
+  type EventTimeField,
+} from "./events/event-query.js";
 
 // Who may do what.
 export type { Principal } from "./access/principal.js";

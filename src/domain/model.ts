@@ -68,6 +68,36 @@ export interface Event extends Omit<NewEventValues, "seriesMasterId"> {
   /** Change sequence of the event's creation and of its latest change (as Calendar has). */
   createdSeq: number;
   changeSeq: number;
+  /** A series master's cancelled (deleted) occurrences, by original start (epoch ms); else []. */
+  cancelledOccurrences: number[];
+}
+
+/** A half-open time span [startMs, endMs) in epoch milliseconds. */
+export interface TimeSpan {
+  startMs: number;
+  endMs: number;
+}
+
+/**
+ * One entry of a mailbox's event change log, written in the same transaction as the change.
+ * `eventId` is a single instance, a series master, an exception, or an occurrence (a cancelled
+ * one, or one that became an exception). `before`/`after` are the item as stored before and after
+ * (null: it was not a stored item — created, an occurrence — or it is gone), and the spans are
+ * where it was and is in time (a master's span is the whole series' extent), so a windowed delta
+ * can tell "moved out of the window" from "never in it" (issue 10).
+ */
+export interface EventChange {
+  seq: number;
+  eventId: string;
+  calendarId: string;
+  seriesMasterId: string | null;
+  createdSeq: number;
+  removed: boolean;
+  before: Event | null;
+  after: Event | null;
+  spanBefore: TimeSpan | null;
+  spanAfter: TimeSpan | null;
+  changedAt: Date;
 }
 
 export interface CalendarGroup {

@@ -1,6 +1,8 @@
 import type {
-  AppRegistration, Calendar, CalendarChange, CalendarGroup, CalendarPermission, Mailbox, MailboxSyncState,
+  AppRegistration, Calendar, CalendarChange, CalendarGroup, CalendarPermission, Event, EventChange, Mailbox, MailboxSyncState,
+  TimeSpan,
 } from "./model.js";
+import type { EventFilter, EventOrder } from "./events/event-query.js";
 
 // The storage port. Stores are dumb: primitives only, no business rules (those live in the
 // services). Every call that touches mailbox data is scoped by mailboxId, so a store can be
@@ -45,6 +47,26 @@ export interface StoreReader {
     mailboxId: string; since: number; upTo: number; after: number; limit: number;
   }): Promise<CalendarChange[]>;
 
+  /** A stored event: single instance, series master or exception (occurrences are not stored). */
+  getEvent(query: { mailboxId: string; eventId: string }): Promise<Event | undefined>;
+  findEventByTransactionId(query: { mailboxId: string; transactionId: string }): Promise<Event | undefined>;
+  /**
+   * Single instances and series masters (what an event list shows), of one calendar or of all,
+   * matching every condition of `filter`, sorted by `orderBy` then start and id.
+   */
+  listEvents(query: { mailboxId: string; calendarId?: string; filter: EventFilter; orderBy: readonly EventOrder[] } & Page): Promise<Event[]>;
+  countEvents(query: { mailboxId: string; calendarId?: string; filter: EventFilter }): Promise<number>;
+  /**
+   * What a time window of one calendar needs: single instances and exceptions that overlap it
+   * (start < window end, and end > window start or a zero-length event at its very start), and
+   * series masters whose series extent overlaps it, to be expanded by the caller.
+   */
+  listEventsInWindow(query: { mailboxId: string; calendarId: string } & TimeSpan): Promise<{ items: Event[]; masters: Event[] }>;
+  /** The exceptions of the given series masters. */
+  listExceptions(query: { mailboxId: string; seriesMasterIds: readonly string[] }): Promise<Event[]>;
+  /** Every stored event of a calendar (any kind), for removing it with the calendar. */
+  listCalendarEvents(query: { mailboxId: string; calendarId: string }): Promise<Event[]>;
+
   listCalendarPermissions(query: { mailboxId: string; calendarId: string }): Promise<CalendarPermission[]>;
   /** Every share the mailbox's owner gave to one grantee (one row per calendar). */
   listGrantsTo(query: { mailboxId: string; granteeMailboxId: string }): Promise<CalendarPermission[]>;
@@ -72,6 +94,14 @@ export interface StoreTx extends StoreReader {
   updateCalendarPermission(query: { mailboxId: string; permission: CalendarPermission }): Promise<void>;
   deleteCalendarPermission(query: { mailboxId: string; permissionId: string }): Promise<void>;
   appendChange(query: { mailboxId: string; change: CalendarChange }): Promise<void>;
+  /**
+   * Stores an event row. `extent` is where the row lies in time for window queries: the event's
+   * span, or for a series master the whole series' extent.
+   */
+  insertEvent(query: { mailboxId: string; event: Event; extent: TimeSpan }): Promise<void>;
+  updateEvent(query: { mailboxId: string; event: Event; extent: TimeSpan }): Promise<void>;
+  deleteEvent(query: { mailboxId: string; eventId: string }): Promise<void>;
+  appendEventChange(query: { mailboxId: string; change: EventChange }): Promise<void>;
   /** Invalidates every token issued so far for the mailbox (admin reset). */
   setResetSeq(query: { mailboxId: string; resetSeq: number }): Promise<void>;
 

@@ -6,6 +6,8 @@ export const GraphErrorCode = {
   InvalidIdMalformed: "ErrorInvalidIdMalformed",
   InvalidUrlQuery: "ErrorInvalidUrlQuery",
   InvalidRequest: "ErrorInvalidRequest",
+  InvalidParameter: "ErrorInvalidParameter",
+  OccurrenceCrossingBoundary: "ErrorOccurrenceCrossingBoundary",
   PropertyValidationFailure: "ErrorPropertyValidationFailure",
   DeleteDistinguishedFolder: "ErrorDeleteDistinguishedFolder",
   InvalidAuthenticationToken: "InvalidAuthenticationToken",

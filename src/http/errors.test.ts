@@ -62,6 +62,10 @@ const SAMPLES: Record<string, Sample> = {
   AuthenticationError: { args: ["expired"], status: 401, code: "InvalidAuthenticationToken", headers: { "www-authenticate": WWW_AUTHENTICATE } },
   AccessDeniedError: { args: [], status: 403, code: "ErrorAccessDenied" },
   DelegatedOnlyError: { args: [], status: 400, code: "BadRequest" },
+  PreconditionFailedError: { args: [], status: 412, code: "ErrorIrresolvableConflict" },
+  OccurrenceCrossingBoundaryError: {
+    args: [], status: 400, code: "ErrorOccurrenceCrossingBoundary", message: "Modified occurrence is crossing or overlapping adjacent occurrence.",
+  },
   OAuthError: {
     args: [{ error: "invalid_client", aadstsCode: 7000215, description: "Invalid client secret provided." }],
     status: 401, code: "invalid_client", headers: { "cache-control": "no-store" },
@@ -116,6 +120,10 @@ describe("error table", () => {
   it("toGraphError: the row, not the error, picks the code from the error's fields", () => {
     expect(toGraphError(new domain.ValidationError("x", "badRequest"))?.code).toBe("BadRequest");
     expect(toGraphError(new domain.ValidationError("x", "readOnly"))?.code).toBe("ErrorInvalidPropertySet");
+    expect(toGraphError(new domain.InvalidQueryError("Invalid filter clause", "badRequest"))?.code).toBe("BadRequest");
+    expect(toGraphError(new domain.ValidationError("window", "invalidParameter"))).toEqual({
+      status: 400, code: "ErrorInvalidParameter", message: "window",
+    });
     expect(toGraphError(new domain.ValidationError("unknown time zone 'Mars'", "propertyValidation"))).toEqual({
       status: 400, code: "ErrorPropertyValidationFailure", message: "At least one property failed validation.",
     });

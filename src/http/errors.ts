@@ -1,8 +1,8 @@
 import { GraphErrorCode, ODATA_CONTENT_TYPE, PROPERTY_VALIDATION_FAILURE_MESSAGE, type GraphErrorBody } from "../graph/index.js";
 import {
   AccessDeniedError, BadSyncTokenError, DelegatedOnlyError, DistinguishedFolderError, DomainError, InvalidQueryError,
-  MailboxNotEnabledError, MalformedIdError, NameConflictError, NotEmptyError, NotFoundError, ResyncRequiredError,
-  SyncStateInvalidError, SyncStateNotFoundError, UserNotFoundError, ValidationError,
+  MailboxNotEnabledError, MalformedIdError, NameConflictError, NotEmptyError, NotFoundError, OccurrenceCrossingBoundaryError,
+  PreconditionFailedError, ResyncRequiredError, SyncStateInvalidError, SyncStateNotFoundError, UserNotFoundError, ValidationError,
 } from "../domain/index.js";
 import { AuthenticationError, OAuthError, type OAuthErrorCode } from "../auth/index.js";
 import {
@@ -48,6 +48,7 @@ type MappableError =
   | NotFoundError | MalformedIdError | UserNotFoundError | MailboxNotEnabledError | ValidationError
   | NameConflictError | DistinguishedFolderError | NotEmptyError | BadSyncTokenError | SyncStateNotFoundError
   | SyncStateInvalidError | ResyncRequiredError | InvalidQueryError | AccessDeniedError | DelegatedOnlyError
+  | PreconditionFailedError | OccurrenceCrossingBoundaryError
   | AuthenticationError | OAuthError
   | UnknownSegmentError | InvalidApiVersionError | MethodNotAllowedError | UnsupportedContentTypeError
   | BadPercentEncodingError;
@@ -88,6 +89,7 @@ export const ERROR_TABLE: Rows = {
       case "propertyValidation":
         return { status: 400, code: GraphErrorCode.PropertyValidationFailure, message: PROPERTY_VALIDATION_FAILURE_MESSAGE };
       case "invalidRequest": return { status: 400, code: GraphErrorCode.InvalidRequest, message: e.message };
+      case "invalidParameter": return { status: 400, code: GraphErrorCode.InvalidParameter, message: e.message };
     }
   },
   nameConflict: (e) => ({ status: 409, code: GraphErrorCode.FolderExists, message: e.message }),
@@ -101,9 +103,13 @@ export const ERROR_TABLE: Rows = {
     status: 410, code: GraphErrorCode.ResyncRequired, message: e.message,
     ...(context.deltaRestartLink && { headers: { location: context.deltaRestartLink() } }),
   }),
-  invalidQuery: (e) => ({ status: 400, code: GraphErrorCode.InvalidUrlQuery, message: e.message }),
+  invalidQuery: (e) => ({
+    status: 400, code: e.detail === "badRequest" ? GraphErrorCode.BadRequest : GraphErrorCode.InvalidUrlQuery, message: e.message,
+  }),
   accessDenied: (e) => ({ status: 403, code: GraphErrorCode.AccessDenied, message: e.message }),
   delegatedOnly: (e) => ({ status: 400, code: GraphErrorCode.BadRequest, message: e.message }),
+  preconditionFailed: (e) => ({ status: 412, code: GraphErrorCode.IrresolvableConflict, message: e.message }),
+  occurrenceCrossingBoundary: (e) => ({ status: 400, code: GraphErrorCode.OccurrenceCrossingBoundary, message: e.message }),
 
   // Auth errors (auth/auth-errors.ts).
   authentication: (e) => ({

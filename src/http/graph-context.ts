@@ -1,6 +1,6 @@
 import type { ApiVersion } from "../graph/index.js";
 import type {
-  CalendarPermissionService, CalendarGroupService, CalendarService, Mailbox, MailboxAccess, MailboxOperation, MailboxService,
+  CalendarPermissionService, CalendarGroupService, CalendarService, EventService, Mailbox, MailboxAccess, MailboxOperation, MailboxService,
   Principal, UserRef,
 } from "../domain/index.js";
 import type { GraphRoute } from "./graph-path.js";
@@ -14,6 +14,7 @@ export interface GraphServices {
   permissions: CalendarPermissionService;
   mailboxes: MailboxService;
   calendars: CalendarService;
+  events: EventService;
   groups: CalendarGroupService;
   delta: DeltaService;
 }

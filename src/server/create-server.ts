@@ -1,6 +1,6 @@
 import type { FastifyInstance } from "fastify";
 import {
-  CalendarGroupService, CalendarPermissionService, CalendarService, ChangeLogWriter, DeltaService, MailboxAccess, MailboxService,
+  CalendarGroupService, CalendarPermissionService, CalendarService, EventService, ChangeLogWriter, DeltaService, MailboxAccess, MailboxService,
   randomIds, systemClock, type Clock, type IdSource, type Store,
 } from "../domain/index.js";
 import { loadSigningKey, AccessTokenIssuer, AccessTokenVerifier, IdentityService } from "../auth/index.js";
@@ -47,11 +47,13 @@ export async function createServer(config: Readonly<Config>, deps: ServerDeps = 
   const retentionMs = config.deltaRetentionDays * 86400_000;
   const mailboxes = new MailboxService({ writer, ids, clock, birthdays: config.birthdays });
   const permissions = new CalendarPermissionService({ writer, ids, mailboxes });
+  const events = new EventService({ writer, clock, ids });
   const services = {
     access: new MailboxAccess({ mailboxes, permissions }),
     mailboxes,
     permissions,
-    calendars: new CalendarService({ writer, clock, ids }),
+    calendars: new CalendarService({ writer, clock, ids, events }),
+    events,
     groups: new CalendarGroupService({ writer, ids }),
     delta: new DeltaService({ store, clock, writer, options: { retentionMs, watermarkTtlMs: config.watermarkTtlMs } }),
   };

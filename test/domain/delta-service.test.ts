@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
 import {
-  BadSyncTokenError, CalendarService, ChangeLogWriter, DeltaService, ManualClock, MailboxService, ResyncRequiredError,
+  BadSyncTokenError, CalendarService, EventService, ChangeLogWriter, DeltaService, ManualClock, MailboxService, ResyncRequiredError,
   SyncStateInvalidError, SyncStateNotFoundError, TOKEN_REUSE_MS, randomIds,
   type DeltaCursor, type DeltaItem, type DeltaOptions, type DeltaPage, type Mailbox, type PageCursor, type RoundCursor,
   type Store,
@@ -22,7 +22,7 @@ function processOn(store: Store, clock: ManualClock, options: DeltaOptions) {
   return {
     writer,
     mailboxes: new MailboxService({ writer, ids: randomIds, clock, birthdays: false }),
-    calendars: new CalendarService({ writer, clock, ids: randomIds }),
+    calendars: new CalendarService({ writer, clock, ids: randomIds, events: new EventService({ writer, clock, ids: randomIds }) }),
     delta: new DeltaService({ store, clock, writer, options }),
   };
 }

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { randomUUID } from "node:crypto";
 import {
-  AccessDeniedError, CalendarPermissionService, CalendarService, ChangeLogWriter, DelegatedOnlyError, MailboxAccess, MailboxNotEnabledError,
+  AccessDeniedError, CalendarPermissionService, CalendarService, EventService, ChangeLogWriter, DelegatedOnlyError, MailboxAccess, MailboxNotEnabledError,
   MailboxService, ManualClock, randomIds, UserNotFoundError, type Mailbox, type MailboxOperation, type Principal,
   type Store, type UserRef,
 } from "../../src/domain/index.js";
@@ -26,7 +26,7 @@ describe("MailboxAccess", () => {
     const writer = new ChangeLogWriter(store, clock);
     mailboxes = new MailboxService({ writer, ids: randomIds, clock, birthdays: true });
     permissions = new CalendarPermissionService({ writer, ids: randomIds, mailboxes });
-    calendars = new CalendarService({ writer, clock, ids: randomIds });
+    calendars = new CalendarService({ writer, clock, ids: randomIds, events: new EventService({ writer, clock, ids: randomIds }) });
     access = new MailboxAccess({ mailboxes, permissions });
   });
   afterAll(async () => store.close());

@@ -18,10 +18,16 @@ export type CalendarTarget = { calendarId: string } | { defaultCalendar: true };
 /** A calendar group addressed by id, or the default group (`/calendarGroup`). */
 export type GroupTarget = { groupId: string } | { defaultGroup: true };
 
+/** What deleting a calendar does to its events (EventService): removes and logs each, in the same transaction. */
+export interface CalendarEventsRemover {
+  removeCalendarEvents(tx: StoreTx, mailboxId: string, calendarId: string, takeSeq: () => Promise<number>): Promise<void>;
+}
+
 export interface CalendarServiceDeps {
   writer: ChangeLogWriter;
   clock: Clock;
   ids: IdSource;
+  events: CalendarEventsRemover;
 }
 
 export function checkCalendarId(id: string): void {
@@ -150,9 +156,11 @@ export class CalendarService {
 
   async delete(args: { mailbox: Mailbox; target: CalendarTarget; group?: GroupTarget }): Promise<void> {
     const mailboxId = args.mailbox.id;
-    await this.deps.writer.write(mailboxId, async (tx, seq) => {
+    await this.deps.writer.write(mailboxId, async (tx, seq, takeSeq) => {
       const current = await this.find(tx, args);
       if (current.isDefaultCalendar || !current.isRemovable) throw new DistinguishedFolderError();
+      // Its events go with it (Graph has no move for events), each logged for event delta.
+      await this.deps.events.removeCalendarEvents(tx, mailboxId, current.id, takeSeq);
       await tx.deleteCalendar({ mailboxId, calendarId: current.id });
       await this.deps.writer.logRemoval(tx, mailboxId, current, seq);
     });

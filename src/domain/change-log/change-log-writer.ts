@@ -1,12 +1,15 @@
 import type { Clock } from "../clock.js";
-import type { Calendar } from "../model.js";
+import type { Calendar, EventChange } from "../model.js";
 import type { Store, StoreTx } from "../store.js";
 
 /** Told after a mailbox's change sequence moved (after commit); the delta watermark cache listens. */
 export type ChangeListener = (event: { mailboxId: string; changeSeq: number }) => void;
 
+/** An event change as a service describes it; the writer stamps the time. */
+export type EventChangeEntry = Omit<EventChange, "changedAt">;
+
 /**
- * The write path of every calendar change: one transaction that takes the mailbox's next
+ * The write path of every calendar and event change: one transaction that takes the mailbox's next
  * change sequence (serialising writers of that mailbox), changes the row and appends the
  * change-log entry. Listeners hear of the new sequence only once it has committed.
  */
@@ -57,5 +60,9 @@ export class ChangeLogWriter {
         removed: true, calendar: null, changedAt: this.clock.now(),
       },
     });
+  }
+
+  async logEvent(tx: StoreTx, mailboxId: string, change: EventChangeEntry): Promise<void> {
+    await tx.appendEventChange({ mailboxId, change: { ...change, changedAt: this.clock.now() } });
   }
 }

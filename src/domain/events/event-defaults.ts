@@ -4,6 +4,7 @@ import {
   type Location, type OnlineMeetingProviderType, type Recipient, type ResponseStatus, type Sensitivity,
 } from "../../graph/index.js";
 import { emptyLocation, type EventInput } from "./event-input.js";
+import type { AttendeeInput } from "./event-input-values.js";
 import { bodyPreviewOf, toStoredBody } from "./item-body.js";
 import type { PatternedRecurrence } from "./time/recurrence/patterned-recurrence.js";
 import { resolveTimeZone, type ResolvedTimeZone } from "./time/time-zones.js";
@@ -86,6 +87,19 @@ function eventSpan(input: EventInput, nowMs: number): { start: EventTime; end: E
   return { start: { epochMs: slot, zone: UTC }, end: { epochMs: slot + SLOT_MS, zone: UTC } };
 }
 
+/**
+ * Attendees as stored: a new one has not responded yet; one already invited (same address, any
+ * casing) keeps the response it gave when a PATCH resends the list.
+ */
+export function attendeesOf(inputs: readonly AttendeeInput[], previous: readonly Attendee[] = []): Attendee[] {
+  const known = new Map(previous.map((a) => [a.emailAddress.address.toLowerCase(), a.status]));
+  return inputs.map((a) => ({
+    type: a.type,
+    status: { ...(known.get(a.emailAddress.address.toLowerCase()) ?? { response: "none", time: NO_RESPONSE_TIME }) },
+    emailAddress: { ...a.emailAddress },
+  }));
+}
+
 /** The property values of an event the owner creates from `input` at `nowMs`. */
 export function newEvent(args: { owner: EmailAddress; input: EventInput; nowMs: number }): NewEventValues {
   const { input, owner } = args;
@@ -123,11 +137,7 @@ export function newEvent(args: { owner: EmailAddress; input: EventInput; nowMs: 
     recurrence,
     organizer: { emailAddress: { name: owner.name, address: owner.address } },
     responseStatus: { response: "organizer", time: NO_RESPONSE_TIME },
-    attendees: (input.attendees ?? []).map((a) => ({
-      type: a.type,
-      status: { response: "none", time: NO_RESPONSE_TIME },
-      emailAddress: { ...a.emailAddress },
-    })),
+    attendees: attendeesOf(input.attendees ?? []),
     location: input.location ?? emptyLocation(),
     locations: input.locations ?? [],
   };

@@ -28,6 +28,7 @@ function makeEvent(overrides: Partial<Event> = {}): Event {
     lastModifiedDateTime: Date.UTC(2026, 0, 11, 9, 0, 0, 5),
     calendarId: "AAMkCal1",
     createdSeq: 3,
+    cancelledOccurrences: [],
     changeSeq: 4,
     ...FRESH_EVENT_FLAGS,
     categories: ["Red category"],

@@ -1,9 +1,11 @@
-import type { Selectable } from "kysely";
+import type { Insertable, Selectable } from "kysely";
 import {
-  nameKeyOf, upnKey, type AppRegistration, type Calendar, type CalendarChange, type CalendarGroup, type CalendarPermission, type Mailbox,
+  nameKeyOf, upnKey, type AppRegistration, type Calendar, type CalendarChange, type CalendarGroup, type CalendarPermission, type Event,
+  type EventChange, type Mailbox, type TimeSpan,
 } from "../../domain/index.js";
 import type {
-  AppsTable, CalendarChangesTable, CalendarGroupsTable, CalendarPermissionsTable, CalendarsTable, MailboxesTable,
+  AppsTable, CalendarChangesTable, CalendarGroupsTable, CalendarPermissionsTable, CalendarsTable, EventChangesTable, EventsTable,
+  MailboxesTable,
 } from "./schema.js";
 
 // One row<->domain mapper per table keeps snake_case out of the domain.
@@ -21,7 +23,7 @@ export function toMailbox(row: Selectable<MailboxesTable>): Mailbox {
   };
 }
 
-export function fromMailbox(m: Mailbox, passwordHash: string | null, createdAt: number): MailboxesTable {
+export function fromMailbox(m: Mailbox, passwordHash: string | null, createdAt: number): Insertable<MailboxesTable> {
   return {
     mailbox_id: m.id,
     tenant_id: m.tenantId,
@@ -113,5 +115,81 @@ export function fromCalendarPermission(mailboxId: string, p: CalendarPermission)
   return {
     mailbox_id: mailboxId, permission_id: p.id, calendar_id: p.calendarId,
     grantee_mailbox_id: p.granteeMailboxId, data: JSON.stringify(p),
+  };
+}
+
+const ROW_KIND = { singleInstance: 0, seriesMaster: 1, exception: 2 } as const;
+export const EVENT_ROW_KIND = ROW_KIND;
+
+/** Lower-cased in JavaScript so both engines compare identical strings (no collation differences). */
+export function searchKey(text: string): string {
+  return text.toLowerCase();
+}
+
+export function toEvent(row: Pick<Selectable<EventsTable>, "data">): Event {
+  return JSON.parse(row.data) as Event;
+}
+
+export function fromEvent(mailboxId: string, e: Event, extent: TimeSpan): EventsTable {
+  if (e.type === "occurrence") throw new Error("occurrences are computed from their master, never stored");
+  return {
+    mailbox_id: mailboxId,
+    event_id: e.id,
+    calendar_id: e.calendarId,
+    row_kind: ROW_KIND[e.type],
+    series_master_id: e.seriesMasterId,
+    start_ms: e.start.epochMs,
+    end_ms: e.end.epochMs,
+    extent_start_ms: extent.startMs,
+    extent_end_ms: extent.endMs,
+    original_start_ms: e.originalStart,
+    subject_key: searchKey(e.subject),
+    // Each category quoted, so `categories/any(c:c eq 'x')` is a substring test for "x" with its quotes.
+    categories_key: JSON.stringify(e.categories.map(searchKey)),
+    is_all_day: e.isAllDay ? 1 : 0,
+    is_cancelled: e.isCancelled ? 1 : 0,
+    created_ms: e.createdDateTime,
+    modified_ms: e.lastModifiedDateTime,
+    transaction_id: e.transactionId ?? null,
+    created_seq: e.createdSeq,
+    change_seq: e.changeSeq,
+    data: JSON.stringify(e),
+  };
+}
+
+export function toEventChange(row: Selectable<EventChangesTable>): EventChange {
+  const span = (start: number | null, end: number | null): TimeSpan | null =>
+    start === null || end === null ? null : { startMs: Number(start), endMs: Number(end) };
+  return {
+    seq: Number(row.seq),
+    eventId: row.event_id,
+    calendarId: row.calendar_id,
+    seriesMasterId: row.series_master_id,
+    createdSeq: Number(row.created_seq),
+    removed: Number(row.removed) === 1,
+    before: row.before_data === null ? null : (JSON.parse(row.before_data) as Event),
+    after: row.after_data === null ? null : (JSON.parse(row.after_data) as Event),
+    spanBefore: span(row.before_start_ms, row.before_end_ms),
+    spanAfter: span(row.after_start_ms, row.after_end_ms),
+    changedAt: new Date(Number(row.changed_at)),
+  };
+}
+
+export function fromEventChange(mailboxId: string, c: EventChange): EventChangesTable {
+  return {
+    mailbox_id: mailboxId,
+    seq: c.seq,
+    event_id: c.eventId,
+    calendar_id: c.calendarId,
+    series_master_id: c.seriesMasterId,
+    created_seq: c.createdSeq,
+    removed: c.removed ? 1 : 0,
+    changed_at: c.changedAt.getTime(),
+    before_start_ms: c.spanBefore?.startMs ?? null,
+    before_end_ms: c.spanBefore?.endMs ?? null,
+    after_start_ms: c.spanAfter?.startMs ?? null,
+    after_end_ms: c.spanAfter?.endMs ?? null,
+    before_data: c.before === null ? null : JSON.stringify(c.before),
+    after_data: c.after === null ? null : JSON.stringify(c.after),
   };
 }

@@ -19,6 +19,7 @@ export interface MailboxesTable {
   prune_seq: number;
   reset_seq: number;
   created_at: number;
+  max_event_ms: Generated<number>;
 }
 
 export interface CalendarGroupsTable {
@@ -59,6 +60,46 @@ export interface CalendarPermissionsTable {
   data: string;
 }
 
+export interface EventsTable {
+  mailbox_id: string;
+  event_id: string;
+  calendar_id: string;
+  row_kind: number;
+  series_master_id: string | null;
+  start_ms: number;
+  end_ms: number;
+  extent_start_ms: number;
+  extent_end_ms: number;
+  original_start_ms: number | null;
+  subject_key: string;
+  categories_key: string;
+  is_all_day: number;
+  is_cancelled: number;
+  created_ms: number;
+  modified_ms: number;
+  transaction_id: string | null;
+  created_seq: number;
+  change_seq: number;
+  data: string;
+}
+
+export interface EventChangesTable {
+  mailbox_id: string;
+  seq: number;
+  event_id: string;
+  calendar_id: string;
+  series_master_id: string | null;
+  created_seq: number;
+  removed: number;
+  changed_at: number;
+  before_start_ms: number | null;
+  before_end_ms: number | null;
+  after_start_ms: number | null;
+  after_end_ms: number | null;
+  before_data: string | null;
+  after_data: string | null;
+}
+
 export interface SettingsTable {
   key: string;
   value: string;
@@ -79,6 +120,8 @@ export interface Database {
   calendars: CalendarsTable;
   calendar_changes: CalendarChangesTable;
   calendar_permissions: CalendarPermissionsTable;
+  events: EventsTable;
+  event_changes: EventChangesTable;
   settings: SettingsTable;
   apps: AppsTable;
 }

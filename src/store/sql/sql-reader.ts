@@ -1,10 +1,11 @@
 import { sql, type Kysely } from "kysely";
 import {
-  upnKey, type AppRegistration, type Calendar, type CalendarChange, type CalendarGroup, type CalendarPermission, type Mailbox,
-  type MailboxSyncState, type Page, type StoreReader,
+  upnKey, type AppRegistration, type Calendar, type CalendarChange, type CalendarGroup, type CalendarPermission, type Event,
+  type EventFilter, type EventOrder, type Mailbox, type MailboxSyncState, type Page, type StoreReader, type TimeSpan,
 } from "../../domain/index.js";
 import type { Database } from "./schema.js";
-import { toApp, toCalendar, toCalendarGroup, toCalendarPermission, toChange, toMailbox } from "./rows.js";
+import { EVENT_ROW_KIND, toApp, toCalendar, toCalendarGroup, toCalendarPermission, toChange, toEvent, toMailbox } from "./rows.js";
+import { filterSql, orderTerms } from "./event-query-sql.js";
 
 /** The read half of the store, one SQL text for both engines. Used inside and outside transactions. */
 export class SqlReader implements StoreReader {
@@ -133,6 +134,76 @@ export class SqlReader implements StoreReader {
       )))
       .orderBy("c.seq").limit(limit).execute();
     return rows.map(toChange);
+  }
+
+  async getEvent(query: { mailboxId: string; eventId: string }): Promise<Event | undefined> {
+    const row = await this.db.selectFrom("events").select("data")
+      .where("mailbox_id", "=", query.mailboxId).where("event_id", "=", query.eventId).executeTakeFirst();
+    return row && toEvent(row);
+  }
+
+  async findEventByTransactionId(query: { mailboxId: string; transactionId: string }): Promise<Event | undefined> {
+    const row = await this.db.selectFrom("events").select("data")
+      .where("mailbox_id", "=", query.mailboxId).where("transaction_id", "=", query.transactionId).executeTakeFirst();
+    return row && toEvent(row);
+  }
+
+  async listEvents(query: { mailboxId: string; calendarId?: string; filter: EventFilter; orderBy: readonly EventOrder[] } & Page): Promise<Event[]> {
+    let q = this.listedEvents(query).select("data");
+    for (const [column, direction] of orderTerms(query.orderBy)) q = q.orderBy(column, direction);
+    const rows = await q.offset(query.offset).limit(query.limit).execute();
+    return rows.map(toEvent);
+  }
+
+  async countEvents(query: { mailboxId: string; calendarId?: string; filter: EventFilter }): Promise<number> {
+    const row = await this.listedEvents(query).select((eb) => eb.fn.countAll().as("n")).executeTakeFirstOrThrow();
+    return Number(row.n);
+  }
+
+  /** Single instances and masters of the mailbox (or one calendar) that pass the filter. */
+  private listedEvents(query: { mailboxId: string; calendarId?: string; filter: EventFilter }) {
+    let q = this.db.selectFrom("events")
+      .where("mailbox_id", "=", query.mailboxId)
+      .where("row_kind", "in", [EVENT_ROW_KIND.singleInstance, EVENT_ROW_KIND.seriesMaster]);
+    if (query.calendarId !== undefined) q = q.where("calendar_id", "=", query.calendarId);
+    if (query.filter.length > 0) q = q.where((eb) => filterSql(eb, query.filter));
+    return q;
+  }
+
+  async listEventsInWindow(query: { mailboxId: string; calendarId: string } & TimeSpan): Promise<{ items: Event[]; masters: Event[] }> {
+    const { mailboxId, calendarId, startMs, endMs } = query;
+    const longest = await this.db.selectFrom("mailboxes").select("max_event_ms")
+      .where("mailbox_id", "=", mailboxId).executeTakeFirst();
+    // Nothing that starts before window start minus the longest event can reach the window, so
+    // the index range on extent_start_ms is bounded on both sides.
+    const lowest = startMs - Number(longest?.max_event_ms ?? 0);
+    const items = await this.db.selectFrom("events").select("data")
+      .where("mailbox_id", "=", mailboxId).where("calendar_id", "=", calendarId)
+      .where("row_kind", "in", [EVENT_ROW_KIND.singleInstance, EVENT_ROW_KIND.exception])
+      .where("extent_start_ms", ">=", lowest).where("extent_start_ms", "<", endMs)
+      .where((eb) => eb.or([eb("extent_end_ms", ">", startMs), eb("extent_start_ms", ">=", startMs)]))
+      .execute();
+    const masters = await this.db.selectFrom("events").select("data")
+      .where("mailbox_id", "=", mailboxId).where("calendar_id", "=", calendarId)
+      .where("row_kind", "=", EVENT_ROW_KIND.seriesMaster)
+      .where("extent_start_ms", "<", endMs).where("extent_end_ms", ">", startMs)
+      .execute();
+    return { items: items.map(toEvent), masters: masters.map(toEvent) };
+  }
+
+  async listExceptions(query: { mailboxId: string; seriesMasterIds: readonly string[] }): Promise<Event[]> {
+    if (query.seriesMasterIds.length === 0) return [];
+    const rows = await this.db.selectFrom("events").select("data")
+      .where("mailbox_id", "=", query.mailboxId).where("series_master_id", "in", [...query.seriesMasterIds])
+      .orderBy("original_start_ms").execute();
+    return rows.map(toEvent);
+  }
+
+  async listCalendarEvents(query: { mailboxId: string; calendarId: string }): Promise<Event[]> {
+    const rows = await this.db.selectFrom("events").select("data")
+      .where("mailbox_id", "=", query.mailboxId).where("calendar_id", "=", query.calendarId)
+      .orderBy("created_seq").execute();
+    return rows.map(toEvent);
   }
 
   async listCalendarPermissions(query: { mailboxId: string; calendarId: string }): Promise<CalendarPermission[]> {

@@ -1,10 +1,10 @@
 import { Migrator, sql, type Kysely } from "kysely";
 import type {
-  AppRegistration, Calendar, CalendarChange, CalendarGroup, CalendarPermission, Mailbox, Store, StoreTx,
+  AppRegistration, Calendar, CalendarChange, CalendarGroup, CalendarPermission, Event, EventChange, Mailbox, Store, StoreTx, TimeSpan,
 } from "../../domain/index.js";
 import { migrationProvider } from "../migrations/index.js";
 import type { Database } from "./schema.js";
-import { fromCalendar, fromCalendarGroup, fromCalendarPermission, fromChange, fromMailbox } from "./rows.js";
+import { fromCalendar, fromCalendarGroup, fromCalendarPermission, fromChange, fromEvent, fromEventChange, fromMailbox } from "./rows.js";
 import { SqlReader } from "./sql-reader.js";
 
 class SqlTx extends SqlReader implements StoreTx {
@@ -74,6 +74,35 @@ class SqlTx extends SqlReader implements StoreTx {
     await this.db.insertInto("calendar_changes").values(fromChange(query.mailboxId, query.change)).execute();
   }
 
+  async insertEvent(query: { mailboxId: string; event: Event; extent: TimeSpan }): Promise<void> {
+    await this.db.insertInto("events").values(fromEvent(query.mailboxId, query.event, query.extent)).execute();
+    await this.noteEventLength(query.mailboxId, query.event);
+  }
+
+  async updateEvent(query: { mailboxId: string; event: Event; extent: TimeSpan }): Promise<void> {
+    const { mailbox_id, event_id, ...rest } = fromEvent(query.mailboxId, query.event, query.extent);
+    await this.db.updateTable("events").set(rest)
+      .where("mailbox_id", "=", mailbox_id).where("event_id", "=", event_id).execute();
+    await this.noteEventLength(query.mailboxId, query.event);
+  }
+
+  /** Keeps mailboxes.max_event_ms an upper bound of every single instance's and exception's length. */
+  private async noteEventLength(mailboxId: string, event: Event): Promise<void> {
+    if (event.type === "seriesMaster") return;
+    const length = event.end.epochMs - event.start.epochMs;
+    await this.db.updateTable("mailboxes").set({ max_event_ms: length })
+      .where("mailbox_id", "=", mailboxId).where("max_event_ms", "<", length).execute();
+  }
+
+  async deleteEvent(query: { mailboxId: string; eventId: string }): Promise<void> {
+    await this.db.deleteFrom("events")
+      .where("mailbox_id", "=", query.mailboxId).where("event_id", "=", query.eventId).execute();
+  }
+
+  async appendEventChange(query: { mailboxId: string; change: EventChange }): Promise<void> {
+    await this.db.insertInto("event_changes").values(fromEventChange(query.mailboxId, query.change)).execute();
+  }
+
   async setResetSeq(query: { mailboxId: string; resetSeq: number }): Promise<void> {
     await this.db.updateTable("mailboxes").set({ reset_seq: query.resetSeq })
       .where("mailbox_id", "=", query.mailboxId).execute();
@@ -118,14 +147,19 @@ export class SqlStore extends SqlReader implements Store {
   async pruneChanges(query: { before: Date }): Promise<{ pruned: number }> {
     const cutoff = query.before.getTime();
     return this.db.transaction().execute(async (trx) => {
-      // Raise each mailbox's prune watermark to its newest change older than the cutoff.
+      // Raise each mailbox's prune watermark to its newest change (calendar or event) older than the cutoff.
       await trx.updateTable("mailboxes")
         .set({
-          prune_seq: sql<number>`(select max(c.seq) from calendar_changes c
-            where c.mailbox_id = mailboxes.mailbox_id and c.changed_at < ${cutoff})`,
+          prune_seq: sql<number>`(select max(s.seq) from (
+              select c.seq from calendar_changes c where c.mailbox_id = mailboxes.mailbox_id and c.changed_at < ${cutoff}
+              union all
+              select e.seq from event_changes e where e.mailbox_id = mailboxes.mailbox_id and e.changed_at < ${cutoff}
+            ) s)`,
         })
-        .where(sql<boolean>`exists (select 1 from calendar_changes c
-            where c.mailbox_id = mailboxes.mailbox_id and c.changed_at < ${cutoff} and c.seq > mailboxes.prune_seq)`)
+        .where(sql<boolean>`(exists (select 1 from calendar_changes c
+            where c.mailbox_id = mailboxes.mailbox_id and c.changed_at < ${cutoff} and c.seq > mailboxes.prune_seq)
+          or exists (select 1 from event_changes e
+            where e.mailbox_id = mailboxes.mailbox_id and e.changed_at < ${cutoff} and e.seq > mailboxes.prune_seq))`)
         .execute();
       // Below the watermark keep only each live calendar's latest entry: removals go, and so
       // does every entry superseded by a later one that is also below the watermark.
@@ -138,7 +172,12 @@ export class SqlStore extends SqlReader implements Store {
             and d.seq <= (select m.prune_seq from mailboxes m where m.mailbox_id = c.mailbox_id))`,
         ]))
         .executeTakeFirst();
-      return { pruned: Number(res.numDeletedRows) };
+      // Event history below the watermark goes entirely: an initial event round reads the
+      // events themselves, and tokens at or below the watermark are refused anyway.
+      const events = await trx.deleteFrom("event_changes as e")
+        .where(sql<boolean>`e.seq <= (select m.prune_seq from mailboxes m where m.mailbox_id = e.mailbox_id)`)
+        .executeTakeFirst();
+      return { pruned: Number(res.numDeletedRows) + Number(events.numDeletedRows) };
     });
   }
 
