@@ -45,7 +45,7 @@ export {
 
 // Who may do what.
 export type { Principal } from "./access/principal.js";
-export { ADMIN_ROLE, type MailboxOperation } from "./access/permissions.js";
+export { ADMIN_ROLE, EVENT_DETAIL_PROPERTIES, readsEventDetails, type MailboxOperation } from "./access/permissions.js";
 export { MailboxAccess, type UserRef } from "./access/mailbox-access.js";
 
 // Delta.

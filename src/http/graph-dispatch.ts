@@ -6,6 +6,8 @@ import {
   createCalendarGroup, deleteCalendarGroup, getCalendarGroup, listCalendarGroups, updateCalendarGroup,
 } from "./routes/calendar-group-routes.js";
 import { getUser, listUsers } from "./routes/user-routes.js";
+import { createEvent, deleteEvent, getEvent, listEvents, updateEvent } from "./routes/event-routes.js";
+import { calendarView, listInstances } from "./routes/calendar-view-routes.js";
 import { calendarDelta } from "./routes/delta-routes.js";
 import {
   createCalendarPermission, deleteCalendarPermission, getCalendarPermission, listCalendarPermissions, updateCalendarPermission,
@@ -28,5 +30,9 @@ export function dispatch(ctx: GraphContext, route: GraphRoute, codec: DeltaToken
     case "calendarGroups": return m === "POST" ? createCalendarGroup(ctx, route) : listCalendarGroups(ctx, route);
     case "calendarGroup":
       return m === "PATCH" ? updateCalendarGroup(ctx, route) : m === "DELETE" ? deleteCalendarGroup(ctx, route) : getCalendarGroup(ctx, route);
+    case "events": return m === "POST" ? createEvent(ctx, route) : listEvents(ctx, route);
+    case "event": return m === "PATCH" ? updateEvent(ctx, route) : m === "DELETE" ? deleteEvent(ctx, route) : getEvent(ctx, route);
+    case "instances": return listInstances(ctx, route);
+    case "calendarView": return calendarView(ctx, route);
   }
 }

@@ -1,4 +1,4 @@
-import type { CalendarTarget, GroupTarget } from "../domain/index.js";
+import type { CalendarTarget, EventScope, GroupTarget } from "../domain/index.js";
 import type { Subject } from "./odata/links.js";
 import { UnknownSegmentError } from "./edge-errors.js";
 
@@ -15,7 +15,11 @@ export type GraphRoute =
   | { kind: "calendarPermissions"; subject: Subject; target: CalendarTarget }
   | { kind: "calendarPermission"; subject: Subject; target: CalendarTarget; permissionId: string }
   | { kind: "calendarGroups"; subject: Subject }
-  | { kind: "calendarGroup"; subject: Subject; group: GroupTarget };
+  | { kind: "calendarGroup"; subject: Subject; group: GroupTarget }
+  | { kind: "events"; subject: Subject; scope: EventScope }
+  | { kind: "event"; subject: Subject; scope: EventScope; eventId: string }
+  | { kind: "instances"; subject: Subject; scope: EventScope; eventId: string }
+  | { kind: "calendarView"; subject: Subject; scope: EventScope };
 
 export const ALLOWED_METHODS: Record<GraphRoute["kind"], readonly string[]> = {
   users: ["GET"],
@@ -28,6 +32,10 @@ export const ALLOWED_METHODS: Record<GraphRoute["kind"], readonly string[]> = {
   calendarPermission: ["GET", "PATCH", "DELETE"],
   calendarGroups: ["GET", "POST"],
   calendarGroup: ["GET", "PATCH", "DELETE"],
+  events: ["GET", "POST"],
+  event: ["GET", "PATCH", "DELETE"],
+  instances: ["GET"],
+  calendarView: ["GET"],
 };
 
 const DELTA = new Set(["delta", "microsoft.graph.delta"]);
@@ -76,10 +84,14 @@ export function resolveGraphPath(rawSegments: string[]): GraphRoute {
   if (rest === 0) return { kind: "user", subject };
   const head = lower(i);
 
+  // …/events and …/calendarView of the mailbox: every calendar (POST and calendarView: the default one).
+  if (EVENT_HEADS.has(head)) return eventsTail(subject, segs, i, {}, fail);
+
   // …/calendar/{permanentDelete}
   if (head === "calendar") {
     if (rest === 1) return { kind: "calendar", subject, target: { defaultCalendar: true } };
     if (rest === 2 && PERMANENT_DELETE.has(lower(i + 1))) return { kind: "permanentDelete", subject, target: { defaultCalendar: true } };
+    if (EVENT_HEADS.has(lower(i + 1))) return eventsTail(subject, segs, i + 1, { calendar: { defaultCalendar: true } }, fail);
     return permissionsTail(subject, segs, i + 1, { defaultCalendar: true }, fail);
   }
 
@@ -120,8 +132,26 @@ function calendarsTail(subject: Subject, segs: string[], i: number, group: Group
   if (rest === 2 && PERMANENT_DELETE.has((segs[i + 1] as string).toLowerCase())) {
     return { kind: "permanentDelete", subject, target, ...withGroup };
   }
+  if (EVENT_HEADS.has((segs[i + 1] as string).toLowerCase())) return eventsTail(subject, segs, i + 1, { calendar: target, ...withGroup }, fail);
   if (group) return fail(i + 1);
   return permissionsTail(subject, segs, i + 1, target, fail);
+}
+
+const EVENT_HEADS = new Set(["events", "calendarview"]);
+
+/** `events`, `events/{id}`, `events/{id}/instances` or `calendarView`, at segment i. */
+function eventsTail(subject: Subject, segs: string[], i: number, scope: EventScope, fail: (i: number) => never): GraphRoute {
+  const rest = segs.length - i;
+  if ((segs[i] as string).toLowerCase() === "calendarview") {
+    if (rest === 1) return { kind: "calendarView", subject, scope };
+    return fail(i + 1);
+  }
+  if (rest === 1) return { kind: "events", subject, scope };
+  const eventId = segs[i + 1] as string;
+  if (eventId === "") return fail(i + 1);
+  if (rest === 2) return { kind: "event", subject, scope, eventId };
+  if (rest === 3 && (segs[i + 2] as string).toLowerCase() === "instances") return { kind: "instances", subject, scope, eventId };
+  return fail(i + 2);
 }
 
 /** `calendarPermissions` and `calendarPermissions/{id}` after a calendar. */

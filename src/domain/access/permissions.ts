@@ -99,3 +99,18 @@ export function authorizeUserList(principal: Principal): void {
 export function authorizeAdmin(principal: Principal): void {
   if (principal.kind !== "app" || !principal.roles.has(ADMIN_ROLE)) throw new AccessDeniedError();
 }
+
+// Calendars.ReadBasic reads events without their body, attendees and location (spec §1, issue 9).
+// see: https://learn.microsoft.com/graph/permissions-reference#calendarsreadbasic
+const EVENT_DETAILS_DELEGATED = ["Calendars.Read", "Calendars.ReadWrite", "Calendars.Read.Shared", "Calendars.ReadWrite.Shared"];
+const EVENT_DETAILS_APPLICATION = ["Calendars.Read", "Calendars.ReadWrite"];
+
+/** Whether the caller sees events in full, or (Calendars.ReadBasic alone) without their details. */
+export function readsEventDetails(principal: Principal): boolean {
+  return principal.kind === "app"
+    ? hasAny(principal.roles, EVENT_DETAILS_APPLICATION)
+    : hasAny(principal.scopes, EVENT_DETAILS_DELEGATED);
+}
+
+/** The event properties Calendars.ReadBasic does not show. */
+export const EVENT_DETAIL_PROPERTIES: readonly string[] = ["body", "bodyPreview", "attendees", "location", "locations", "onlineMeeting"];

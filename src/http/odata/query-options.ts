@@ -14,9 +14,13 @@ export interface QueryOptions {
   expand?: string;
   search?: string;
   format?: string;
+  /** calendarView's window (plain parameters, not OData options: no `$`, any casing; spec §2.2). */
+  startdatetime?: string;
+  enddatetime?: string;
 }
 
 const SYSTEM = new Set(["select", "top", "skip", "skiptoken", "deltatoken", "count", "filter", "orderby", "expand", "search", "format"]);
+const PLAIN = new Set(["startdatetime", "enddatetime"]);
 
 /**
  * Reads the query string as Graph does: names case-insensitive, percent-encoded names decoded,
@@ -37,6 +41,11 @@ export function parseQueryOptions(rawQuery: string, apiVersion: ApiVersion): Que
       value = decodeFormComponent(rawValue);
     } catch {
       throw new InvalidQueryError("The query string is not correctly percent-encoded.");
+    }
+    if (PLAIN.has(name)) {
+      if (name in options) throw new InvalidQueryError(`Query parameter '${name}' was specified more than once.`);
+      options[name] = value;
+      continue;
     }
     const dollar = name.startsWith("$");
     const bare = dollar ? name.slice(1) : name;

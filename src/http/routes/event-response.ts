@@ -1,0 +1,110 @@
+import { EVENT_PROPERTIES } from "../../graph/index.js";
+import {
+  EVENT_DETAIL_PROPERTIES, ValidationError, readsEventDetails, type Event, type EventQueryView, type EventScope, type TimeSpan,
+} from "../../domain/index.js";
+import type { GraphContext } from "../graph-context.js";
+import { eventToWire, type EventWireOptions } from "../odata/event-wire.js";
+import { bodyContentTypePreference, preferenceAppliedHeader, timeZonePreference } from "../odata/prefer.js";
+import { resolveSelect } from "../odata/select.js";
+import type { Subject } from "../odata/links.js";
+import { subjectContext, subjectPath } from "../odata/links.js";
+
+// What every event response shares: the Prefer headers (zone, body format) answered by
+// Preference-Applied, $select, the Calendars.ReadBasic projection, and the paths and
+// @odata.context fragments of the event collections (spec §1.1, §1.4, §2.1).
+
+export interface EventRendering {
+  toWire(event: Event): Record<string, unknown>;
+  /** Preference-Applied, when a preference was applied. */
+  headers: Record<string, string>;
+  select: string[] | undefined;
+}
+
+export function eventRendering(ctx: GraphContext, options: { select?: boolean } = {}): EventRendering {
+  const zone = timeZonePreference(ctx.headers.prefer);
+  const body = bodyContentTypePreference(ctx.headers.prefer);
+  const select = options.select === false ? undefined : resolveSelect(ctx.query.select, EVENT_PROPERTIES[ctx.apiVersion], "event");
+  const wire: EventWireOptions = {
+    apiVersion: ctx.apiVersion, timeZone: zone.timeZone,
+    ...(select && { select }), ...(body.bodyContentType && { bodyContentType: body.bodyContentType }),
+  };
+  const basic = !readsEventDetails(ctx.principal);
+  const applied = preferenceAppliedHeader([zone, body]);
+  return {
+    select,
+    headers: applied === undefined ? {} : { "preference-applied": applied },
+    toWire: (event) => {
+      const out = eventToWire(event, wire);
+      if (basic) for (const name of EVENT_DETAIL_PROPERTIES) delete out[name];
+      return out;
+    },
+  };
+}
+
+/** The collection's path below the subject, as links use it (`calendars/{id}/events`). */
+export function scopePath(scope: EventScope, leaf: "events" | "calendarView"): string {
+  return `${calendarPath(scope, (id) => encodeURIComponent(id), (id) => encodeURIComponent(id))}${leaf}`;
+}
+
+/** The same, as @odata.context writes it (key syntax: `calendars('id')/events`). */
+export function scopeContext(subject: Subject, scope: EventScope, leaf: "events" | "calendarView"): string {
+  const key = (id: string) => `('${encodeURIComponent(id)}')`;
+  return `${subjectContext(subject)}/${calendarPath(scope, key, key, true)}${leaf}`;
+}
+
+function calendarPath(scope: EventScope, calendarKey: (id: string) => string, groupKey: (id: string) => string, keySyntax = false): string {
+  const sep = keySyntax ? "" : "/";
+  const group = scope.group === undefined ? "" : "defaultGroup" in scope.group ? "calendarGroup/" : `calendarGroups${sep}${groupKey(scope.group.groupId)}/`;
+  if (!scope.calendar) return group;
+  if ("defaultCalendar" in scope.calendar) return `${group}calendar/`;
+  return `${group}calendars${sep}${calendarKey(scope.calendar.calendarId)}/`;
+}
+
+export function subjectScopePath(subject: Subject, scope: EventScope, leaf: "events" | "calendarView"): string {
+  return `${subjectPath(subject)}/${scopePath(scope, leaf)}`;
+}
+
+const WINDOW_REQUIRED = "This request requires a time window specified by the query string parameters StartDateTime and EndDateTime.";
+// ISO 8601 as Graph takes it: a date and time, optional fraction, optional Z or offset (none = UTC).
+const WINDOW_VALUE = /^(\d{4}-\d{2}-\d{2})(?:T(\d{2}:\d{2}(?::\d{2}(?:\.\d{1,7})?)?))?(Z|[+-]\d{2}:?\d{2})?$/i;
+
+/**
+ * startDateTime/endDateTime of calendarView and instances (spec §2.2): both required, an offset
+ * wins over `Prefer: outlook.timezone` (which never shifts the window), no offset means UTC.
+ */
+export function parseWindow(ctx: GraphContext): TimeSpan {
+  const { startdatetime, enddatetime } = ctx.query;
+  if (startdatetime === undefined || enddatetime === undefined || startdatetime === "" || enddatetime === "") {
+    throw new ValidationError(WINDOW_REQUIRED, "invalidParameter");
+  }
+  const startMs = windowInstant(startdatetime, "StartDateTime");
+  const endMs = windowInstant(enddatetime, "EndDateTime");
+  if (endMs < startMs) throw new ValidationError("The parameter 'EndDateTime' must not be before 'StartDateTime'.", "invalidParameter");
+  return { startMs, endMs };
+}
+
+function windowInstant(value: string, name: string): number {
+  const m = WINDOW_VALUE.exec(value.trim());
+  let ms = NaN;
+  if (m) {
+    const [, date, time = "00:00", offset] = m;
+    const [clock = "", fraction = ""] = time.split(".");
+    ms = Date.parse(`${date}T${clock.length === 5 ? `${clock}:00` : clock}.${fraction.padEnd(3, "0").slice(0, 3)}${normaliseOffset(offset)}`);
+  }
+  if (!Number.isFinite(ms)) throw new ValidationError(`The value '${value}' of parameter '${name}' is not a valid date and time.`, "invalidParameter");
+  return ms;
+}
+
+function normaliseOffset(offset: string | undefined): string {
+  if (offset === undefined || offset.toUpperCase() === "Z") return "Z";
+  return offset.includes(":") ? offset : `${offset.slice(0, 3)}:${offset.slice(3)}`;
+}
+
+/** What $filter and $orderby read of an event. */
+export function queryView(event: Event): EventQueryView {
+  return {
+    id: event.id, startMs: event.start.epochMs, endMs: event.end.epochMs, createdMs: event.createdDateTime,
+    lastModifiedMs: event.lastModifiedDateTime, subject: event.subject, type: event.type, isAllDay: event.isAllDay,
+    isCancelled: event.isCancelled, categories: event.categories,
+  };
+}
