@@ -55,7 +55,7 @@ describe("resolveGraphPath", () => {
   it("resolveGraphPath: /calendar is the default calendar, with permanentDelete", () => {
     expect(resolve("me/calendar")).toEqual({ kind: "calendar", subject: { me: true }, target: { defaultCalendar: true } });
     expect(resolve("me/calendar/permanentDelete")).toEqual({ kind: "permanentDelete", subject: { me: true }, target: { defaultCalendar: true } });
-    expect(unknownSegment("me/calendar/events")).toBe("events");
+    expect(unknownSegment("me/calendar/attachments")).toBe("attachments");
   });
 
   it("resolveGraphPath: permanentDelete after a calendar id, plain or namespaced", () => {
@@ -88,8 +88,8 @@ describe("resolveGraphPath", () => {
 
   it("resolveGraphPath: names the first segment it cannot resolve", () => {
     expect(unknownSegment("foo")).toBe("foo");
-    expect(unknownSegment("me/events")).toBe("events");
-    expect(unknownSegment("me/calendars/c1/events")).toBe("events");
+    expect(unknownSegment("me/tasks")).toBe("tasks");
+    expect(unknownSegment("me/calendars/c1/attachments")).toBe("attachments");
     expect(unknownSegment("groups/g1/calendar")).toBe("groups");
   });
 
@@ -109,5 +109,38 @@ describe("resolveGraphPath", () => {
     expect(ALLOWED_METHODS.users).toEqual(["GET"]);
     expect(ALLOWED_METHODS.calendarGroups).toEqual(["GET", "POST"]);
     expect(ALLOWED_METHODS.calendarGroup).toEqual(["GET", "PATCH", "DELETE"]);
+  });
+
+  it("resolveGraphPath: events of the mailbox, the default calendar, a calendar and a group's calendar", () => {
+    const me = { me: true } as const;
+    expect(resolve("me/events")).toEqual({ kind: "events", subject: me, scope: {} });
+    expect(resolve("me/calendar/events")).toEqual({ kind: "events", subject: me, scope: { calendar: { defaultCalendar: true } } });
+    expect(resolve("users/u1/calendars/C1/events/E1")).toEqual({
+      kind: "event", subject: { user: "u1" }, scope: { calendar: { calendarId: "C1" } }, eventId: "E1",
+    });
+    expect(resolve("me/calendarGroups/G1/calendars/C1/events/E1/instances")).toEqual({
+      kind: "instances", subject: me, scope: { calendar: { calendarId: "C1" }, group: { groupId: "G1" } }, eventId: "E1",
+    });
+    expect(resolve("me/events('E1')")).toEqual({ kind: "event", subject: me, scope: {}, eventId: "E1" });
+  });
+
+  it("resolveGraphPath: calendarView on the mailbox, a calendar and a group's calendar", () => {
+    const me = { me: true } as const;
+    expect(resolve("me/calendarView")).toEqual({ kind: "calendarView", subject: me, scope: {} });
+    expect(resolve("me/CALENDARVIEW")).toEqual({ kind: "calendarView", subject: me, scope: {} });
+    expect(resolve("me/calendar/calendarView")).toEqual({ kind: "calendarView", subject: me, scope: { calendar: { defaultCalendar: true } } });
+    expect(resolve("me/calendars/C1/calendarView")).toEqual({ kind: "calendarView", subject: me, scope: { calendar: { calendarId: "C1" } } });
+    expect(resolve("me/calendarGroup/calendars/C1/calendarView")).toEqual({
+      kind: "calendarView", subject: me, scope: { calendar: { calendarId: "C1" }, group: { defaultGroup: true } },
+    });
+  });
+
+  it("resolveGraphPath: what may not follow events and calendarView names the first bad segment", () => {
+    expect(unknownSegment("me/events/E1/attachments")).toBe("attachments");
+    expect(unknownSegment("me/events/E1/instances/x")).toBe("instances");
+    expect(unknownSegment("me/calendarView/x")).toBe("x");
+    expect(unknownSegment("me/events/")).toBe("");
+    expect(ALLOWED_METHODS.events).toEqual(["GET", "POST"]);
+    expect(ALLOWED_METHODS.instances).toEqual(["GET"]);
   });
 });

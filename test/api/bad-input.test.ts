@@ -214,12 +214,12 @@ function routeRows(): Row[] {
     name: `odd URL: ${name} → 400 ${code}`, method: verb, url, ...(body !== undefined && { body }), status: 400, code, ...(message && { message }),
   });
   return [
-    segment("an unknown resource under /me", "GET", () => "/v1.0/me/events", "events"),
+    segment("an unknown resource under /me", "GET", () => "/v1.0/me/messages", "messages"),
     segment("an unknown root resource", "GET", () => "/v1.0/groups/g1/calendar", "groups"),
     segment("an unknown top-level path", "GET", () => "/foo", "foo"),
     segment("a path with only a version-like word", "GET", () => "/alpha/me", "alpha"),
-    segment("a segment after a calendar id", "GET", (f) => `/v1.0/me/calendars/${f.calendarId}/events`, "events"),
-    segment("a segment after /calendar", "GET", () => "/v1.0/me/calendar/calendarView", "calendarView"),
+    segment("a segment after a calendar id", "GET", (f) => `/v1.0/me/calendars/${f.calendarId}/attachments`, "attachments"),
+    segment("a segment after /calendar", "GET", () => "/v1.0/me/calendar/attachments", "attachments"),
     segment("a segment after a group id", "GET", (f) => `/v1.0/me/calendarGroups/${f.groupId}/events`, "events"),
     segment("a segment after delta", "GET", () => "/beta/me/calendars/delta/extra", "extra"),
     segment("delta under a calendar group", "GET", (f) => `/beta/me/calendarGroups/${f.groupId}/calendars/delta`, "delta"),
