@@ -37,6 +37,7 @@ export { formatDateTimeTimeZone, type DateTimeTimeZone } from "./events/time/dat
 export { resolveTimeZone, type ResolvedTimeZone } from "./events/time/time-zones.js";
 export { OPEN_END_MS, overlapsWindow } from "./events/series/series.js";
 export { toTextBody } from "./events/item-body.js";
+export { occurrenceIdOf } from "./events/apply-event-input.js";
 export {
   compareEvents, matchesEventFilter,
   type ComparisonOp, type EventCondition, type EventFilter, type EventOrder, type EventOrderField, type EventQueryView,

@@ -3,7 +3,7 @@ import type { Event } from "../model.js";
 import { attendeesOf, type EventTime } from "./event-defaults.js";
 import { checkEventSpan, type EventInput } from "./event-input.js";
 import { bodyPreviewOf, toStoredBody } from "./item-body.js";
-import type { ZonedTime } from "./time/date-time-time-zone.js";
+import { formatDateTimeTimeZone, type ZonedTime } from "./time/date-time-time-zone.js";
 
 // A PATCH applied to a stored event: the properties the body carried replace the current ones,
 // the rest stay. Identity and bookkeeping (changeKey, times, seq, type) are the service's.
@@ -57,4 +57,24 @@ export function movesOccurrences(before: Event, after: Event): boolean {
     || before.end.epochMs !== after.end.epochMs
     || before.start.zone.iana !== after.start.zone.iana
     || JSON.stringify(before.recurrence) !== JSON.stringify(after.recurrence);
+}
+
+/**
+ * Beta's occurrenceId: `OID.{seriesMasterId}.{date of the original start}`, null outside a
+ * series. The date is read in the event's own start zone (the series' zone; unconfirmed). Here,
+ * not in the serialiser, so the read-only check of a PATCH echo sees the value the client read.
+ * see: https://learn.microsoft.com/graph/api/resources/event?view=graph-rest-beta (occurrenceId)
+ */
+export function occurrenceIdOf(event: Event): string | null {
+  if ((event.type !== "occurrence" && event.type !== "exception") || event.seriesMasterId === null || event.originalStart === null) return null;
+  const date = formatDateTimeTimeZone({ epochMs: event.originalStart, zone: event.start.zone }).dateTime.slice(0, 10);
+  return `OID.${event.seriesMasterId}.${date}`;
+}
+
+/**
+ * The stored event as checkReadOnly compares a body's read-only members with it: with the
+ * computed occurrenceId. (Echoed date-times were turned into epoch ms by parseEventInput.)
+ */
+export function readOnlyView(event: Event): Record<string, unknown> {
+  return { ...event, occurrenceId: occurrenceIdOf(event) };
 }

@@ -66,6 +66,8 @@ export const EVENT_WRITABLE_PROPERTIES: readonly string[] = [
 
 const INT32_MAX = 2_147_483_647;
 
+const READ_ONLY_INSTANTS = ["createdDateTime", "lastModifiedDateTime", "originalStart"] as const;
+
 /** Validates an event body for POST (`create`) or PATCH (`update`). */
 export function parseEventInput(body: unknown, options: { apiVersion: ApiVersion; mode: "create" | "update" }): ParsedEventInput {
   const { writable, readOnly } = readEntityBody(body, {
@@ -73,6 +75,12 @@ export function parseEventInput(body: unknown, options: { apiVersion: ApiVersion
     properties: EVENT_PROPERTIES[options.apiVersion],
     writable: EVENT_WRITABLE_PROPERTIES,
   });
+  // An echoed DateTimeOffset ("…00.0000000Z") is compared as the instant it names: the stored
+  // event holds epoch ms, so a PATCH that sends back what GET returned is an echo, not a change.
+  for (const key of READ_ONLY_INSTANTS) {
+    const value = readOnly[key];
+    if (typeof value === "string" && /(Z|[+-]\d{2}:\d{2})$/i.test(value) && Number.isFinite(Date.parse(value))) readOnly[key] = Date.parse(value);
+  }
   const input: EventInput = {};
   let recurrence: unknown;
   let locationGiven = false;
@@ -162,8 +170,11 @@ export function emptyLocation(): Location {
 function linkLocations(input: EventInput, locationGiven: boolean): void {
   if (locationGiven && input.location) {
     const { displayName } = input.location;
-    input.locations = displayName === "" ? [] : [{ ...input.location, uniqueIdType: "unknown" }];
-    if (displayName !== "" && input.location.uniqueIdType === "private") delete input.locations[0]?.uniqueId;
+    // The server's "private" fill-in becomes the entry's "unknown" (the 201 example); a type the
+    // client chose (directory, locationStore, …) is the client's data and is kept with its uniqueId.
+    const serverFilled = input.location.uniqueIdType === "private";
+    input.locations = displayName === "" ? [] : [{ ...input.location, ...(serverFilled && { uniqueIdType: "unknown" as const }) }];
+    if (displayName !== "" && serverFilled) delete input.locations[0]?.uniqueId;
     return;
   }
   if (input.locations) {

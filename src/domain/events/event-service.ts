@@ -11,7 +11,7 @@ import { newEvent } from "./event-defaults.js";
 import { parseEventInput } from "./event-input.js";
 import { newEventUid, webLinkFor } from "./event-identity.js";
 import type { EventFilter, EventOrder } from "./event-query.js";
-import { applyEventInput, movesOccurrences } from "./apply-event-input.js";
+import { applyEventInput, movesOccurrences, readOnlyView } from "./apply-event-input.js";
 import {
   isPatternOccurrence, neighbourOriginals, occurrenceOf, overlapsWindow, seriesExtent, seriesOccurrences, spanOf,
 } from "./series/series.js";
@@ -101,7 +101,7 @@ export class EventService {
         createdDateTime: nowMs, lastModifiedDateTime: nowMs, calendarId: calendar.id,
         seriesMasterId: null, originalStart: null, createdSeq: seq, changeSeq: seq, cancelledOccurrences: [],
       };
-      checkReadOnly(readOnly, event);
+      checkReadOnly(readOnly, readOnlyView(event));
       const extent = seriesExtent(event);
       await tx.insertEvent({ mailboxId, event, extent });
       await this.deps.writer.logEvent(tx, mailboxId, {
@@ -121,12 +121,13 @@ export class EventService {
       await this.checkWritableEvent(tx, mailboxId, current);
       checkIfMatch(args.ifMatch, current);
       // Echoes of what the client last read are fine (decision 12); changes are not.
-      checkReadOnly(readOnly, current);
+      checkReadOnly(readOnly, readOnlyView(current));
       const nowMs = this.deps.clock.now().getTime();
       const stamp = { changeKey: changeKeyFor(mailboxId, seq), changeSeq: seq, lastModifiedDateTime: nowMs };
 
       if (current.type === "occurrence" || current.type === "exception") {
-        if (input.recurrence !== undefined) {
+        // `recurrence: null` is what an occurrence has: a PATCH echoing a fetched occurrence sends it.
+        if (input.recurrence !== undefined && input.recurrence !== null) {
           throw new ValidationError("The recurrence of an occurrence or exception cannot be set; change the series master.");
         }
         const updated: Event = { ...applyEventInput(current, input), ...stamp, type: "exception" };

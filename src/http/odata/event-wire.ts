@@ -1,6 +1,6 @@
 import { EVENT_PROPERTIES, type ApiVersion, type BodyType } from "../../graph/index.js";
 import {
-  formatDateTimeTimeZone, toTextBody, type Event, type ResolvedTimeZone,
+  formatDateTimeTimeZone, occurrenceIdOf, toTextBody, type Event, type ResolvedTimeZone,
 } from "../../domain/index.js";
 import { UTC_TIME_ZONE } from "./prefer.js";
 
@@ -52,17 +52,6 @@ function wireValue(event: Event, name: string, options: EventWireOptions): unkno
 
 function isInstanceOfSeries(event: Event): boolean {
   return event.type === "occurrence" || event.type === "exception";
-}
-
-/**
- * Beta's occurrenceId: `OID.{seriesMasterId}.{date of the original start}`, null outside a
- * series. The date is read in the event's own start zone (the series' zone; unconfirmed).
- * see: https://learn.microsoft.com/graph/api/resources/event?view=graph-rest-beta (occurrenceId)
- */
-function occurrenceIdOf(event: Event): string | null {
-  if (!isInstanceOfSeries(event) || event.seriesMasterId === null || event.originalStart === null) return null;
-  const date = formatDateTimeTimeZone({ epochMs: event.originalStart, zone: event.start.zone }).dateTime.slice(0, 10);
-  return `OID.${event.seriesMasterId}.${date}`;
 }
 
 /** DateTimeOffset as Graph writes the audit times: UTC, seven fractional digits, `Z`. */
