@@ -35,8 +35,10 @@ describe("parseQueryOptions", () => {
     expect(parseQueryOptions("top=2&select=name", "v1.0")).toEqual({});
   });
 
-  it("parseQueryOptions: non-OData parameters are ignored", () => {
-    expect(parseQueryOptions("foo=bar&$foo=1&$top=1&startDateTime=x", "v1.0")).toEqual({ top: "1" });
+  it("parseQueryOptions: non-OData parameters are ignored, except calendarView's window (any casing, no $)", () => {
+    expect(parseQueryOptions("foo=bar&$foo=1&$top=1", "v1.0")).toEqual({ top: "1" });
+    expect(parseQueryOptions("StartDateTime=a&enddatetime=b&$top=1", "v1.0")).toEqual({ top: "1", startdatetime: "a", enddatetime: "b" });
+    expect(() => parseQueryOptions("startDateTime=a&STARTDATETIME=b", "beta")).toThrow(/more than once/);
   });
 
   it("parseQueryOptions: an option given twice is an error, whatever its spelling", () => {
