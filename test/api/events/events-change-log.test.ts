@@ -168,4 +168,19 @@ describe("events: change log entries per write", () => {
     expect(entries[1]!.before).toMatchObject({ id: o2.id, type: "exception" });
     expect(entries[0]!.after?.recurrence?.pattern.interval).toBe(2);
   });
+
+  it("a refused write appends nothing (412 If-Match, 400 crossing a neighbour, 403 Birthdays)", async () => {
+    const { mailbox, token } = await fresh();
+    const master = await createSeries(token);
+    const occ = await occurrences(token, master.id);
+    expect(await entriesOf(mailbox, () => t.request("PATCH", `/v1.0/me/events/${master.id}`, {
+      token, body: { subject: "x" }, headers: { "if-match": 'W/"stale"' },
+    }), 412)).toEqual([]);
+    // The second occurrence may not start before the first one ends.
+    expect(await entriesOf(mailbox, () => t.request("PATCH", `/v1.0/me/events/${occ[1].id}`, {
+      token, body: { start: at(DEC1 + HOUR / 2), end: at(DEC1 + 2 * HOUR) },
+    }), 400)).toEqual([]);
+    const birthdays = (await t.request("GET", "/v1.0/me/calendars", { token })).body.value.find((c: { name: string }) => c.name === "Birthdays");
+    expect(await entriesOf(mailbox, () => t.request("POST", `/v1.0/me/calendars/${birthdays.id}/events`, { token, body: { subject: "No" } }), 403)).toEqual([]);
+  });
 });
