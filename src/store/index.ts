@@ -32,3 +32,10 @@ export async function openStore(options: StoreOptions): Promise<Store> {
 
 /** Row mappers, for bulk loaders that write rows directly (scripts/generate-big-store.ts). */
 export { fromCalendar, fromCalendarGroup, fromMailbox } from "./sql/rows.js";
+
+/**
+ * The schema and the event_changes row mapper, for suites that read the event change log
+ * directly (the port has no reader for it until event delta exists).
+ */
+export type { Database as StoreSchema } from "./sql/schema.js";
+export { toEventChange } from "./sql/rows.js";

@@ -47,8 +47,16 @@ function conditionSql(eb: Eb, condition: EventCondition): Expression<SqlBool> {
     case "isAllDay":
     case "isCancelled":
       return eb(condition.field === "isAllDay" ? "is_all_day" : "is_cancelled", condition.op === "eq" ? "=" : "<>", condition.value ? 1 : 0);
-    case "categories":
-      return sql<SqlBool>`categories_key like ${`%${likeEscaped(JSON.stringify(searchKey(condition.value)))}%`} escape '\\'`;
+    case "categories": {
+      // The quoted value must open a JSON string of the list: right after `[` or `,`. Inside an
+      // encoded string every `"` is escaped (`\"`), so a bare `"a"` could otherwise match the
+      // tail of a category such as `q"a` (found by the store contract suite).
+      const quoted = likeEscaped(JSON.stringify(searchKey(condition.value)));
+      return eb.or([
+        sql<SqlBool>`categories_key like ${`[${quoted}%`} escape '\\'`,
+        sql<SqlBool>`categories_key like ${`%,${quoted}%`} escape '\\'`,
+      ]);
+    }
   }
 }
 
