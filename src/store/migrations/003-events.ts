@@ -65,5 +65,7 @@ export const migration003Events: Migration = {
       .addPrimaryKeyConstraint("event_changes_pk", ["mailbox_id", "seq"])
       .execute();
     await db.schema.createIndex("event_changes_event").on("event_changes").columns(["mailbox_id", "event_id", "seq"]).execute();
+    // A windowed delta round reads one calendar's slice of the log.
+    await db.schema.createIndex("event_changes_calendar").on("event_changes").columns(["mailbox_id", "calendar_id", "seq"]).execute();
   },
 };

@@ -1,10 +1,10 @@
 import { sql, type Kysely } from "kysely";
 import {
-  upnKey, type AppRegistration, type Calendar, type CalendarChange, type CalendarGroup, type CalendarPermission, type Event,
+  upnKey, type AppRegistration, type Calendar, type CalendarChange, type CalendarGroup, type CalendarPermission, type Event, type EventChange,
   type EventFilter, type EventOrder, type Mailbox, type MailboxSyncState, type Page, type StoreReader, type TimeSpan,
 } from "../../domain/index.js";
 import type { Database } from "./schema.js";
-import { EVENT_ROW_KIND, toApp, toCalendar, toCalendarGroup, toCalendarPermission, toChange, toEvent, toMailbox } from "./rows.js";
+import { EVENT_ROW_KIND, toApp, toCalendar, toCalendarGroup, toCalendarPermission, toChange, toEvent, toEventChange, toMailbox } from "./rows.js";
 import { filterSql, orderTerms } from "./event-query-sql.js";
 
 /** The read half of the store, one SQL text for both engines. Used inside and outside transactions. */
@@ -204,6 +204,15 @@ export class SqlReader implements StoreReader {
       .where("mailbox_id", "=", query.mailboxId).where("calendar_id", "=", query.calendarId)
       .orderBy("created_seq").execute();
     return rows.map(toEvent);
+  }
+
+  async listEventChanges(query: { mailboxId: string; calendarId: string; after: number; upTo?: number }): Promise<EventChange[]> {
+    let q = this.db.selectFrom("event_changes").selectAll()
+      .where("mailbox_id", "=", query.mailboxId).where("calendar_id", "=", query.calendarId)
+      .where("seq", ">", query.after);
+    if (query.upTo !== undefined) q = q.where("seq", "<=", query.upTo);
+    const rows = await q.orderBy("seq").execute();
+    return rows.map(toEventChange);
   }
 
   async listCalendarPermissions(query: { mailboxId: string; calendarId: string }): Promise<CalendarPermission[]> {
