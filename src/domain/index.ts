@@ -50,7 +50,7 @@ export { ADMIN_ROLE, EVENT_DETAIL_PROPERTIES, readsEventDetails, type MailboxOpe
 export { MailboxAccess, type UserRef } from "./access/mailbox-access.js";
 
 // Delta.
-export type { DeltaCursor, IssuedCursor, PageCursor, RoundCursor } from "./delta/delta-cursor.js";
+export type { DeltaCursor, DeltaScope, IssuedCursor, PageCursor, RoundCursor } from "./delta/delta-cursor.js";
 export { DeltaService, type DeltaItem, type DeltaOptions, type DeltaPage } from "./delta/delta-service.js";
 export { collapseChanges, type CollapseWindow } from "./delta/collapse-changes.js";
 

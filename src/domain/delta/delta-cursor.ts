@@ -21,6 +21,15 @@ export interface CursorBinding {
   caller: string;
   /** Seconds since the epoch. */
   issuedAt: number;
+  /** calendarView/delta: the calendar and window the chain is bound to (absent for calendars/delta). */
+  scope?: DeltaScope;
+}
+
+/** What a calendarView/delta chain covers, fixed by its initial request (spec §3.2). */
+export interface DeltaScope {
+  resource: "calendarView";
+  calendarId: string;
+  window: { startMs: number; endMs: number };
 }
 
 export type IssuedCursor = Exclude<DeltaCursor, { kind: "initial" }>;

@@ -1,10 +1,11 @@
 import type { ApiVersion } from "../../graph/index.js";
 import type { Clock } from "../clock.js";
-import { BadSyncTokenError, ResyncRequiredError, SyncStateInvalidError, SyncStateNotFoundError } from "../errors.js";
+import { BadSyncTokenError } from "../errors.js";
 import type { Calendar, Mailbox, MailboxSyncState } from "../model.js";
 import type { Store } from "../store.js";
 import type { ChangeLogWriter } from "../change-log/change-log-writer.js";
-import type { CursorBinding, DeltaCursor, IssuedCursor, PageCursor, RoundCursor } from "./delta-cursor.js";
+import type { CursorBinding, DeltaCursor, PageCursor, RoundCursor } from "./delta-cursor.js";
+import { checkBinding, checkRetained } from "./cursor-checks.js";
 import { WatermarkCache } from "../cache/watermark-cache.js";
 import { TOKEN_REUSE_MS } from "../cache/token-reuse.js";
 
@@ -50,7 +51,12 @@ export class DeltaService {
       mailboxId: mailbox.id, apiVersion: args.apiVersion, caller: args.caller, issuedAt: nowSec,
       select: cursor.kind === "initial" ? args.select : cursor.select,
     };
-    if (cursor.kind !== "initial") this.checkBinding(cursor, args, nowSec);
+    if (cursor.kind !== "initial") {
+      checkBinding(cursor, {
+        mailboxId: mailbox.id, apiVersion: args.apiVersion, caller: args.caller, nowSec,
+        retentionMs: this.deps.options.retentionMs, scopeKey: undefined,
+      });
+    }
 
     // Fast path: a completed round polled again with nothing new (the common case).
     if (cursor.kind === "round" && this.watermarks.get(mailbox.id) === cursor.since) {
@@ -62,7 +68,7 @@ export class DeltaService {
     if (cursor.kind === "initial") {
       since = 0; upTo = state.changeSeq; after = 0;
     } else {
-      this.checkRetained(cursor, state);
+      checkRetained(cursor, state);
       since = cursor.since;
       upTo = cursor.kind === "page" ? cursor.upTo : state.changeSeq;
       after = cursor.kind === "page" ? cursor.after : cursor.since;
@@ -102,28 +108,6 @@ export class DeltaService {
     if (!state) throw new BadSyncTokenError("mailbox has no sync state");
     this.watermarks.observe(mailboxId, state.changeSeq);
     return state;
-  }
-
-  /** A token is only good for the mailbox, version and caller it was issued to. */
-  private checkBinding(cursor: IssuedCursor, args: { mailbox: Mailbox; apiVersion: ApiVersion; caller: string }, nowSec: number): void {
-    if (cursor.mailboxId !== args.mailbox.id) throw new BadSyncTokenError("token is for another mailbox");
-    if (cursor.apiVersion !== args.apiVersion) throw new BadSyncTokenError("token is for another API version");
-    if (cursor.caller !== args.caller) throw new BadSyncTokenError("token was issued to another caller");
-    if (cursor.issuedAt > nowSec + 300) throw new BadSyncTokenError("token issued in the future");
-    if ((nowSec - cursor.issuedAt) * 1000 > this.deps.options.retentionMs) {
-      throw new SyncStateNotFoundError(cursor.since, 0);
-    }
-  }
-
-  /** Pruned history and admin resets end old tokens with 410 (spec §7.6, decision 7). */
-  private checkRetained(cursor: IssuedCursor, state: MailboxSyncState): void {
-    const upTo = cursor.kind === "page" ? cursor.upTo : cursor.since;
-    // Ahead of the mailbox: history was lost (a restored backup), 410 per spec decision 7.
-    if (upTo > state.changeSeq) throw new SyncStateInvalidError(upTo, state.changeSeq);
-    if (upTo < state.resetSeq) throw new ResyncRequiredError();
-    // A round needs history above `since`; an initial round (since 0) needs its snapshot at upTo.
-    const needed = cursor.since === 0 && cursor.kind === "page" ? cursor.upTo : cursor.since;
-    if (needed < state.pruneSeq) throw new SyncStateNotFoundError(needed, state.changeSeq);
   }
 
   /** Admin action: every token issued so far answers 410 ResyncRequired. */

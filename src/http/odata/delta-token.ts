@@ -1,6 +1,6 @@
 import { createHmac, randomBytes, timingSafeEqual } from "node:crypto";
 import { API_VERSIONS, type ApiVersion } from "../../graph/index.js";
-import { BadSyncTokenError, VerifiedCache, type IssuedCursor, type Store } from "../../domain/index.js";
+import { BadSyncTokenError, VerifiedCache, type DeltaScope, type IssuedCursor, type Store } from "../../domain/index.js";
 
 // Skip and delta tokens: `{kid}.{payload}.{mac}`, payload = base64url(JSON of the cursor),
 // mac = HMAC-SHA256 over `{kid}.{payload}` (spec §7.2, decision 18). The alphabet is
@@ -36,6 +36,8 @@ interface Payload {
   p?: number;
   c: string;
   i: number;
+  /** calendarView/delta's scope: calendar id, window start and end (epoch ms). */
+  w?: [string, number, number];
 }
 
 /**
@@ -73,6 +75,7 @@ export class DeltaTokenCodec {
       v: 1, k: cursor.kind === "page" ? "p" : "r", m: cursor.mailboxId, a: cursor.apiVersion,
       s: cursor.select ?? 0, f: cursor.since, c: cursor.caller, i: cursor.issuedAt,
       ...(cursor.kind === "page" && { t: cursor.upTo, p: cursor.after }),
+      ...(cursor.scope && { w: [cursor.scope.calendarId, cursor.scope.window.startMs, cursor.scope.window.endMs] }),
     };
     const body = `${this.#current}.${Buffer.from(JSON.stringify(payload)).toString("base64url")}`;
     return `${body}.${this.mac(this.#current, body)}`;
@@ -115,7 +118,11 @@ export class DeltaTokenCodec {
       || typeof p.m !== "string" || typeof p.c !== "string" || !Number.isSafeInteger(p.f) || !Number.isSafeInteger(p.i)) {
       throw new BadSyncTokenError("payload");
     }
-    const binding = { mailboxId: p.m, apiVersion: p.a, select: p.s === 0 ? null : Object.freeze(p.s) as string[], caller: p.c, issuedAt: p.i };
+    const scope = p.w === undefined ? undefined : readScope(p.w);
+    const binding = {
+      mailboxId: p.m, apiVersion: p.a, select: p.s === 0 ? null : Object.freeze(p.s) as string[], caller: p.c, issuedAt: p.i,
+      ...(scope && { scope }),
+    };
     if (p.k === "p" && typeof p.t === "number" && typeof p.p === "number") {
       return Object.freeze({ kind: "page", since: p.f, upTo: p.t, after: p.p, ...binding });
     }
@@ -126,4 +133,11 @@ export class DeltaTokenCodec {
   private mac(kid: string, data: string): string {
     return createHmac("sha256", this.#keys.get(kid) as Buffer).update(data).digest("base64url");
   }
+}
+
+function readScope(w: unknown): DeltaScope {
+  if (!Array.isArray(w) || w.length !== 3 || typeof w[0] !== "string" || !Number.isSafeInteger(w[1]) || !Number.isSafeInteger(w[2])) {
+    throw new BadSyncTokenError("payload");
+  }
+  return Object.freeze({ resource: "calendarView", calendarId: w[0], window: Object.freeze({ startMs: w[1] as number, endMs: w[2] as number }) });
 }
