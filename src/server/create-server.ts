@@ -65,7 +65,7 @@ export async function createServer(config: Readonly<Config>, deps: ServerDeps = 
   });
   const identity = new IdentityService({ store, mailboxes, issuer });
   const codec = new DeltaTokenCodec(await loadTokenKeys(store));
-  if (config.seedDemo) await seedDemoTenant(store, services.mailboxes);
+  if (config.seedDemo) await seedDemoTenant(store, services.mailboxes, { events: services.events, clock });
 
   let ready = false;
   const appOptions = {

@@ -1,5 +1,6 @@
-import type { MailboxService, Store } from "../domain/index.js";
+import type { Clock, EventService, MailboxService, Store } from "../domain/index.js";
 import { hashSecret } from "../auth/index.js";
+import { seedDemoEvents } from "./demo-events.js";
 
 // The demo tenant seeded on first start (like Azurite's well-known dev account). These values
 // are public on purpose; turn seeding off (SEED_DEMO=false / --no-seed) for anything real.
@@ -20,12 +21,21 @@ export const DEMO_USERS = [
 const SEED_MARK = "demo.seeded.v1";
 
 /**
- * Seeds the demo tenant once per store. Every step is idempotent (the app insert ignores a
- * duplicate, users are provisioned only if absent, a unique-key clash with a concurrent seeder
- * counts as done), so several instances starting together end with one tenant, and a seed
+ * Seeds the demo tenant once per store, then (given EventService) the demo week of events
+ * (demo-events.ts has its own mark, so a store seeded before events existed gets them on its
+ * next start). Every step is idempotent (the app insert ignores a duplicate, users are
+ * provisioned only if absent, a unique-key clash with a concurrent seeder counts as done), so several instances starting together end with one tenant, and a seed
  * interrupted by a crash completes on the next start.
  */
-export async function seedDemoTenant(store: Store, mailboxes: MailboxService): Promise<boolean> {
+export async function seedDemoTenant(
+  store: Store, mailboxes: MailboxService, week?: { events: EventService; clock: Clock },
+): Promise<boolean> {
+  const seeded = await seedDirectory(store, mailboxes);
+  if (week) await seedDemoEvents({ store, mailboxes, ...week, userPrincipalNames: DEMO_USERS.map((u) => u.userPrincipalName) });
+  return seeded;
+}
+
+async function seedDirectory(store: Store, mailboxes: MailboxService): Promise<boolean> {
   if ((await store.getSetting(SEED_MARK)) !== undefined) return false;
   await store.transaction((tx) => tx.putApp({
     clientId: DEMO_CLIENT_ID, tenantId: DEMO_TENANT_ID, displayName: "graphcal demo app",

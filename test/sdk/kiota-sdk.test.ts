@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import {
-  AllowedHostsValidator, BaseBearerTokenAuthenticationProvider, Headers as KiotaHeaders, HttpMethod, RequestInformation,
+  AllowedHostsValidator, BaseBearerTokenAuthenticationProvider, DateOnly, Headers as KiotaHeaders, HttpMethod, RequestInformation,
   type ErrorMappings, type Parsable, type ParsableFactory, type ParseNode,
 } from "@microsoft/kiota-abstractions";
 import { createGraphServiceClient, GraphRequestAdapter, type GraphServiceClient } from "@microsoft/msgraph-sdk";
@@ -201,5 +201,56 @@ describe("@microsoft/msgraph-sdk (Kiota) against graphcal", () => {
     expect(later?.odataNextLink).toBeUndefined();
     expect(later?.odataDeltaLink).toMatch(new RegExp(`^${origin}/beta/users/${mailbox.id}/calendars/delta\\?\\$deltatoken=`));
     expect(requests.at(-1)?.url).toBe(deltaLink2);
+  });
+
+  it("creates events with start/end time zones through users.byUserId(id).events and reads the week back with calendarView", async () => {
+    const events = v1.users.byUserId(mailbox.id).events;
+    const single = await events.post({
+      subject: "Kiota review",
+      start: { dateTime: "2026-11-26T10:00:00", timeZone: "Pacific Standard Time" },
+      end: { dateTime: "2026-11-26T20:00:00", timeZone: "W. Europe Standard Time" },
+      location: { displayName: "Room 1" },
+      attendees: [{ type: "required", emailAddress: { name: "Adele Vance", address: "adelev@contoso.com" } }],
+    });
+    // The SDK parses the typed result: the times come back in UTC (no Prefer), the zones as originals.
+    expect(single).toMatchObject({
+      subject: "Kiota review", type: "singleInstance", isAllDay: false,
+      start: { dateTime: "2026-11-26T18:00:00.0000000", timeZone: "UTC" },
+      originalStartTimeZone: "Pacific Standard Time", originalEndTimeZone: "W. Europe Standard Time",
+      location: { displayName: "Room 1" },
+    });
+    expect(single?.end?.dateTime).toBe("2026-11-26T19:00:00.0000000"); // 20:00 in Berlin
+    expect(single?.attendees?.[0]?.emailAddress?.address).toBe("adelev@contoso.com");
+    expect(single?.id).toBeTruthy();
+
+    const series = await events.post({
+      subject: "Kiota standup",
+      start: { dateTime: "2026-11-23T09:30:00", timeZone: "Pacific Standard Time" },
+      end: { dateTime: "2026-11-23T09:45:00", timeZone: "Pacific Standard Time" },
+      recurrence: {
+        pattern: { type: "daily", interval: 1 },
+        range: { type: "numbered", numberOfOccurrences: 3, startDate: DateOnly.parse("2026-11-23") },
+      },
+    });
+    expect(series?.type).toBe("seriesMaster");
+    expect(series?.recurrence?.pattern?.type).toBe("daily");
+    expect(series?.recurrence?.range?.numberOfOccurrences).toBe(3);
+
+    const view = await v1.users.byUserId(mailbox.id).calendarView.get({
+      queryParameters: { startDateTime: "2026-11-23T00:00:00Z", endDateTime: "2026-11-30T00:00:00Z", orderby: ["start/dateTime"] },
+    });
+    expect(view?.odataNextLink).toBeUndefined();
+    expect(view?.value?.map((e) => [e.subject, e.type, e.start?.dateTime])).toEqual([
+      ["Kiota standup", "occurrence", "2026-11-23T17:30:00.0000000"],
+      ["Kiota standup", "occurrence", "2026-11-24T17:30:00.0000000"],
+      ["Kiota standup", "occurrence", "2026-11-25T17:30:00.0000000"],
+      ["Kiota review", "singleInstance", "2026-11-26T18:00:00.0000000"],
+    ]);
+    expect(view?.value?.[0]?.seriesMasterId).toBe(series?.id);
+
+    const sent = requests.filter((r) => r.url.includes("/calendarView"));
+    expect(sent.map((r) => r.url.slice(origin.length))).toEqual([
+      `/v1.0/users/${mailbox.id}/calendarView?endDateTime=2026-11-30T00%3A00%3A00Z&startDateTime=2026-11-23T00%3A00%3A00Z&$orderby=start%2FdateTime`,
+    ]);
   });
 });
