@@ -53,6 +53,8 @@ export { MailboxAccess, type UserRef } from "./access/mailbox-access.js";
 export type { DeltaCursor, DeltaScope, IssuedCursor, PageCursor, RoundCursor } from "./delta/delta-cursor.js";
 export { DeltaService, type DeltaItem, type DeltaOptions, type DeltaPage } from "./delta/delta-service.js";
 export { collapseChanges, type CollapseWindow } from "./delta/collapse-changes.js";
+export { EventDeltaService, type EventDeltaPage } from "./event-delta/event-delta-service.js";
+export type { EventDeltaItem } from "./event-delta/round-items.js";
 
 // Caches other layers build on (the catalogue: cache/README.md).
 export { BoundedMap } from "./cache/bounded-map.js";

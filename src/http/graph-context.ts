@@ -7,7 +7,7 @@ import type { GraphRoute } from "./graph-path.js";
 import type { QueryOptions } from "./odata/query-options.js";
 import type { Subject } from "./odata/links.js";
 import type { ErrorContext } from "./errors.js";
-import type { DeltaService } from "../domain/index.js";
+import type { DeltaService, EventDeltaService } from "../domain/index.js";
 
 export interface GraphServices {
   access: MailboxAccess;
@@ -17,6 +17,7 @@ export interface GraphServices {
   events: EventService;
   groups: CalendarGroupService;
   delta: DeltaService;
+  eventDelta: EventDeltaService;
 }
 
 /** Everything a Graph handler needs about one request, already parsed at the edge. */

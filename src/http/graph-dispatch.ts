@@ -8,6 +8,7 @@ import {
 import { getUser, listUsers } from "./routes/user-routes.js";
 import { createEvent, deleteEvent, getEvent, listEvents, updateEvent } from "./routes/event-routes.js";
 import { calendarView, listInstances } from "./routes/calendar-view-routes.js";
+import { calendarViewDelta } from "./routes/event-delta-routes.js";
 import { calendarDelta } from "./routes/delta-routes.js";
 import {
   createCalendarPermission, deleteCalendarPermission, getCalendarPermission, listCalendarPermissions, updateCalendarPermission,
@@ -34,5 +35,6 @@ export function dispatch(ctx: GraphContext, route: GraphRoute, codec: DeltaToken
     case "event": return m === "PATCH" ? updateEvent(ctx, route) : m === "DELETE" ? deleteEvent(ctx, route) : getEvent(ctx, route);
     case "instances": return listInstances(ctx, route);
     case "calendarView": return calendarView(ctx, route);
+    case "calendarViewDelta": return calendarViewDelta(ctx, route, codec);
   }
 }

@@ -19,7 +19,8 @@ export type GraphRoute =
   | { kind: "events"; subject: Subject; scope: EventScope }
   | { kind: "event"; subject: Subject; scope: EventScope; eventId: string }
   | { kind: "instances"; subject: Subject; scope: EventScope; eventId: string }
-  | { kind: "calendarView"; subject: Subject; scope: EventScope };
+  | { kind: "calendarView"; subject: Subject; scope: EventScope }
+  | { kind: "calendarViewDelta"; subject: Subject; scope: EventScope };
 
 export const ALLOWED_METHODS: Record<GraphRoute["kind"], readonly string[]> = {
   users: ["GET"],
@@ -36,6 +37,7 @@ export const ALLOWED_METHODS: Record<GraphRoute["kind"], readonly string[]> = {
   event: ["GET", "PATCH", "DELETE"],
   instances: ["GET"],
   calendarView: ["GET"],
+  calendarViewDelta: ["GET"],
 };
 
 const DELTA = new Set(["delta", "microsoft.graph.delta"]);
@@ -144,6 +146,7 @@ function eventsTail(subject: Subject, segs: string[], i: number, scope: EventSco
   const rest = segs.length - i;
   if ((segs[i] as string).toLowerCase() === "calendarview") {
     if (rest === 1) return { kind: "calendarView", subject, scope };
+    if (rest === 2 && DELTA.has((segs[i + 1] as string).toLowerCase())) return { kind: "calendarViewDelta", subject, scope };
     return fail(i + 1);
   }
   if (rest === 1) return { kind: "events", subject, scope };

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from "fastify";
 import {
-  CalendarGroupService, CalendarPermissionService, CalendarService, EventService, ChangeLogWriter, DeltaService, MailboxAccess, MailboxService,
+  CalendarGroupService, CalendarPermissionService, CalendarService, EventDeltaService, EventService, ChangeLogWriter, DeltaService, MailboxAccess, MailboxService,
   randomIds, systemClock, type Clock, type IdSource, type Store,
 } from "../domain/index.js";
 import { loadSigningKey, AccessTokenIssuer, AccessTokenVerifier, IdentityService } from "../auth/index.js";
@@ -48,6 +48,7 @@ export async function createServer(config: Readonly<Config>, deps: ServerDeps = 
   const mailboxes = new MailboxService({ writer, ids, clock, birthdays: config.birthdays });
   const permissions = new CalendarPermissionService({ writer, ids, mailboxes });
   const events = new EventService({ writer, clock, ids });
+  const delta = new DeltaService({ store, clock, writer, options: { retentionMs, watermarkTtlMs: config.watermarkTtlMs } });
   const services = {
     access: new MailboxAccess({ mailboxes, permissions }),
     mailboxes,
@@ -55,7 +56,8 @@ export async function createServer(config: Readonly<Config>, deps: ServerDeps = 
     calendars: new CalendarService({ writer, clock, ids, events }),
     events,
     groups: new CalendarGroupService({ writer, ids }),
-    delta: new DeltaService({ store, clock, writer, options: { retentionMs, watermarkTtlMs: config.watermarkTtlMs } }),
+    delta,
+    eventDelta: new EventDeltaService({ store, clock, delta, options: { retentionMs } }),
   };
   const signingKey = await loadSigningKey(store);
   const issuer = new AccessTokenIssuer({ key: signingKey, clock, ids, issuerOrigin: config.issuerOrigin });

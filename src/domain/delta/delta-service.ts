@@ -97,13 +97,14 @@ export class DeltaService {
    * the same watermark. Only called after checkBinding passed, so the cursor's mailbox,
    * version, caller and $select are the ones the new binding would carry anyway.
    */
-  private sameRound(cursor: RoundCursor, binding: CursorBinding): RoundCursor {
+  sameRound(cursor: RoundCursor, binding: CursorBinding): RoundCursor {
     const ageMs = (binding.issuedAt - cursor.issuedAt) * 1000;
     const reuseMs = Math.min(TOKEN_REUSE_MS, this.deps.options.retentionMs / 24);
     return ageMs >= 0 && ageMs < reuseMs ? cursor : { kind: "round", since: cursor.since, ...binding };
   }
 
-  private async syncState(mailboxId: string): Promise<MailboxSyncState> {
+  /** The mailbox's counters, read now; the watermark cache learns the change seq. */
+  async syncState(mailboxId: string): Promise<MailboxSyncState> {
     const state = await this.deps.store.getSyncState({ mailboxId });
     if (!state) throw new BadSyncTokenError("mailbox has no sync state");
     this.watermarks.observe(mailboxId, state.changeSeq);

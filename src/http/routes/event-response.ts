@@ -1,6 +1,6 @@
 import { EVENT_PROPERTIES } from "../../graph/index.js";
 import {
-  EVENT_DETAIL_PROPERTIES, ValidationError, readsEventDetails, type Event, type EventQueryView, type EventScope, type TimeSpan,
+  EVENT_DETAIL_PROPERTIES, ValidationError, readsEventDetails, type Event, type EventQueryView, type ResolvedTimeZone, type EventScope, type TimeSpan,
 } from "../../domain/index.js";
 import type { GraphContext } from "../graph-context.js";
 import { eventToWire, type EventWireOptions } from "../odata/event-wire.js";
@@ -15,15 +15,22 @@ import { subjectContext, subjectPath } from "../odata/links.js";
 
 export interface EventRendering {
   toWire(event: Event): Record<string, unknown>;
+  /** The zone start/end are rendered in (Prefer: outlook.timezone, else UTC). */
+  timeZone: ResolvedTimeZone;
   /** Preference-Applied, when a preference was applied. */
   headers: Record<string, string>;
   select: string[] | undefined;
 }
 
-export function eventRendering(ctx: GraphContext, options: { select?: boolean } = {}): EventRendering {
+/**
+ * How this request renders events. `select: false` ignores the request's $select (writes);
+ * `fixedSelect` uses a projection chosen earlier instead (a delta chain's, kept in its token).
+ */
+export function eventRendering(ctx: GraphContext, options: { select?: boolean; fixedSelect?: string[] } = {}): EventRendering {
   const zone = timeZonePreference(ctx.headers.prefer);
   const body = bodyContentTypePreference(ctx.headers.prefer);
-  const select = options.select === false ? undefined : resolveSelect(ctx.query.select, EVENT_PROPERTIES[ctx.apiVersion], "event");
+  const select = options.fixedSelect
+    ?? (options.select === false ? undefined : resolveSelect(ctx.query.select, EVENT_PROPERTIES[ctx.apiVersion], "event"));
   const wire: EventWireOptions = {
     apiVersion: ctx.apiVersion, timeZone: zone.timeZone,
     ...(select && { select }), ...(body.bodyContentType && { bodyContentType: body.bodyContentType }),
@@ -32,6 +39,7 @@ export function eventRendering(ctx: GraphContext, options: { select?: boolean } 
   const applied = preferenceAppliedHeader([zone, body]);
   return {
     select,
+    timeZone: zone.timeZone,
     headers: applied === undefined ? {} : { "preference-applied": applied },
     toWire: (event) => {
       const out = eventToWire(event, wire);
