@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { useTestServer } from "../../support/harness.js";
 import { expectGraphError } from "../../support/graph-assertions.js";
+import { occurrenceIdFor } from "../../../src/domain/index.js";
 import { calendarView, createEvent, ids, instances, newCaller, starts, type Caller } from "./series-support.js";
 
 // Exceptions and cancellations over HTTP (spec §1.5): editing an occurrence, moving it, deleting
@@ -71,6 +72,33 @@ describe("exceptions", () => {
     ]);
   });
 
+  it("a cancelled occurrence is no neighbour: an occurrence may move onto its slot, but not past the next live one", async () => {
+    const c = await newCaller(t);
+    const { master, occurrences } = await dailySeries(c);
+    expect((await del(c, occurrences[3].id)).status).toBe(204);
+    const onto = await patch(c, occurrences[2].id, {
+      start: { dateTime: "2026-03-05T09:00:00", timeZone: "UTC" }, end: { dateTime: "2026-03-05T10:00:00", timeZone: "UTC" },
+    });
+    expect(onto.status, onto.text).toBe(200);
+    expectGraphError(await patch(c, occurrences[2].id, {
+      start: { dateTime: "2026-03-06T09:00:00", timeZone: "UTC" }, end: { dateTime: "2026-03-06T10:00:00", timeZone: "UTC" },
+    }), 400, "ErrorOccurrenceCrossingBoundary");
+    expect(starts(await instances(c, master.id, ...WINDOW))).toEqual([
+      "2026-03-02T09:00", "2026-03-03T09:00", "2026-03-05T09:00", "2026-03-06T09:00",
+    ]);
+  });
+
+  it("an occurrence id whose original start is not on the pattern → 404", async () => {
+    const c = await newCaller(t);
+    const { master, occurrences } = await dailySeries(c);
+    const offPattern = occurrenceIdFor(master.id, Date.parse("2026-03-03T10:00:00Z"));
+    expect(offPattern).not.toBe(occurrences[1].id);
+    expectGraphError(await get(c, offPattern), 404, "ErrorItemNotFound");
+    // Past the numbered range's end, too.
+    expectGraphError(await get(c, occurrenceIdFor(master.id, Date.parse("2026-03-07T09:00:00Z"))), 404, "ErrorItemNotFound");
+    expect((await get(c, occurrenceIdFor(master.id, Date.parse("2026-03-06T09:00:00Z")))).body.id).toBe(occurrences[4].id);
+  });
+
   it("PATCH recurrence on an occurrence → 400", async () => {
     const c = await newCaller(t);
     const { occurrences } = await dailySeries(c);
@@ -139,6 +167,15 @@ describe("editing the master", () => {
     expect(after.body.value[0].id).toBe(occurrences[0].id);
     expectGraphError(await get(c, occurrences[1].id), 404, "ErrorItemNotFound");
     expect((await get(c, occurrences[0].id)).body).toMatchObject({ type: "exception", subject: "Kept" });
+  });
+
+  it("a cancellation dropped by a pattern change stays dropped when the pattern comes back", async () => {
+    const c = await newCaller(t);
+    const { master, occurrences } = await dailySeries(c);
+    expect((await del(c, occurrences[1].id)).status).toBe(204);
+    expect((await patch(c, master.id, { recurrence: { ...DAILY, pattern: { type: "daily", interval: 2 } } })).status).toBe(200);
+    expect((await patch(c, master.id, { recurrence: DAILY })).status).toBe(200);
+    expect(ids(await instances(c, master.id, ...WINDOW))).toEqual(occurrences.map((o) => o.id));
   });
 
   it("PATCH the master's start time: every occurrence moves, exceptions whose original start moved away are dropped", async () => {

@@ -263,6 +263,55 @@ describe("DST: a weekly 09:00 meeting stays at 09:00 local", () => {
   });
 });
 
+describe("DST edges: wall-clock times the switch skips or repeats", () => {
+  it("02:30 daily in Pacific time: on March 8 (no 02:30) it is 03:30 PDT; on November 1 (01:30 twice) the earlier one", async () => {
+    const c = await newCaller(t);
+    const skipped = await createEvent(c, {
+      start: "2026-03-07T02:30", end: "2026-03-07T02:45", zone: "Pacific Standard Time",
+      recurrence: { pattern: { type: "daily", interval: 1 }, range: { type: "numbered", startDate: "2026-03-07", numberOfOccurrences: 3 } },
+    });
+    expect(starts(await instances(c, skipped.id, "2026-03-01", "2026-04-01"))).toEqual([
+      "2026-03-07T10:30", "2026-03-08T10:30", "2026-03-09T09:30",
+    ]);
+    expect(starts(await instances(c, skipped.id, "2026-03-01", "2026-04-01", "Pacific Standard Time"))).toEqual([
+      "2026-03-07T02:30", "2026-03-08T03:30", "2026-03-09T02:30",
+    ]);
+    const repeated = await createEvent(c, {
+      start: "2026-10-31T01:30", end: "2026-10-31T01:45", zone: "Pacific Standard Time",
+      recurrence: { pattern: { type: "daily", interval: 1 }, range: { type: "numbered", startDate: "2026-10-31", numberOfOccurrences: 3 } },
+    });
+    expect(starts(await instances(c, repeated.id, "2026-10-01", "2026-12-01"))).toEqual([
+      "2026-10-31T08:30", "2026-11-01T08:30", "2026-11-02T09:30",
+    ]);
+  });
+});
+
+describe("old and long series are expanded lazily", () => {
+  it("instances of a daily noEnd series started ten years ago: one week gives seven", async () => {
+    const c = await newCaller(t);
+    const master = await createEvent(c, {
+      start: "2016-11-25T09:00", end: "2016-11-25T09:30",
+      recurrence: { pattern: { type: "daily", interval: 1 }, range: { type: "noEnd", startDate: "2016-11-25" } },
+    });
+    expect(starts(await instances(c, master.id, "2026-11-23", "2026-11-30"))).toEqual(
+      ["23", "24", "25", "26", "27", "28", "29"].map((d) => `2026-11-${d}T09:00`));
+  });
+
+  it("numbered series ten years old: 10000 daily occurrences still run this week; 3000 ended on 10 February 2025", async () => {
+    const c = await newCaller(t);
+    const recurrence = (count: number) => ({
+      pattern: { type: "daily", interval: 1 }, range: { type: "numbered", startDate: "2016-11-25", numberOfOccurrences: count },
+    });
+    const long = await createEvent(c, { subject: "long", start: "2016-11-25T09:00", end: "2016-11-25T09:30", recurrence: recurrence(10000) });
+    const short = await createEvent(c, { subject: "short", start: "2016-11-25T10:00", end: "2016-11-25T10:30", recurrence: recurrence(3000) });
+    const week = await t.request("GET", `/v1.0/me/calendarView?startDateTime=2026-11-23&endDateTime=2026-11-30`, { token: c.token });
+    expect(week.body.value.map((e: any) => e.seriesMasterId)).toEqual(Array(7).fill(long.id));
+    // 2016-11-25 plus 2999 days is 2025-02-10 (three leap days between), the 3000th and last.
+    expect(starts(await instances(c, short.id, "2025-02-01", "2025-03-01"))).toEqual(
+      ["01", "02", "03", "04", "05", "06", "07", "08", "09", "10"].map((d) => `2025-02-${d}T10:00`));
+  });
+});
+
 describe("occurrence ids across a restart", () => {
   const dataDir = tempDataDir();
   afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
