@@ -66,9 +66,11 @@ describe("window parameters", () => {
     expect(ids(await calendarView(c, "2026-03-02T18:00:00+01:00", "2026-03-02T18:30:00+01:00"))).toEqual([e.id]);
   });
 
-  it("an unparseable value → 400 ErrorInvalidParameter", async () => {
+  it("an unparseable value or a day that does not exist → 400 ErrorInvalidParameter", async () => {
     const c = await newCaller(t);
-    for (const [from, to] of [["yesterday", "2026-03-02"], ["2026-03-01", "2026-13-45T00:00:00"], ["2026-03-01", "2026-03-02T25:00:00"]]) {
+    for (const [from, to] of [["yesterday", "2026-03-02"], ["2026-03-01", "2026-13-45T00:00:00"], ["2026-03-01", "2026-03-02T25:00:00"],
+      // Date.parse would roll these over to 2 and 3 March: Graph refuses them.
+      ["2026-02-30T00:00:00Z", "2026-03-05"], ["2026-03-01", "2026-02-31"], ["2026-03-01", "2026-03-02T24:00:00Z"], ["2026-04-31", "2026-05-02"]]) {
       expectGraphError(await calendarView(c, from as string, to as string), 400, "ErrorInvalidParameter");
     }
   });
