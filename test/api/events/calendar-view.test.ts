@@ -38,6 +38,25 @@ describe("URL forms", () => {
   });
 });
 
+describe("a series in another calendar", () => {
+  it("its occurrences are in that calendar's view (flat and group forms) and its instances under that calendar", async () => {
+    const c = await newCaller(t);
+    const other = (await t.request("POST", "/v1.0/me/calendars", { token: c.token, body: { name: "Team" } })).body;
+    const group = (await t.request("GET", "/v1.0/me/calendarGroups", { token: c.token })).body.value[0];
+    const master = await createEvent(c, {
+      start: "2026-03-02T09:00", end: "2026-03-02T10:00",
+      recurrence: { pattern: { type: "weekly", interval: 1, daysOfWeek: ["monday"] }, range: { type: "numbered", startDate: "2026-03-02", numberOfOccurrences: 3 } },
+    }, `/v1.0/me/calendars/${other.id}/events`);
+    const expected = ["2026-03-02T09:00", "2026-03-09T09:00", "2026-03-16T09:00"];
+    for (const path of [`/v1.0/me/calendars/${other.id}/calendarView`, `/v1.0/me/calendarGroups/${group.id}/calendars/${other.id}/calendarView`]) {
+      expect(starts(await calendarView(c, "2026-03-01", "2026-04-01", { path })), path).toEqual(expected);
+    }
+    expect(starts(await calendarView(c, "2026-03-01", "2026-04-01"))).toEqual([]);
+    const scoped = await t.request("GET", `/v1.0/me/calendars/${other.id}/events/${master.id}/instances?${windowQuery("2026-03-01", "2026-04-01")}`, { token: c.token });
+    expect(starts(scoped)).toEqual(expected);
+  });
+});
+
 describe("window parameters", () => {
   it("missing either parameter → 400 ErrorInvalidParameter with Graph's sentence", async () => {
     const c = await newCaller(t);

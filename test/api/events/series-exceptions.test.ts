@@ -206,6 +206,43 @@ describe("editing the master", () => {
     expectGraphError(await get(c, occurrences[2].id), 404, "ErrorItemNotFound");
   });
 
+  it("PATCH recurrence onto a single instance: it becomes a series master with occurrences", async () => {
+    const c = await newCaller(t);
+    const single = await createEvent(c, { subject: "Once", start: "2026-03-02T09:00", end: "2026-03-02T10:00" });
+    const res = await patch(c, single.id, { recurrence: DAILY });
+    expect(res.status, res.text).toBe(200);
+    expect(res.body).toMatchObject({ id: single.id, type: "seriesMaster" });
+    expect(res.body.recurrence.range).toMatchObject({ type: "numbered", numberOfOccurrences: 5, recurrenceTimeZone: "UTC" });
+    const view = await calendarView(c, ...WINDOW);
+    expect(starts(view)).toEqual(["02", "03", "04", "05", "06"].map((d) => `2026-03-${d}T09:00`));
+    expect(view.body.value.every((e: any) => e.type === "occurrence" && e.seriesMasterId === single.id)).toBe(true);
+  });
+
+  it("PATCH an invalid pattern onto the master → 400, the series is unchanged", async () => {
+    const c = await newCaller(t);
+    const { master, occurrences } = await dailySeries(c);
+    const res = await patch(c, master.id, { recurrence: { ...DAILY, pattern: { type: "weekly", interval: 1 } } });
+    expect(res.status, res.text).toBe(400);
+    expect(ids(await instances(c, master.id, ...WINDOW))).toEqual(occurrences.map((o) => o.id));
+    expect((await get(c, master.id)).body.changeKey).toBe(master.changeKey);
+  });
+
+  it("the last occurrence moved past the series' end is still found by windows that hold only its new time", async () => {
+    const c = await newCaller(t);
+    const { master, occurrences } = await dailySeries(c);
+    const moved = await patch(c, occurrences[4].id, {
+      start: { dateTime: "2026-03-20T09:00:00", timeZone: "UTC" }, end: { dateTime: "2026-03-20T10:00:00", timeZone: "UTC" },
+    });
+    expect(moved.status, moved.text).toBe(200);
+    expect(ids(await calendarView(c, "2026-03-19", "2026-03-21"))).toEqual([occurrences[4].id]);
+    expect(ids(await instances(c, master.id, "2026-03-19", "2026-03-21"))).toEqual([occurrences[4].id]);
+    // And the first moved before the series' start.
+    expect((await patch(c, occurrences[0].id, {
+      start: { dateTime: "2026-02-20T09:00:00", timeZone: "UTC" }, end: { dateTime: "2026-02-20T10:00:00", timeZone: "UTC" },
+    })).status).toBe(200);
+    expect(ids(await calendarView(c, "2026-02-19", "2026-02-21"))).toEqual([occurrences[0].id]);
+  });
+
   it("DELETE the master: the series and its exceptions are gone", async () => {
     const c = await newCaller(t);
     const { master, occurrences } = await dailySeries(c);
