@@ -192,6 +192,22 @@ describe("editing the master", () => {
     expectGraphError(await get(c, occurrences[1].id), 404, "ErrorItemNotFound");
   });
 
+  it("PATCH the master's zone (same wall clock, UTC → Pacific): occurrences move by the offset, exceptions are dropped", async () => {
+    const c = await newCaller(t);
+    const { master, occurrences } = await dailySeries(c);
+    expect((await patch(c, occurrences[0].id, { subject: "Dropped" })).status).toBe(200);
+    const res = await patch(c, master.id, {
+      start: { dateTime: "2026-03-02T09:00:00", timeZone: "Pacific Standard Time" }, end: { dateTime: "2026-03-02T10:00:00", timeZone: "Pacific Standard Time" },
+    });
+    expect(res.status, res.text).toBe(200);
+    // The range keeps its recurrenceTimeZone (UTC, from the POST), so the pattern still reads in UTC
+    // at the new start's UTC time of day: 17:00Z.
+    const after = await instances(c, master.id, ...WINDOW);
+    expect(starts(after)).toEqual(["02", "03", "04", "05", "06"].map((d) => `2026-03-${d}T17:00`));
+    expect(after.body.value.every((o: any) => o.type === "occurrence")).toBe(true);
+    expectGraphError(await get(c, occurrences[0].id), 404, "ErrorItemNotFound");
+  });
+
   it("PATCH recurrence null: the master becomes a single instance", async () => {
     const c = await newCaller(t);
     const { master, occurrences } = await dailySeries(c);

@@ -242,6 +242,8 @@ describe("DST: a weekly 09:00 meeting stays at 09:00 local", () => {
     expect(starts(november)).toEqual(["2026-10-26T09:00", "2026-11-02T09:00", "2026-11-09T09:00"]);
     expect(november.body.value[0].start.timeZone).toBe("Pacific Standard Time");
     expect(november.body.value[0].end.dateTime.slice(0, 16)).toBe("2026-10-26T10:00");
+    // originalStart is an instant (DateTimeOffset), always in UTC whatever the Prefer zone.
+    expect(november.body.value.map((o: any) => o.originalStart)).toEqual(["2026-10-26T16:00:00Z", "2026-11-02T17:00:00Z", "2026-11-09T17:00:00Z"]);
   });
 
   it("W. Europe Standard Time: 08:00Z before March 29, 07:00Z until October 25, 08:00Z after", async () => {
