@@ -95,12 +95,12 @@ export class EventService {
       const nowMs = this.deps.clock.now().getTime();
       const id = newEntityId(this.deps.ids, "event", mailboxId);
       const uid = newEventUid(this.deps.ids, nowMs);
-      const event: Event = {
+      const event: Event = withRecurrenceZone({
         ...newEvent({ owner: calendar.owner, input, nowMs }),
         id, changeKey: changeKeyFor(mailboxId, seq), iCalUId: uid, uid, webLink: webLinkFor(id),
         createdDateTime: nowMs, lastModifiedDateTime: nowMs, calendarId: calendar.id,
         seriesMasterId: null, originalStart: null, createdSeq: seq, changeSeq: seq, cancelledOccurrences: [],
-      };
+      });
       checkReadOnly(readOnly, readOnlyView(event));
       const extent = seriesExtent(event);
       await tx.insertEvent({ mailboxId, event, extent });
@@ -142,7 +142,7 @@ export class EventService {
         return updated;
       }
 
-      let updated: Event = { ...applyEventInput(current, input), ...stamp };
+      let updated: Event = withRecurrenceZone({ ...applyEventInput(current, input), ...stamp });
       updated.type = updated.recurrence ? "seriesMaster" : "singleInstance";
       if (current.type === "seriesMaster" && movesOccurrences(current, updated)) {
         updated = await this.reconcileSeries(tx, mailboxId, current, updated, takeSeq);
@@ -328,6 +328,17 @@ function checkWritable(calendar: Calendar): void {
 function checkIfMatch(ifMatch: IfMatch | undefined, event: Event): void {
   if (!ifMatch || "any" in ifMatch) return;
   if (!ifMatch.changeKeys.includes(event.changeKey)) throw new PreconditionFailedError();
+}
+
+/**
+ * The range's recurrenceTimeZone defaults to the start's zone. The parser can only apply that
+ * when the same body gives `start`; a PATCH of the recurrence alone (or a POST without start)
+ * would otherwise echo "" and differ from a POST of the same series.
+ */
+function withRecurrenceZone(event: Event): Event {
+  if (!event.recurrence || event.recurrence.range.recurrenceTimeZone !== "") return event;
+  const range = { ...event.recurrence.range, recurrenceTimeZone: event.start.zone.name };
+  return { ...event, recurrence: { ...event.recurrence, range } };
 }
 
 function byStart(a: Event, b: Event): number {

@@ -95,12 +95,24 @@ function windowInstant(value: string, name: string): number {
   const m = WINDOW_VALUE.exec(value.trim());
   let ms = NaN;
   if (m) {
-    const [, date, time = "00:00", offset] = m;
+    const [, date = "", time = "00:00", offset] = m;
     const [clock = "", fraction = ""] = time.split(".");
-    ms = Date.parse(`${date}T${clock.length === 5 ? `${clock}:00` : clock}.${fraction.padEnd(3, "0").slice(0, 3)}${normaliseOffset(offset)}`);
+    // Date.parse rolls 2026-02-30 over to 2 March and reads 24:00 as the next midnight; Graph
+    // (.NET DateTime) refuses both, so the fields are checked first.
+    if (isCalendarDate(date) && Number(clock.slice(0, 2)) <= 23) {
+      ms = Date.parse(`${date}T${clock.length === 5 ? `${clock}:00` : clock}.${fraction.padEnd(3, "0").slice(0, 3)}${normaliseOffset(offset)}`);
+    }
   }
   if (!Number.isFinite(ms)) throw new ValidationError(`The value '${value}' of parameter '${name}' is not a valid date and time.`, "invalidParameter");
   return ms;
+}
+
+/** A YYYY-MM-DD that names a real day (month 1–12, day within the month). */
+function isCalendarDate(date: string): boolean {
+  const [year = 0, month = 0, day = 0] = date.split("-").map(Number);
+  const lastDay = new Date(0);
+  lastDay.setUTCFullYear(year, month, 0); // day 0 of the next month: the month's last day
+  return month >= 1 && month <= 12 && day >= 1 && day <= lastDay.getUTCDate();
 }
 
 function normaliseOffset(offset: string | undefined): string {
