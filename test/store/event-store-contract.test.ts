@@ -1,4 +1,3 @@
-import { rmSync } from "node:fs";
 import fc from "fast-check";
 import { sql, type Kysely } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -8,25 +7,15 @@ import {
   type Calendar, type Event, type EventChange, type EventCondition, type EventFilter, type EventOrder, type EventQueryView,
   type Mailbox, type Store, type TimeSpan,
 } from "../../src/domain/index.js";
-import { openStore, toEventChange, type StoreSchema } from "../../src/store/index.js";
+import { toEventChange, type StoreSchema } from "../../src/store/index.js";
 import { FRESH_EVENT_FLAGS } from "../support/event-defaults.js";
-import { ENGINES, createPgDatabase, type Engine } from "../support/engines.js";
-import { tempDataDir } from "../support/harness.js";
+import { ENGINES } from "../support/engines.js";
+import { makeStore } from "../support/test-stores.js";
 
 // The event half of the Store contract (conventions §10b), run against every engine. The
 // domain's matchesEventFilter / compareEvents / overlapsWindow are the specification the SQL
 // translations are checked against.
 
-async function makeStore(engine: Engine): Promise<{ store: Store; dispose: () => Promise<void> }> {
-  if (engine === "sqlite") {
-    const dir = tempDataDir();
-    const store = await openStore({ dataDir: dir, now: () => Date.now() });
-    return { store, dispose: async () => { await store.close(); rmSync(dir, { recursive: true, force: true }); } };
-  }
-  const db = await createPgDatabase();
-  const store = await openStore({ dataDir: "unused", databaseUrl: db.url, now: () => Date.now() });
-  return { store, dispose: async () => { await store.close(); await db.drop(); } };
-}
 
 /** The store's own Kysely handle: the port has no reader for event_changes (nothing in src needs one yet). */
 function dbOf(store: Store): Kysely<StoreSchema> {

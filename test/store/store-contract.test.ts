@@ -1,26 +1,14 @@
-import { rmSync } from "node:fs";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { openStore } from "../../src/store/index.js";
 import {
   collapseChanges, newCalendar, newCalendarGroup, randomIds, changeKeyFor,
   type Calendar, type CalendarChange, type CalendarGroup, type CollapseWindow, type Mailbox, type Store,
 } from "../../src/domain/index.js";
-import { ENGINES, createPgDatabase, type Engine } from "../support/engines.js";
-import { tempDataDir } from "../support/harness.js";
+import { ENGINES } from "../support/engines.js";
+import { makeStore } from "../support/test-stores.js";
 
 // The Store contract, written once and run against every engine (conventions §10b).
 
-async function makeStore(engine: Engine): Promise<{ store: Store; dispose: () => Promise<void> }> {
-  if (engine === "sqlite") {
-    const dir = tempDataDir();
-    const store = await openStore({ dataDir: dir, now: () => Date.now() });
-    return { store, dispose: async () => { await store.close(); rmSync(dir, { recursive: true, force: true }); } };
-  }
-  const db = await createPgDatabase();
-  const store = await openStore({ dataDir: "unused", databaseUrl: db.url, now: () => Date.now() });
-  return { store, dispose: async () => { await store.close(); await db.drop(); } };
-}
 
 /**
  * One generated write: a transaction whose steps each take a seq, as ChangeLogWriter.write
