@@ -117,6 +117,11 @@ export interface Variant {
   expectStatus?: number;
   /** The database processes serving this variant, looked up before each measurement. */
   dbPids?: () => Promise<number[]>;
+  /**
+   * Fewer connections than CONNECTIONS, for slow requests: 50 queued requests of 100 ms outlast a
+   * slice, and the backlog left on the server would be billed to the next variant's slice.
+   */
+  connections?: number;
 }
 
 /** A round whose slices saw other processes use more than this (cores) is redone. */
@@ -127,7 +132,7 @@ async function load(v: Variant, seconds: number): Promise<LoadResult> {
   const [first, ...also] = Array.isArray(v.server) ? v.server : [v.server];
   if (!first) throw new Error(`${v.label}: no server`);
   return measure({
-    port: first.port, serverPid: first.pid, targets: v.targets, connections: CONNECTIONS, warmupSeconds: 0, seconds,
+    port: first.port, serverPid: first.pid, targets: v.targets, connections: v.connections ?? CONNECTIONS, warmupSeconds: 0, seconds,
     ...(also.length > 0 && { also: also.map((s) => ({ port: s.port, serverPid: s.pid })) }),
     ...(v.expectStatus !== undefined && { expectStatus: v.expectStatus }),
     ...(v.dbPids && { dbPids: await v.dbPids() }),

@@ -11,7 +11,8 @@ export const fmt = {
   int: (n: number) => (Number.isFinite(n) ? Math.round(n).toLocaleString("en-US") : "n/a"),
   ms: (n: number) => (Number.isFinite(n) ? `${n.toFixed(2)} ms` : "n/a"),
   pct: (n: number) => (Number.isFinite(n) ? `${(n * 100).toFixed(1)} %` : "n/a"),
-  x: (n: number) => (Number.isFinite(n) ? `${n.toFixed(2)}x` : "n/a"),
+  // Two significant digits below 0.1x, so a ratio far off its target does not print as 0.00x.
+  x: (n: number) => (Number.isFinite(n) ? `${n > 0 && n < 0.1 ? n.toPrecision(2) : n.toFixed(2)}x` : "n/a"),
   cpu: (n: number) => (Number.isFinite(n) ? `${Math.round(n * 100)} %` : "n/a"),
 };
 
