@@ -11,6 +11,7 @@ import { newEvent } from "./event-defaults.js";
 import { parseEventInput } from "./event-input.js";
 import { newEventUid, webLinkFor } from "./event-identity.js";
 import type { EventFilter, EventOrder } from "./event-query.js";
+import { WindowCache } from "../cache/window-cache.js";
 import { applyEventInput, movesOccurrences, readOnlyView } from "./apply-event-input.js";
 import {
   isPatternOccurrence, neighbourOriginals, occurrenceOf, overlapsWindow, seriesExtent, seriesOccurrences, spanOf,
@@ -48,6 +49,8 @@ interface EventRef {
 }
 
 export class EventService {
+  readonly #windows = new WindowCache();
+
   constructor(private readonly deps: EventServiceDeps) {}
 
   private get store() {
@@ -206,9 +209,14 @@ export class EventService {
    * default one when the scope names none) that overlap the window, in start order. Cancelled
    * occurrences are left out; masters never appear.
    */
-  async calendarView(args: { mailbox: Mailbox; scope: EventScope; window: TimeSpan }): Promise<Event[]> {
+  async calendarView(args: { mailbox: Mailbox; scope: EventScope; window: TimeSpan }): Promise<readonly Event[]> {
     const mailboxId = args.mailbox.id;
+    // The seq first, then the window: see WindowCache for why that order keeps it exact.
+    const seq = await this.store.getChangeSeq({ mailboxId });
     const calendar = await loadCalendar(this.store, mailboxId, args.scope.calendar ?? { defaultCalendar: true }, args.scope.group);
+    const key = `${mailboxId}|${calendar.id}|${args.window.startMs}|${args.window.endMs}`;
+    const hit = seq === undefined ? undefined : this.#windows.get(key, seq);
+    if (hit) return hit;
     const { items, masters } = await this.store.listEventsInWindow({ mailboxId, calendarId: calendar.id, ...args.window });
     const replaced = new Map<string, Set<number>>();
     if (masters.length > 0) {
@@ -220,7 +228,8 @@ export class EventService {
       }
     }
     const occurrences = masters.flatMap((m) => seriesOccurrences(m, { window: args.window, replaced: replaced.get(m.id) ?? new Set() }));
-    return [...items, ...occurrences].sort(byStart);
+    const events = [...items, ...occurrences].sort(byStart);
+    return seq === undefined ? events : this.#windows.set(key, seq, events);
   }
 
   /**

@@ -41,7 +41,7 @@ export async function listInstances(ctx: GraphContext, route: InstancesRoute): P
 }
 
 /** $filter, $orderby (default: start, then id), $select, and $top/$skip or Prefer: odata.maxpagesize paging. */
-function windowPage(ctx: GraphContext, events: Event[], where: { path: string; context: string; resource: string }): GraphResponse {
+function windowPage(ctx: GraphContext, events: readonly Event[], where: { path: string; context: string; resource: string }): GraphResponse {
   const rendering = eventRendering(ctx);
   const filter = parseEventFilter(ctx.query.filter);
   const orderBy = parseEventOrderBy(ctx.query.orderby);
@@ -49,17 +49,23 @@ function windowPage(ctx: GraphContext, events: Event[], where: { path: string; c
   const paging = listPaging(ctx.query, where.resource, {
     allow: ["filter", "orderby"], ...(preferred.applied && { defaultTop: preferred.size }),
   });
-  const order = compareEvents(orderBy);
-  const chosen = events
-    .map((event) => ({ event, view: queryView(event) }))
-    .filter(({ view }) => matchesEventFilter(view, filter))
-    .sort((a, b) => order(a.view, b.view));
+  // The service answers in the default order (start, then id): without $filter and $orderby a
+  // page is a slice, and only its events are rendered.
+  let chosen = events;
+  if (filter.length > 0 || orderBy.length > 0) {
+    const order = compareEvents(orderBy);
+    chosen = events
+      .map((event) => ({ event, view: queryView(event) }))
+      .filter(({ view }) => matchesEventFilter(view, filter))
+      .sort((a, b) => order(a.view, b.view))
+      .map(({ event }) => event);
+  }
   const page = chosen.slice(paging.skip, paging.skip + paging.top);
   const select = rendering.select;
   const fragment = `${where.context}${select ? `(${select.join(",")})` : ""}`;
   const members: [string, string][] = [["@odata.context", JSON.stringify(metadataUrl(ctx.origin, ctx.apiVersion, fragment))]];
   if (paging.count) members.push(["@odata.count", JSON.stringify(chosen.length)]);
-  members.push(["value", JSON.stringify(page.map(({ event }) => rendering.toWire(event)))]);
+  members.push(["value", JSON.stringify(page.map((event) => rendering.toWire(event)))]);
   if (paging.skip + paging.top < chosen.length) {
     members.push(["@odata.nextLink", JSON.stringify(buildLink(ctx.origin, ctx.apiVersion, where.path, nextLinkQuery(ctx.query, paging)))]);
   }

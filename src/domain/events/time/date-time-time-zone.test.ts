@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import fc from "fast-check";
 import { Temporal } from "temporal-polyfill";
 import { ValidationError } from "../../errors.js";
 import { formatDateTimeTimeZone, isAllDaySpan, isMidnight, parseDateTimeTimeZone } from "./date-time-time-zone.js";
@@ -106,5 +107,16 @@ describe("isAllDaySpan", () => {
     expect(isAllDaySpan({ start, end: parse("2026-03-09T09:00:00", "UTC") })).toBe(false);
     expect(isAllDaySpan({ start, end: parse("2026-03-09T00:00:00", "Europe/Berlin") })).toBe(false);
     expect(isAllDaySpan({ start, end: start })).toBe(false);
+  });
+});
+
+describe("formatDateTimeTimeZone: the UTC fast path", () => {
+  it("formatDateTimeTimeZone: UTC through Date equals the zone arithmetic (any instant, any millisecond)", () => {
+    const utc = resolveTimeZone("UTC");
+    if (!utc) throw new Error("UTC must resolve");
+    fc.assert(fc.property(fc.integer({ min: 0, max: 253_402_300_799_999 }), (epochMs) => {
+      const viaZone = formatDateTimeTimeZone({ epochMs, zone: { name: "UTC", iana: "Africa/Abidjan" } });
+      expect(formatDateTimeTimeZone({ epochMs, zone: utc })).toEqual(viaZone);
+    }), { seed: 20261202, numRuns: 500 });
   });
 });

@@ -68,8 +68,15 @@ export function toEpochMs(options: { wallClock: Temporal.PlainDateTime; iana: st
   return options.wallClock.toZonedDateTime(options.iana, { disambiguation: "compatible" }).epochMilliseconds;
 }
 
+// Years 0000–9999: toISOString writes six-digit years with a sign outside them.
+const MAX_ISO_MS = 253_402_300_800_000;
+
 /** An instant as Graph writes it in `zone`: seven fractional digits, no offset. */
 export function formatDateTimeTimeZone(options: { epochMs: number; zone: ResolvedTimeZone }): DateTimeTimeZone {
+  // UTC, what every response without Prefer: outlook.timezone uses: Date already has the fields.
+  if ((options.zone.iana === "Etc/UTC" || options.zone.iana === "UTC") && options.epochMs >= 0 && options.epochMs < MAX_ISO_MS) {
+    return { dateTime: `${new Date(options.epochMs).toISOString().slice(0, 23)}0000`, timeZone: options.zone.name };
+  }
   const local = Temporal.Instant.fromEpochMilliseconds(options.epochMs).toZonedDateTimeISO(options.zone.iana).toPlainDateTime();
   const date = local.toPlainDate().toString();
   const time = [local.hour, local.minute, local.second].map((n) => String(n).padStart(2, "0")).join(":");
