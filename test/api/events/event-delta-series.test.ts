@@ -10,6 +10,8 @@ import {
 
 const t = useTestServer();
 
+type Five = [Json, Json, Json, Json, Json];
+
 const keysOf = (item: Json) => Object.keys(item).sort();
 
 async function expectInSync(u: User, client: EventDeltaClient): Promise<void> {
@@ -20,14 +22,14 @@ async function expectInSync(u: User, client: EventDeltaClient): Promise<void> {
 }
 
 /** A daily series of 5 from Dec 2 (all in the window), synced once. */
-async function syncedSeries(): Promise<{ u: User; client: EventDeltaClient; master: Json; occ: Json[] }> {
+async function syncedSeries(): Promise<{ u: User; client: EventDeltaClient; master: Json; occ: Five }> {
   const u = await newUser(t);
   const master = await create(u, dailySeries("2026-12-02", 5));
   const client = new EventDeltaClient(u, deltaUrl());
   await client.round();
   const occ = await instancesOf(u, master.id);
   expect(occ).toHaveLength(5);
-  return { u, client, master, occ };
+  return { u, client, master, occ: occ as Five };
 }
 
 describe("calendarView/delta: series", () => {
@@ -217,7 +219,7 @@ describe("calendarView/delta: a series and the page boundary", () => {
     const rounds: (() => Promise<void>)[] = [
       async () => undefined,
       async () => { await patch(u, master.id, { subject: "x" }); },
-      async () => { const occ = await instancesOf(u, master.id); await remove(u, occ[1].id); await patch(u, occ[2].id, { subject: "exc" }); },
+      async () => { const occ = await instancesOf(u, master.id) as Five; await remove(u, occ[1].id); await patch(u, occ[2].id, { subject: "exc" }); },
       async () => {
         await patch(u, master.id, {
           ...eventBody("2026-12-05T10:00", "2026-12-05T11:00", "moved"),

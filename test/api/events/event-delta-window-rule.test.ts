@@ -34,7 +34,7 @@ describe("calendarView/delta: the window rule (§3.5)", () => {
     const round = await client.round();
     expect(round.items).toHaveLength(1);
     expect(round.items[0]).toMatchObject({ id: outside.id, subject: "moved in", "@odata.etag": moved["@odata.etag"] });
-    expect(round.items[0].start.dateTime).toBe("2026-12-05T10:00:00.0000000");
+    expect((round.items[0] as Json).start.dateTime).toBe("2026-12-05T10:00:00.0000000");
     await expectInSync(u, client);
   });
 
