@@ -240,3 +240,100 @@ describe("calendarView/delta: a series and the page boundary", () => {
     }
   });
 });
+
+describe("calendarView/delta: series writes between pages", () => {
+  /** The ids calendarView shows now, masters of the window's series included. */
+  async function expectedIds(u: User, masters: string[]): Promise<string[]> {
+    return [...(await calendarViewAll(u)).map((e) => e.id as string), ...masters].sort();
+  }
+
+  it("initial round: a pattern edit, a cancellation and a new exception between pages stay out of it, and come next round", async () => {
+    const u = await newUser(t);
+    await create(u, eventBody("2026-12-01T06:00", "2026-12-01T07:00", "S1"));
+    const a = await create(u, dailySeries("2026-12-02", 3, "A"));
+    const b = await create(u, dailySeries("2026-12-04", 3, "B", 12));
+    const before = await expectedIds(u, [a.id, b.id]);
+    const bOcc = await instancesOf(u, b.id) as [Json, Json, Json];
+    const client = new EventDeltaClient(u, deltaUrl());
+    const round = await client.round({
+      pageSize: 4,
+      between: async (page) => {
+        if (page !== 0) return;
+        const aOcc = await instancesOf(u, a.id) as [Json, Json, Json];
+        await remove(u, aOcc[1].id);
+        await patch(u, bOcc[0].id, { subject: "exception" });
+        await patch(u, b.id, {
+          ...eventBody("2026-12-05T15:00", "2026-12-05T16:00", "B moved"),
+          recurrence: { pattern: { type: "daily", interval: 1 }, range: { type: "numbered", startDate: "2026-12-05", numberOfOccurrences: 2 } },
+        });
+      },
+    });
+    expect(round.ids.sort()).toEqual(before);
+    expect(round.items.find((i) => i.id === b.id)?.subject).toBe("B");
+    expect(round.items.some((i) => i.type === "exception")).toBe(false);
+    await client.round();
+    expect(client.ids()).toEqual(await expectedIds(u, [a.id, b.id]));
+  });
+
+  it("later round: the same writes between its pages wait for the round after", async () => {
+    const u = await newUser(t);
+    const client = new EventDeltaClient(u, deltaUrl());
+    await client.round();
+    await create(u, eventBody("2026-12-01T06:00", "2026-12-01T07:00", "S1"));
+    const a = await create(u, dailySeries("2026-12-02", 3, "A"));
+    const b = await create(u, dailySeries("2026-12-04", 3, "B", 12));
+    const expected = await expectedIds(u, [a.id, b.id]);
+    const round = await client.round({
+      pageSize: 4,
+      between: async (page) => {
+        if (page !== 0) return;
+        const aOcc = await instancesOf(u, a.id) as [Json, Json, Json];
+        await remove(u, aOcc[2].id);
+        await patch(u, b.id, {
+          ...eventBody("2026-12-06T15:00", "2026-12-06T16:00", "B moved"),
+          recurrence: { pattern: { type: "daily", interval: 1 }, range: { type: "numbered", startDate: "2026-12-06", numberOfOccurrences: 2 } },
+        });
+      },
+    });
+    expect(round.ids.sort()).toEqual(expected);
+    expect(round.items.every((i) => !("@removed" in i))).toBe(true);
+    const next = await client.round();
+    expect(next.items.filter((i) => "@removed" in i).length).toBe(4);
+    expect(client.ids()).toEqual(await expectedIds(u, [a.id, b.id]));
+  });
+
+  it("an exception moved out of the window while its master stays → @removed; moved back → full item again", async () => {
+    const u = await newUser(t);
+    // Every third day: Dec 1, 4, 7, 10; Dec 7 may move to Dec 8 (outside) without crossing Dec 10.
+    const master = await create(u, eventBody("2026-12-01T09:00", "2026-12-01T10:00", "Every 3 days", {
+      recurrence: { pattern: { type: "daily", interval: 3 }, range: { type: "numbered", startDate: "2026-12-01", numberOfOccurrences: 4 } },
+    }));
+    const client = new EventDeltaClient(u, deltaUrl());
+    await client.round();
+    const occ = await instancesOf(u, master.id) as [Json, Json, Json];
+    expect(occ).toHaveLength(3);
+    await patch(u, occ[2].id, eventBody("2026-12-08T12:00", "2026-12-08T13:00", "away"));
+    let round = await client.round();
+    expect(round.items.find((i) => i.id === occ[2].id)).toHaveProperty("@removed");
+    await expectInSync(u, client);
+    await patch(u, occ[2].id, eventBody("2026-12-07T18:00", "2026-12-07T19:00", "back"));
+    round = await client.round();
+    expect(round.items.find((i) => i.id === occ[2].id)).toMatchObject({ type: "exception", subject: "back" });
+    await expectInSync(u, client);
+  });
+
+  it("an exception moved into the window from a series that lies outside it: sent alone, in full", async () => {
+    const u = await newUser(t);
+    const master = await create(u, dailySeries("2026-12-10", 3, "Later series"));
+    const client = new EventDeltaClient(u, deltaUrl());
+    expect((await client.round()).items).toEqual([]);
+    const [first] = await instancesOf(u, master.id, "2026-12-10T00:00:00Z", "2026-12-20T00:00:00Z");
+    await patch(u, (first as Json).id, eventBody("2026-12-03T09:00", "2026-12-03T10:00", "pulled in"));
+    const round = await client.round();
+    expect(round.items.find((i) => i.id === (first as Json).id)).toMatchObject({ type: "exception", subject: "pulled in" });
+    await expectInSync(u, client);
+    const fresh = new EventDeltaClient(u, deltaUrl());
+    await fresh.round({ pageSize: 1 });
+    expect([...fresh.state.keys()]).toContain((first as Json).id);
+  });
+});
