@@ -108,6 +108,20 @@ describe("calendarView/delta: snapshot consistency", () => {
     const after = await get(u, nextLink);
     expect(after.body.value).toEqual(before.body.value);
   });
+
+  it("replaying a deltaLink serves the same changes again (a client that lost a round retries it)", async () => {
+    const u = await newUser(t);
+    const client = new EventDeltaClient(u, deltaUrl());
+    await client.round();
+    const old = client.deltaLink as string;
+    const ev = await create(u, eventBody("2026-12-03T10:00", "2026-12-03T11:00", "new"));
+    const far = await create(u, eventBody("2027-01-03T10:00", "2027-01-03T11:00", "far"));
+    const first = await get(u, old);
+    await create(u, eventBody("2026-12-04T10:00", "2026-12-04T11:00", "newer"));
+    const again = await get(u, old);
+    expect(again.body.value.map((i: Json) => i.id).slice(0, 2)).toEqual(first.body.value.map((i: Json) => i.id));
+    expect(first.body.value.map((i: Json) => i.id).sort()).toEqual([ev.id, far.id].sort());
+  });
 });
 
 describe("calendarView/delta: tokens bound to what they were issued for → 400", () => {
