@@ -1,5 +1,5 @@
 import type { Event, EventChange, TimeSpan } from "../model.js";
-import { overlapsWindow, spanOf } from "../events/series/series.js";
+import { overlapsWindow, seriesExtent, spanOf } from "../events/series/series.js";
 import { occurrencesIn, type WindowRows } from "./window-at.js";
 
 // What a calendarView/delta round says, as groups of items: one group per single instance, and
@@ -135,7 +135,11 @@ export function changeGroups(args: {
       const after = h.removed ? null : h.after;
       if (after && after.type !== "seriesMaster" && overlapsWindow(spanOf(after), window)) {
         items.set(key, { kind: "event", event: after });
-      } else if (end.master?.type === "seriesMaster" && occurrencesAfter.length + exceptionsInWindow.length > 0) {
+      } else if (end.master?.type === "seriesMaster" && (occurrencesAfter.length > 0
+        // Exceptions alone bring the master only when its extent reaches the window, as in
+        // snapshotGroups (whose other exceptions stand alone): otherwise a client that synced
+        // incrementally would hold a master that a fresh initial round does not send.
+        || (exceptionsInWindow.length > 0 && overlapsWindow(seriesExtent(end.master), window)))) {
         items.set(key, { kind: "event", event: end.master });
       } else {
         items.set(key, { kind: "removed", id: key });
