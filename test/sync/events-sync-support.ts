@@ -91,8 +91,10 @@ export async function serverView(t: TestServer, m: EventsMailbox): Promise<Array
   return res.body.value;
 }
 
-export async function expectInStep(t: TestServer, m: EventsMailbox, store: LocalStore): Promise<void> {
+/** Asserts the store's view equals the server's (of at least `minimum` events); returns the server's count. */
+export async function expectInStep(t: TestServer, m: EventsMailbox, store: LocalStore, minimum = 4): Promise<number> {
   const server = await serverView(t, m);
-  expect(server.length).toBeGreaterThan(3);
+  expect(server.length).toBeGreaterThanOrEqual(minimum);
   expect(comparable(hydrateEvents(await store.listEvents()))).toEqual(comparable(server));
+  return server.length;
 }

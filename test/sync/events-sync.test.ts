@@ -1,7 +1,7 @@
 import { rmSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { DeltaSync, openSqliteLocalStore, type LocalStore, type SyncEvent } from "../../src/client/index.js";
+import { DeltaSync, hydrateEvents, openSqliteLocalStore, type LocalStore, type SyncEvent } from "../../src/client/index.js";
 import { graphErrorBody, startFaultProxy, type Fault, type FaultProxy, type ProxiedRequest } from "../support/fault-proxy.js";
 import { startTestServer, tempDataDir, type TestServer } from "../support/harness.js";
 import { editPattern, expectInStep, FROM, seedEvents, TO, writeBurst, type EventsMailbox } from "./events-sync-support.js";
@@ -160,6 +160,47 @@ describe("events sync", () => {
     await expectInStep(t, f.m, f.store);
     proxy.setPlan(undefined);
     expect(await f.sync.runRound()).toMatchObject({ full: false, added: 0, updated: 0, removed: 0 });
+    await f.store.close();
+  });
+
+  it("events: the server's own resetSync mid-round (a real 410) — the client starts over and converges", async () => {
+    const f = await fixture(3);
+    await f.sync.runRound();
+    await writeBurst(t, f.m, "h2");
+    const admin = await t.appToken(["Graphcal.Admin"]);
+    proxy.setPlan(async (r) => {
+      if (r.url.includes(encodeURIComponent(f.m.mailbox.userPrincipalName)) && r.url.includes("$skiptoken") && !f.events.some((e) => e.type === "resync")) {
+        const res = await t.request("POST", `/_graphcal/mailboxes/${f.m.mailbox.id}/resetSync`, { token: admin });
+        expect(res.status).toBeLessThan(300);
+      }
+      return undefined;
+    });
+    const summary = await f.sync.runRound();
+    proxy.setPlan(undefined);
+    expect(summary).toMatchObject({ full: true, resyncs: 1 });
+    const resync = f.events.find((e) => e.type === "resync") as { code: string; location: string | undefined };
+    expect(resync.code).toBe("ResyncRequired");
+    // graphcal's Location is the window's own initial URL (not calendars/delta).
+    expect(resync.location).toMatch(/\/calendarView\/delta\?startDateTime=2026-03-01T00%3A00%3A00(\.000)?Z&endDateTime=2026-04-01/);
+    await expectInStep(t, f.m, f.store);
+    await f.store.close();
+  });
+
+  it("events: another window on the same store is a full round that replaces the local events; calendars stay", async () => {
+    const f = await fixture(5);
+    await f.sync.runRound();
+    await f.store.commit({ upserts: [{ id: "cal", name: "kept" }], removals: [], state: { deltaLink: "https://x/beta/me/calendars/delta?$deltatoken=1", source: "https://x/beta/me/calendars/delta" } });
+    const events: SyncEvent[] = [];
+    const narrow = new DeltaSync({
+      baseUrl: `${proxy.origin}/beta`, userId: f.m.mailbox.userPrincipalName, store: f.store, token: appToken, pageSize: 5,
+      resource: { kind: "calendarView", start: "2026-03-10T00:00:00Z", end: "2026-03-14T00:00:00Z" }, onEvent: (e) => events.push(e),
+    });
+    const summary = await narrow.runRound();
+    expect(events[0]).toMatchObject({ type: "round-start", full: true, reason: "source-changed" });
+    expect(summary.removed).toBeGreaterThanOrEqual(4); // the singles of 03-02…03-05
+    const res = await t.request("GET", "/v1.0/me/calendarView?startDateTime=2026-03-10T00:00:00Z&endDateTime=2026-03-14T00:00:00Z", { token: f.m.token });
+    expect(hydrateEvents(await f.store.listEvents()).map((e) => e.id).sort()).toEqual(res.body.value.map((e: any) => e.id).sort());
+    expect(await f.store.listCalendars()).toEqual([{ id: "cal", name: "kept" }]);
     await f.store.close();
   });
 
