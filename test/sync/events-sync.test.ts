@@ -186,6 +186,33 @@ describe("events sync", () => {
     await f.store.close();
   });
 
+  it("events: duplicates within pages and replays of earlier pages — the last occurrence wins", async () => {
+    const f = await fixture(3);
+    await f.sync.runRound();
+    await writeBurst(t, f.m, "d2");
+    await editPattern(t, f.m, "Replayed", 7);
+    // Every page repeats the page before it and carries each of its events twice, an outdated
+    // copy first (full items get another subject, skeletons another start).
+    let previous: unknown[] = [];
+    proxy.setPlan((r) => (!r.url.includes(encodeURIComponent(f.m.mailbox.userPrincipalName)) ? undefined : {
+      kind: "rewrite",
+      rewrite: (body) => {
+        const outdated = body.value.map((e: any) => (e["@removed"] ? e : e.type === "occurrence"
+          ? { ...e, start: { dateTime: "2026-03-31T00:00:00.0000000", timeZone: "UTC" } }
+          : { ...e, subject: "outdated", extra: true }));
+        const value = [...previous, ...outdated, ...body.value];
+        previous = body.value;
+        return { ...body, value };
+      },
+    }));
+    const summary = await f.sync.runRound();
+    proxy.setPlan(undefined);
+    expect(summary.items).toBeGreaterThan(2 * (summary.added + summary.updated + summary.removed));
+    await expectInStep(t, f.m, f.store);
+    expect((await f.store.listEvents()).some((e) => e.extra !== undefined)).toBe(false); // replaced, not merged
+    await f.store.close();
+  });
+
   it("events: another window on the same store is a full round that replaces the local events; calendars stay", async () => {
     const f = await fixture(5);
     await f.sync.runRound();
