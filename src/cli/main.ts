@@ -10,8 +10,9 @@ Usage:
   graphcal migrate [--data-dir DIR | --database-url postgres://…]
   graphcal sync --base-url <URL/beta> (--me | --user <id|upn>) --store <file.db>
                 (--token T | --token-command "CMD" | --tenant T --client-id ID --client-secret S [--authority URL])
-                [--page-size N] [--select a,b] [--watch SECONDS] [--json]
-  graphcal local-store dump --store <file.db>
+                [--events --from DATE --to DATE [--calendar ID]] [--page-size N] [--select a,b] [--watch SECONDS] [--json]
+  graphcal local-store dump --store <file.db> [--events] [--ics FILE]
+  graphcal local-store ics FILE --store <file.db>
 
 Environment: PORT, HOST, DATA_DIR, DATABASE_URL, DATABASE_POOL_SIZE, PUBLIC_BASE_URL, HTTPS_PORT, LOG_LEVEL, SEED_DEMO, ISSUER_ORIGIN,
 EXTERNAL_JWKS_URL, EXTERNAL_ISSUER, EXTRA_AUDIENCES, DELTA_RETENTION_DAYS, PRUNE_INTERVAL_SECONDS.

@@ -1,15 +1,35 @@
-// graphcal sync — keep a local SQLite store in step with a mailbox's calendars, against
-// graphcal or Microsoft Graph. Progress goes to stderr; --json puts a summary on stdout.
+// graphcal sync — keep a local SQLite store in step with a mailbox's calendars, or with the
+// events of a window (--events --from --to), against graphcal or Microsoft Graph. Progress goes to stderr; --json puts a summary on stdout.
 import { parseArgs } from "node:util";
-import { DeltaProtocolError, DeltaSync, GraphRequestError, SyncStateLostError, type WatchSummary } from "../client/index.js";
+import { DeltaProtocolError, DeltaSync, GraphRequestError, SyncStateLostError, type SyncTarget, type WatchSummary } from "../client/index.js";
 import { createSyncProgress } from "./sync-progress.js";
 import { accessTokenSourceFromFlags, UsageError } from "./sync-credentials.js";
 
 export const SYNC_USAGE = `Usage: graphcal sync --base-url <https://graph.microsoft.com/beta> (--me | --user <id|upn>) --store <file.db>
          (--token <jwt> | --token-command "<cmd>" | --tenant <t> --client-id <id> --client-secret <s> [--authority <url>] [--scope <s>])
          (the secret may come from GRAPHCAL_CLIENT_SECRET instead)
+         [--events --from <date> --to <date> [--calendar <id>]]
          [--page-size N] [--select name,color] [--watch <seconds>] [--json]
 `;
+
+/** A --from/--to value: a date (midnight UTC) or a full ISO date-time. */
+function dateFlag(name: string, value: string | undefined): string {
+  if (value === undefined) throw new UsageError(`--events needs --${name} <YYYY-MM-DD or ISO date-time>`);
+  const date = new Date(/^\d{4}-\d{2}-\d{2}$/.test(value) ? `${value}T00:00:00Z` : value);
+  if (Number.isNaN(date.getTime())) throw new UsageError(`--${name} is not a date: ${value}`);
+  return date.toISOString();
+}
+
+function targetFromFlags(values: { events?: boolean; from?: string; to?: string; calendar?: string }): SyncTarget {
+  if (!values.events) {
+    if (values.from !== undefined || values.to !== undefined || values.calendar !== undefined) throw new UsageError("--from, --to and --calendar go with --events");
+    return { kind: "calendars" };
+  }
+  const start = dateFlag("from", values.from);
+  const end = dateFlag("to", values.to);
+  if (!(start < end)) throw new UsageError("--from must be before --to");
+  return { kind: "calendarView", start, end, calendarId: values.calendar };
+}
 
 function positive(name: string, value: string | undefined, integer: boolean): number | undefined {
   if (value === undefined) return undefined;
@@ -29,16 +49,18 @@ function parseSyncArgs(args: string[]) {
       tenant: { type: "string" }, "client-id": { type: "string" }, "client-secret": { type: "string" },
       authority: { type: "string" }, scope: { type: "string" },
       "page-size": { type: "string" }, select: { type: "string" }, watch: { type: "string" }, json: { type: "boolean" },
+      events: { type: "boolean" }, from: { type: "string" }, to: { type: "string" }, calendar: { type: "string" },
     },
   });
   const baseUrl = values["base-url"];
   if (!baseUrl || !/^https?:\/\//.test(baseUrl)) throw new UsageError("--base-url <http(s)://host/beta> is required");
   if (!values.store) throw new UsageError("--store <file.db> is required");
   if (!values.me === (values.user === undefined)) throw new UsageError("give either --me or --user <id|upn>");
+  const resource = targetFromFlags(values);
   const { source, appOnly } = accessTokenSourceFromFlags(values, baseUrl, process.env);
   if (appOnly && values.me) throw new UsageError("--me needs a delegated token; with client credentials use --user <id|upn>");
   return {
-    baseUrl, store: values.store, userId: values.user, token: source, json: values.json ?? false,
+    baseUrl, store: values.store, userId: values.user, token: source, json: values.json ?? false, resource,
     pageSize: positive("page-size", values["page-size"], true),
     select: values.select?.split(",").map((s) => s.trim()).filter(Boolean),
     watchSeconds: positive("watch", values.watch, false),
@@ -69,7 +91,7 @@ export async function runSync(args: string[]): Promise<number> {
   process.once("SIGINT", onSignal);
   process.once("SIGTERM", onSignal);
   const sync = new DeltaSync({
-    baseUrl: options.baseUrl, userId: options.userId, store: options.store, token: options.token,
+    baseUrl: options.baseUrl, userId: options.userId, store: options.store, token: options.token, resource: options.resource,
     pageSize: options.pageSize, select: options.select, onEvent: (e) => progress.onEvent(e),
   });
   let totals: WatchSummary | undefined;

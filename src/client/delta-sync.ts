@@ -8,8 +8,38 @@ import { RoundStage } from "./round-stage.js";
 import { openSqliteLocalStore } from "./sqlite-local-store.js";
 import { DeltaProtocolError, GraphRequestError, SyncStateLostError } from "./sync-errors.js";
 import type { RoundSummary, SyncEvent, WatchSummary } from "./sync-events.js";
-import type { LocalStore } from "./local-store.js";
+import type { LocalStore, SyncResource } from "./local-store.js";
 import { toAccessTokenSource, type AccessTokenInput } from "./access-token-source.js";
+
+/**
+ * What a {@link DeltaSync} keeps in step: the mailbox's calendars (`calendars/delta`, the
+ * default), or the events of a time window (`calendarView/delta`) of the default calendar or of
+ * `calendarId`. The window is fixed by the initial request; change it and the next round is a
+ * full one (the store's events are then replaced by the new window's).
+ *
+ * @example
+ * const resource: SyncTarget = { kind: "calendarView", start: "2026-01-01T00:00:00Z", end: new Date("2027-01-01T00:00:00Z") };
+ */
+export type SyncTarget =
+  | { kind: "calendars" }
+  | { kind: "calendarView"; start: Date | string; end: Date | string; calendarId?: string | undefined };
+
+const isoOf = (value: Date | string, name: string): string => {
+  const date = typeof value === "string" ? new Date(value) : value;
+  if (Number.isNaN(date.getTime())) throw new TypeError(`DeltaSync: resource.${name} is not a date: ${String(value)}`);
+  return date.toISOString().replace(/\.000Z$/, "Z");
+};
+
+/** The initial delta URL of `target` (without `$select`) and the store resource it fills. */
+function initialUrlOf(base: string, subject: string, target: SyncTarget): { url: string; resource: SyncResource } {
+  if (target.kind === "calendars") return { url: `${base}/${subject}/calendars/delta`, resource: "calendars" };
+  const start = isoOf(target.start, "start");
+  const end = isoOf(target.end, "end");
+  if (!(start < end)) throw new TypeError("DeltaSync: resource.start must be before resource.end");
+  const calendar = target.calendarId === undefined ? "" : `calendars/${encodeURIComponent(target.calendarId)}/`;
+  const window = `startDateTime=${encodeURIComponent(start)}&endDateTime=${encodeURIComponent(end)}`;
+  return { url: `${base}/${subject}/${calendar}calendarView/delta?${window}`, resource: "events" };
+}
 
 /**
  * Options of {@link DeltaSync}. Only `baseUrl`, `store` and `token` are required.
@@ -28,6 +58,8 @@ export interface DeltaSyncOptions {
   /** A {@link LocalStore}, or a file path for the default SQLite store (closed by {@link DeltaSync.close}). */
   store: LocalStore | string;
   token: AccessTokenInput;
+  /** What to sync (default: calendars). */
+  resource?: SyncTarget | undefined;
   /** Sent as `Prefer: odata.maxpagesize` on every page. */
   pageSize?: number | undefined;
   /** `$select` of the initial request (the links carry it afterwards). */
@@ -47,7 +79,8 @@ export interface DeltaSyncOptions {
 }
 
 /**
- * Keeps a local store of one mailbox's calendars in step with Graph's `calendars/delta`.
+ * Keeps a local store of one mailbox's calendars in step with Graph's `calendars/delta`, or the
+ * events of a window with `calendarView/delta` (option `resource`).
  * Each round follows `@odata.nextLink` to `@odata.deltaLink`, stages every page, and commits
  * the changes together with the new deltaLink in one transaction: a crash at any point leaves
  * the store at the previous round, and the next run resumes from its deltaLink. Throttling
@@ -71,6 +104,7 @@ export class DeltaSync {
   readonly #reader: DeltaPageReader;
   readonly #runtime: Runtime;
   readonly #initialUrl: string;
+  readonly #resource: SyncResource;
   #store: Promise<LocalStore> | undefined;
   #rounds = 0;
   #running = false;
@@ -79,8 +113,10 @@ export class DeltaSync {
     this.#options = Object.freeze({ ...options });
     const base = options.baseUrl.replace(/\/+$/, "");
     const subject = options.userId === undefined ? "me" : `users/${encodeURIComponent(options.userId)}`;
-    const select = options.select?.length ? `?$select=${options.select.map(encodeURIComponent).join(",")}` : "";
-    this.#initialUrl = `${base}/${subject}/calendars/delta${select}`;
+    const { url, resource } = initialUrlOf(base, subject, options.resource ?? { kind: "calendars" });
+    const select = options.select?.length ? `${url.includes("?") ? "&" : "?"}$select=${options.select.map(encodeURIComponent).join(",")}` : "";
+    this.#initialUrl = `${url}${select}`;
+    this.#resource = resource;
     const defaults = defaultRuntime();
     this.#runtime = {
       fetch: options.fetch ?? defaults.fetch,
@@ -183,10 +219,10 @@ export class DeltaSync {
     const started = this.#runtime.now();
     const store = await this.store();
     const round = ++this.#rounds;
-    const state = await store.readState();
+    const state = await store.readState(this.#resource);
     const resume = state !== undefined && state.source === this.#initialUrl;
     let url = resume ? state.deltaLink : this.#initialUrl;
-    let stage = new RoundStage({ full: !resume });
+    let stage = new RoundStage({ full: !resume, resource: this.#resource });
     let resyncs = 0;
     let pages = 0;
     this.#emit({ type: "round-start", round, full: stage.full, reason: resume ? "incremental" : state ? "source-changed" : "initial" });
@@ -201,7 +237,7 @@ export class DeltaSync {
         if (++resyncs > (this.#options.maxResyncs ?? 3)) throw error;
         this.#emit({ type: "resync", round, code: error.code, location: error.location });
         url = error.location ?? this.#initialUrl;
-        stage = new RoundStage({ full: true });
+        stage = new RoundStage({ full: true, resource: this.#resource });
         pages = 0;
         this.#emit({ type: "round-start", round, full: true, reason: "resync" });
         continue;

@@ -1,9 +1,12 @@
-// graphcal/client — keep a local store of a mailbox's calendars in step with Microsoft Graph's
-// calendars/delta (or graphcal's). Imports no server code. See README.md in this folder.
-export { DeltaSync, type DeltaSyncOptions } from "./delta-sync.js";
+// graphcal/client — keep a local store of a mailbox's calendars (calendars/delta) or of a window
+// of its events (calendarView/delta) in step with Microsoft Graph (or graphcal). Imports no
+// server code. See README.md in this folder.
+export { DeltaSync, type DeltaSyncOptions, type SyncTarget } from "./delta-sync.js";
+export { hydrateEvents, hydrateOccurrence } from "./event-view.js";
+export { eventsToIcs } from "./events-ics.js";
 export type { RoundSummary, SyncEvent, WatchSummary } from "./sync-events.js";
 export type { RoundCounts } from "./round-stage.js";
-export type { CalendarRecord, LocalStoreCommit, SyncState, LocalStore } from "./local-store.js";
+export type { CalendarRecord, EventRecord, LocalStoreCommit, SyncResource, SyncState, LocalStore } from "./local-store.js";
 export { MemoryLocalStore } from "./memory-local-store.js";
 export { openSqliteLocalStore, type SqliteLocalStoreOptions } from "./sqlite-local-store.js";
 export {

@@ -50,9 +50,58 @@ describe.each(STORES)("sync store (%s)", (_name, open) => {
     expect(await store.listCalendars()).toEqual([{ id: "A", tags: ["x"] }]);
     await store.close();
   });
+
+  it("events: stored apart from calendars, each with its own state, committed all or nothing", async () => {
+    const store = await open();
+    const events = { deltaLink: "https://graph.example/beta/me/calendarView/delta?$deltatoken=e1", source: "https://graph.example/beta/me/calendarView/delta?startDateTime=a&endDateTime=b" };
+    await store.commit({ upserts: [{ id: "A", name: "cal" }], removals: [], state: state(1) });
+    await store.commit({ resource: "events", upserts: [{ id: "E2", subject: "x" }, { id: "A", subject: "same id, other table" }], removals: [], state: events });
+    expect(await store.readState()).toEqual(state(1));
+    expect(await store.readState("calendars")).toEqual(state(1));
+    expect(await store.readState("events")).toEqual(events);
+    expect(await store.listCalendars()).toEqual([{ id: "A", name: "cal" }]);
+    expect(await store.listEvents()).toEqual([{ id: "A", subject: "same id, other table" }, { id: "E2", subject: "x" }]);
+    expect(await store.listEventIds()).toEqual(["A", "E2"]);
+    expect(await store.countEvents()).toBe(2);
+    expect(await store.getEvents(["E2", "Z"])).toEqual(new Map([["E2", { id: "E2", subject: "x" }]]));
+
+    const unserialisable = { id: "C", get boom(): never { throw new Error("boom"); } };
+    await expect(store.commit({ resource: "events", upserts: [unserialisable], removals: ["E2"], state: { ...events, deltaLink: "x" } })).rejects.toThrow();
+    expect(await store.readState("events")).toEqual(events);
+    expect(await store.countEvents()).toBe(2);
+
+    await store.commit({ resource: "events", upserts: [], removals: ["A"], state: { ...events, deltaLink: "e2" } });
+    expect(await store.listEventIds()).toEqual(["E2"]);
+    expect(await store.listCalendars()).toEqual([{ id: "A", name: "cal" }]); // untouched by an events round
+    expect(await store.readState()).toEqual(state(1));
+    await store.close();
+  });
 });
 
 describe("sqlite sync store", () => {
+  it("open: a schema-1 file (calendars only) keeps its calendars and deltaLink, and gains events", async () => {
+    const path = join(dir, "v1.db");
+    const { default: Database } = await import("better-sqlite3");
+    const db = new Database(path);
+    db.exec(`
+      CREATE TABLE calendars (id TEXT PRIMARY KEY, body TEXT NOT NULL) WITHOUT ROWID;
+      CREATE TABLE sync_state (only_row INTEGER PRIMARY KEY CHECK (only_row = 1), delta_link TEXT NOT NULL, source TEXT NOT NULL, committed_at TEXT NOT NULL);
+      INSERT INTO calendars VALUES ('A', '{"id":"A","name":"a"}');
+      INSERT INTO sync_state VALUES (1, '${state(3).deltaLink}', '${state(3).source}', '2026-01-01T00:00:00Z');
+      PRAGMA application_id = ${0x47435359};
+      PRAGMA user_version = 1;
+    `);
+    db.close();
+    const store = await openSqliteLocalStore(path, { mustExist: true });
+    expect(await store.readState()).toEqual(state(3));
+    expect(await store.listCalendars()).toEqual([{ id: "A", name: "a" }]);
+    expect(await store.readState("events")).toBeUndefined();
+    await store.commit({ resource: "events", upserts: [{ id: "E" }], removals: [], state: state(4) });
+    expect(await store.listEvents()).toEqual([{ id: "E" }]);
+    expect(await store.readState()).toEqual(state(3));
+    await store.close();
+  });
+
   it("open: keeps its data across reopen", async () => {
     const path = join(dir, "reopen.db");
     const store = await openSqliteLocalStore(path);

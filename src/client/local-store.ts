@@ -15,6 +15,25 @@ export interface CalendarRecord {
 }
 
 /**
+ * An event as `calendarView/delta` sent it, minus annotations: a full event (single instance,
+ * series master, exception), or an occurrence skeleton (`id`, `type: "occurrence"`,
+ * `seriesMasterId`, `start`, `end`) — read them hydrated with {@link hydrateEvents}.
+ *
+ * @example
+ * const skeleton: EventRecord = { id: "AAMk…", type: "occurrence", seriesMasterId: "AAMk…", start, end };
+ */
+export type EventRecord = CalendarRecord;
+
+/**
+ * What a store keeps: the calendars of `calendars/delta`, the events of `calendarView/delta`.
+ * Each has its own items and its own sync state (deltaLink), in the same store.
+ *
+ * @example
+ * const state = await store.readState("events");
+ */
+export type SyncResource = "calendars" | "events";
+
+/**
  * What a store remembers between rounds.
  *
  * @example
@@ -38,6 +57,8 @@ export interface LocalStoreCommit {
   upserts: readonly CalendarRecord[];
   removals: readonly string[];
   state: SyncState;
+  /** Which items and which sync state the commit is for (default `"calendars"`). */
+  resource?: SyncResource;
 }
 
 /**
@@ -50,13 +71,20 @@ export interface LocalStoreCommit {
  * (await store.listCalendars()).length; // 1
  */
 export interface LocalStore {
-  readState(): Promise<SyncState | undefined>;
+  /** The state of `resource` (default `"calendars"`). */
+  readState(resource?: SyncResource): Promise<SyncState | undefined>;
   /** The stored calendars among `ids` (missing ids are absent from the map). */
   getCalendars(ids: readonly string[]): Promise<Map<string, CalendarRecord>>;
   listIds(): Promise<string[]>;
   /** Every stored calendar, ordered by id. */
   listCalendars(): Promise<CalendarRecord[]>;
   count(): Promise<number>;
+  /** The stored events among `ids`, as stored (occurrences are skeletons). */
+  getEvents(ids: readonly string[]): Promise<Map<string, EventRecord>>;
+  listEventIds(): Promise<string[]>;
+  /** Every stored event as stored, ordered by id; {@link hydrateEvents} makes them a calendar view. */
+  listEvents(): Promise<EventRecord[]>;
+  countEvents(): Promise<number>;
   /** Applies upserts, removals and the new state all together or not at all. */
   commit(commit: LocalStoreCommit): Promise<void>;
   close(): Promise<void>;

@@ -79,3 +79,43 @@ describe("round stage", () => {
     expect(() => stage.add(null)).toThrow(DeltaProtocolError);
   });
 });
+
+describe("round stage (events)", () => {
+  const eventsState = { ...state, source: "e" };
+  async function eventsStore(...events: Array<{ id: string; [k: string]: unknown }>) {
+    const store = new MemoryLocalStore();
+    await store.commit({ resource: "events", upserts: events, removals: [], state: eventsState });
+    return store;
+  }
+  async function applyEvents(store: MemoryLocalStore, stage: RoundStage) {
+    const { commit, counts } = await stage.plan(store);
+    await store.commit({ ...commit, state: eventsState });
+    return counts;
+  }
+
+  it("stage: an event replaces the stored one (Graph sends events whole); calendars are untouched", async () => {
+    const store = await eventsStore({ id: "E", subject: "old", location: { displayName: "Room" } }, { id: "F", subject: "f" });
+    await store.commit({ upserts: [{ id: "E", name: "a calendar" }], removals: [], state });
+    const stage = new RoundStage({ full: false, resource: "events" });
+    stage.add({ "@odata.type": "#microsoft.graph.event", id: "E", subject: "first", bodyPreview: "p" });
+    stage.add({ id: "E", subject: "new" });
+    stage.add({ id: "O", "@odata.etag": "W/1", type: "occurrence", seriesMasterId: "M", start: { dateTime: "2026-01-01T09:00:00" }, end: { dateTime: "2026-01-01T10:00:00" } });
+    stage.add({ id: "F", "@removed": { reason: "deleted" } });
+    expect(await applyEvents(store, stage)).toEqual({ added: 1, updated: 1, removed: 1, total: 2 });
+    expect(await store.listEvents()).toEqual([
+      { id: "E", subject: "new" },
+      { id: "O", type: "occurrence", seriesMasterId: "M", start: { dateTime: "2026-01-01T09:00:00" }, end: { dateTime: "2026-01-01T10:00:00" } },
+    ]);
+    expect(await store.listCalendars()).toEqual([{ id: "E", name: "a calendar" }]);
+  });
+
+  it("stage: a full events round reconciles the events only", async () => {
+    const store = await eventsStore({ id: "E" }, { id: "G" });
+    await store.commit({ upserts: [{ id: "C" }], removals: [], state });
+    const stage = new RoundStage({ full: true, resource: "events" });
+    stage.add({ id: "G", subject: "g" });
+    expect(await applyEvents(store, stage)).toEqual({ added: 0, updated: 1, removed: 1, total: 1 });
+    expect(await store.listEvents()).toEqual([{ id: "G", subject: "g" }]);
+    expect(await store.count()).toBe(1);
+  });
+});

@@ -6,9 +6,20 @@
 // changed properties ("at least the changed properties plus id"), so upserts merge into what is
 // known; except in a full round (initial or resync), which carries whole calendars and replaces
 // the local set outright: local calendars it did not mention are removed (reconciliation).
+//
+// Events (calendarView/delta) follow the same rules with one difference: Graph sends every
+// changed event whole (occurrences as whole skeletons), so an event replaces what is stored
+// instead of merging into it — merging would keep properties the server no longer has.
 import { Annotation } from "../graph/index.js";
 import { DeltaProtocolError } from "./sync-errors.js";
-import type { CalendarRecord, LocalStoreCommit, LocalStore } from "./local-store.js";
+import type { CalendarRecord, LocalStoreCommit, LocalStore, SyncResource } from "./local-store.js";
+
+/** The three reads a plan needs, on the resource's own items. */
+function itemsOf(store: LocalStore, resource: SyncResource) {
+  return resource === "events"
+    ? { get: (ids: readonly string[]) => store.getEvents(ids), listIds: () => store.listEventIds(), count: () => store.countEvents() }
+    : { get: (ids: readonly string[]) => store.getCalendars(ids), listIds: () => store.listIds(), count: () => store.count() };
+}
 
 type Staged = { removed: true } | { removed: false; calendar: CalendarRecord; fresh: boolean };
 
@@ -22,7 +33,7 @@ export interface RoundCounts {
   added: number;
   updated: number;
   removed: number;
-  /** Calendars in the store after the round. */
+  /** Items (calendars, or events as stored) in the store after the round. */
   total: number;
 }
 
@@ -47,11 +58,16 @@ export class RoundStage {
   readonly #staged = new Map<string, Staged>();
   /** A full round (initial or resync) replaces the local set instead of patching it. */
   readonly full: boolean;
+  readonly resource: SyncResource;
+  /** Updates merge into the stored item (calendars) or replace it (events, sent whole). */
+  readonly #merge: boolean;
   /** Entries received, duplicates included. */
   items = 0;
 
-  constructor(args: { full: boolean }) {
+  constructor(args: { full: boolean; resource?: SyncResource }) {
     this.full = args.full;
+    this.resource = args.resource ?? "calendars";
+    this.#merge = this.resource === "calendars";
   }
 
   /** Stages one entry of a page's `value`. */
@@ -68,19 +84,20 @@ export class RoundStage {
     }
     const calendar = withoutAnnotations(entry);
     const before = this.#staged.get(id);
-    if (before && !before.removed) {
+    if (before && !before.removed && this.#merge) {
       this.#staged.set(id, { removed: false, calendar: { ...before.calendar, ...calendar }, fresh: before.fresh });
     } else {
       // Removed earlier in the round and now back: a new calendar, nothing to merge with.
-      this.#staged.set(id, { removed: false, calendar, fresh: this.full || before !== undefined });
+      this.#staged.set(id, { removed: false, calendar, fresh: this.full || before !== undefined || !this.#merge });
     }
   }
 
   /** Turns the stage into the commit that brings `store` to the end of this round. */
   async plan(store: LocalStore): Promise<{ commit: Omit<LocalStoreCommit, "state">; counts: RoundCounts }> {
-    const localIds = this.full ? await store.listIds() : undefined;
-    const before = localIds?.length ?? await store.count();
-    const existing = await store.getCalendars([...this.#staged.keys()]);
+    const items = itemsOf(store, this.resource);
+    const localIds = this.full ? await items.listIds() : undefined;
+    const before = localIds?.length ?? await items.count();
+    const existing = await items.get([...this.#staged.keys()]);
     const upserts: CalendarRecord[] = [];
     const removals: string[] = [];
     let added = 0;
@@ -101,7 +118,7 @@ export class RoundStage {
       for (const id of localIds) if (!this.#staged.has(id)) removals.push(id);
     }
     return {
-      commit: { upserts, removals },
+      commit: { upserts, removals, resource: this.resource },
       counts: { added, updated, removed: removals.length, total: before + added - removals.length },
     };
   }
