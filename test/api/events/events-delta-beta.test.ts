@@ -172,6 +172,18 @@ describe("beta events/delta: later rounds", () => {
     expect(summary(fifth.items)).toEqual([`-${master.id}`]);
   });
 
+  it("deleting a calendar: /me/events/delta says @removed for its events; its own chain ends with 404", async () => {
+    const c = await newCaller(t);
+    const other = await newCalendar(c, "Doomed");
+    const e = await createEvent(c, { start: "2026-03-01T09:00", end: "2026-03-01T10:00" }, `/v1.0/me/calendars/${other}/events`);
+    const all = await round(c, "/beta/me/events/delta");
+    const own = await round(c, `/beta/me/calendars/${other}/events/delta`);
+    expect(all.items.map((i) => i.id)).toEqual([e.id]);
+    expect((await t.request("DELETE", `/v1.0/me/calendars/${other}`, { token: c.token })).status).toBe(204);
+    expect(summary((await round(c, all.deltaLink)).items)).toEqual([`-${e.id}`]);
+    expectGraphError(await get(c, own.deltaLink), 404, "ErrorItemNotFound");
+  });
+
   it("a single made recurring is re-sent as a seriesMaster", async () => {
     const c = await newCaller(t);
     const e = await createEvent(c, { start: "2026-03-02T09:00", end: "2026-03-02T10:00" });
