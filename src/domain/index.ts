@@ -50,10 +50,11 @@ export { ADMIN_ROLE, EVENT_DETAIL_PROPERTIES, readsEventDetails, type MailboxOpe
 export { MailboxAccess, type UserRef } from "./access/mailbox-access.js";
 
 // Delta.
-export type { DeltaCursor, DeltaScope, IssuedCursor, PageCursor, RoundCursor } from "./delta/delta-cursor.js";
+export type { CalendarViewScope, DeltaCursor, DeltaScope, EventsScope, IssuedCursor, PageCursor, RoundCursor } from "./delta/delta-cursor.js";
 export { DeltaService, type DeltaItem, type DeltaOptions, type DeltaPage } from "./delta/delta-service.js";
 export { collapseChanges, type CollapseWindow } from "./delta/collapse-changes.js";
 export { EventDeltaService, type EventDeltaPage } from "./event-delta/event-delta-service.js";
+export { EventsDeltaService, type EventsDeltaPage } from "./event-delta/events-delta-service.js";
 export type { EventDeltaItem } from "./event-delta/round-items.js";
 
 // Caches other layers build on (the catalogue: cache/README.md).

@@ -67,10 +67,11 @@ export interface StoreReader {
   /** Every stored event of a calendar (any kind), for removing it with the calendar. */
   listCalendarEvents(query: { mailboxId: string; calendarId: string }): Promise<Event[]>;
   /**
-   * The event change log of one calendar in (after, upTo], in seq order: what a windowed delta
-   * round reads (issue 10), and what rebuilds the calendar as it was at an earlier seq.
+   * The event change log of one calendar (without calendarId: of the whole mailbox) in
+   * (after, upTo], in seq order: what a delta round reads (issue 10), and what rebuilds the
+   * calendar as it was at an earlier seq.
    */
-  listEventChanges(query: { mailboxId: string; calendarId: string; after: number; upTo?: number }): Promise<EventChange[]>;
+  listEventChanges(query: { mailboxId: string; calendarId?: string; after: number; upTo?: number }): Promise<EventChange[]>;
 
   listCalendarPermissions(query: { mailboxId: string; calendarId: string }): Promise<CalendarPermission[]>;
   /** Every share the mailbox's owner gave to one grantee (one row per calendar). */

@@ -56,3 +56,15 @@ export class BadPercentEncodingError extends EdgeError {
     super("The request URL is not correctly percent-encoded.");
   }
 }
+
+/**
+ * A change-tracking function the API version does not serve: v1.0 `events/delta` (beta only,
+ * spec §3.1 and §6 X5). The wording is the real service's (msgraph-metadata#608); the code is
+ * not quoted anywhere, so it is Graph's generic BadRequest.
+ */
+export class ChangeTrackingUnsupportedError extends EdgeError {
+  readonly kind = "changeTrackingUnsupported";
+  constructor(readonly entityType: string) {
+    super(`Unsupported request: Change tracking is not supported against '${entityType}'.`);
+  }
+}

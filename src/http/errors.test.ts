@@ -75,6 +75,10 @@ const SAMPLES: Record<string, Sample> = {
   MethodNotAllowedError: { args: [{ method: "PUT", allowed: ["GET", "POST"] }], status: 405, code: "ErrorInvalidRequest", headers: { allow: "GET, POST" } },
   UnsupportedContentTypeError: { args: ["text/plain"], status: 415, code: "BadRequest" },
   BadPercentEncodingError: { args: ["%ZZ"], status: 400, code: "ErrorInvalidUrlQuery" },
+  ChangeTrackingUnsupportedError: {
+    args: ["microsoft.graph.event"], status: 400, code: "BadRequest",
+    message: "Unsupported request: Change tracking is not supported against 'microsoft.graph.event'.",
+  },
 };
 
 function sampleOf(name: string, errorClass: ErrorClass): Error {

@@ -6,7 +6,7 @@ import {
 } from "../domain/index.js";
 import { AuthenticationError, OAuthError, type OAuthErrorCode } from "../auth/index.js";
 import {
-  BadPercentEncodingError, EdgeError, InvalidApiVersionError, MethodNotAllowedError, UnknownSegmentError,
+  BadPercentEncodingError, ChangeTrackingUnsupportedError, EdgeError, InvalidApiVersionError, MethodNotAllowedError, UnknownSegmentError,
   UnsupportedContentTypeError,
 } from "./edge-errors.js";
 
@@ -51,7 +51,7 @@ type MappableError =
   | PreconditionFailedError | OccurrenceCrossingBoundaryError
   | AuthenticationError | OAuthError
   | UnknownSegmentError | InvalidApiVersionError | MethodNotAllowedError | UnsupportedContentTypeError
-  | BadPercentEncodingError;
+  | BadPercentEncodingError | ChangeTrackingUnsupportedError;
 
 /**
  * A row sees its own error class, typed, and the request's context, so it can compute headers
@@ -131,6 +131,8 @@ export const ERROR_TABLE: Rows = {
   }),
   unsupportedContentType: (e) => ({ status: 415, code: GraphErrorCode.BadRequest, message: e.message }),
   badPercentEncoding: (e) => ({ status: 400, code: GraphErrorCode.InvalidUrlQuery, message: e.message }),
+  // v1.0 events/delta (spec §6 X5): the message is Graph's; no source quotes its code.
+  changeTrackingUnsupported: (e) => ({ status: 400, code: GraphErrorCode.BadRequest, message: e.message }),
 };
 
 /** Fastify's own errors (body parsing, limits) by their code. */

@@ -7,7 +7,7 @@ import type { GraphRoute } from "./graph-path.js";
 import type { QueryOptions } from "./odata/query-options.js";
 import type { Subject } from "./odata/links.js";
 import type { ErrorContext } from "./errors.js";
-import type { DeltaService, EventDeltaService } from "../domain/index.js";
+import type { DeltaService, EventDeltaService, EventsDeltaService } from "../domain/index.js";
 
 export interface GraphServices {
   access: MailboxAccess;
@@ -18,6 +18,8 @@ export interface GraphServices {
   groups: CalendarGroupService;
   delta: DeltaService;
   eventDelta: EventDeltaService;
+  /** beta events/delta. */
+  eventsDelta: EventsDeltaService;
 }
 
 /** Everything a Graph handler needs about one request, already parsed at the edge. */

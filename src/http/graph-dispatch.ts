@@ -9,6 +9,7 @@ import { getUser, listUsers } from "./routes/user-routes.js";
 import { createEvent, deleteEvent, getEvent, listEvents, updateEvent } from "./routes/event-routes.js";
 import { calendarView, listInstances } from "./routes/calendar-view-routes.js";
 import { calendarViewDelta } from "./routes/event-delta-routes.js";
+import { eventsDelta } from "./routes/events-delta-routes.js";
 import { calendarDelta } from "./routes/delta-routes.js";
 import {
   createCalendarPermission, deleteCalendarPermission, getCalendarPermission, listCalendarPermissions, updateCalendarPermission,
@@ -36,5 +37,6 @@ export function dispatch(ctx: GraphContext, route: GraphRoute, codec: DeltaToken
     case "instances": return listInstances(ctx, route);
     case "calendarView": return calendarView(ctx, route);
     case "calendarViewDelta": return calendarViewDelta(ctx, route, codec);
+    case "eventsDelta": return eventsDelta(ctx, route, codec);
   }
 }

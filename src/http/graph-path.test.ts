@@ -143,4 +143,22 @@ describe("resolveGraphPath", () => {
     expect(ALLOWED_METHODS.events).toEqual(["GET", "POST"]);
     expect(ALLOWED_METHODS.instances).toEqual(["GET"]);
   });
+
+  it("resolveGraphPath: events/delta (every spelling) on the mailbox, a calendar and a group's calendar", () => {
+    const me = { me: true };
+    for (const spelling of ["delta", "delta()", "microsoft.graph.delta", "Microsoft.Graph.Delta()"]) {
+      expect(resolve(`me/events/${spelling}`), spelling).toEqual({ kind: "eventsDelta", subject: me, scope: {} });
+      expect(resolve(`users/u1/events/${spelling}`), spelling).toEqual({ kind: "eventsDelta", subject: { user: "u1" }, scope: {} });
+    }
+    expect(resolve("me/calendar/events/delta")).toEqual({ kind: "eventsDelta", subject: me, scope: { calendar: { defaultCalendar: true } } });
+    expect(resolve("me/calendars/C1/events/delta()")).toEqual({ kind: "eventsDelta", subject: me, scope: { calendar: { calendarId: "C1" } } });
+    expect(resolve("users/u1/calendarGroups/G1/calendars/C1/events/delta")).toEqual({
+      kind: "eventsDelta", subject: { user: "u1" }, scope: { calendar: { calendarId: "C1" }, group: { groupId: "G1" } },
+    });
+    // Only directly after `events`: an event's id segment or instances is not a delta.
+    expect(resolve("me/events/E1/instances")).toMatchObject({ kind: "instances", eventId: "E1" });
+    expect(unknownSegment("me/events/delta/x")).toBe("x");
+    expect(ALLOWED_METHODS.eventsDelta).toEqual(["GET"]);
+  });
 });
+

@@ -20,7 +20,8 @@ export type GraphRoute =
   | { kind: "event"; subject: Subject; scope: EventScope; eventId: string }
   | { kind: "instances"; subject: Subject; scope: EventScope; eventId: string }
   | { kind: "calendarView"; subject: Subject; scope: EventScope }
-  | { kind: "calendarViewDelta"; subject: Subject; scope: EventScope };
+  | { kind: "calendarViewDelta"; subject: Subject; scope: EventScope }
+  | { kind: "eventsDelta"; subject: Subject; scope: EventScope };
 
 export const ALLOWED_METHODS: Record<GraphRoute["kind"], readonly string[]> = {
   users: ["GET"],
@@ -38,6 +39,7 @@ export const ALLOWED_METHODS: Record<GraphRoute["kind"], readonly string[]> = {
   instances: ["GET"],
   calendarView: ["GET"],
   calendarViewDelta: ["GET"],
+  eventsDelta: ["GET"],
 };
 
 const DELTA = new Set(["delta", "microsoft.graph.delta"]);
@@ -141,7 +143,7 @@ function calendarsTail(subject: Subject, segs: string[], i: number, group: Group
 
 const EVENT_HEADS = new Set(["events", "calendarview"]);
 
-/** `events`, `events/{id}`, `events/{id}/instances` or `calendarView`, at segment i. */
+/** `events`, `events/delta`, `events/{id}`, `events/{id}/instances` or `calendarView(/delta)`, at segment i. */
 function eventsTail(subject: Subject, segs: string[], i: number, scope: EventScope, fail: (i: number) => never): GraphRoute {
   const rest = segs.length - i;
   if ((segs[i] as string).toLowerCase() === "calendarview") {
@@ -150,6 +152,9 @@ function eventsTail(subject: Subject, segs: string[], i: number, scope: EventSco
     return fail(i + 1);
   }
   if (rest === 1) return { kind: "events", subject, scope };
+  // events/delta (beta; v1.0 refuses it in the handler, as Graph does). An event whose id is
+  // literally "delta" cannot exist: ids are generated.
+  if (rest === 2 && DELTA.has((segs[i + 1] as string).toLowerCase())) return { kind: "eventsDelta", subject, scope };
   const eventId = segs[i + 1] as string;
   if (eventId === "") return fail(i + 1);
   if (rest === 2) return { kind: "event", subject, scope, eventId };

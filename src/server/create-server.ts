@@ -1,6 +1,6 @@
 import type { FastifyInstance } from "fastify";
 import {
-  CalendarGroupService, CalendarPermissionService, CalendarService, EventDeltaService, EventService, ChangeLogWriter, DeltaService, MailboxAccess, MailboxService,
+  CalendarGroupService, CalendarPermissionService, CalendarService, EventDeltaService, EventsDeltaService, EventService, ChangeLogWriter, DeltaService, MailboxAccess, MailboxService,
   randomIds, systemClock, type Clock, type IdSource, type Store,
 } from "../domain/index.js";
 import { loadSigningKey, AccessTokenIssuer, AccessTokenVerifier, IdentityService } from "../auth/index.js";
@@ -58,6 +58,7 @@ export async function createServer(config: Readonly<Config>, deps: ServerDeps = 
     groups: new CalendarGroupService({ writer, ids }),
     delta,
     eventDelta: new EventDeltaService({ store, clock, delta, options: { retentionMs } }),
+    eventsDelta: new EventsDeltaService({ store, clock, delta, options: { retentionMs } }),
   };
   const signingKey = await loadSigningKey(store);
   const issuer = new AccessTokenIssuer({ key: signingKey, clock, ids, issuerOrigin: config.issuerOrigin });

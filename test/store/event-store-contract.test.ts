@@ -303,6 +303,27 @@ describe.each(ENGINES)("event store contract (%s)", (engine) => {
     expect(await eventChanges(m)).toEqual(entries);
   });
 
+  it("listEventChanges: one calendar's entries, or the whole mailbox's without calendarId, in (after, upTo] seq order", async () => {
+    const { m, calendars: [cal, cal2] } = await setup(2);
+    const changedAt = new Date(Date.UTC(2026, 2, 1));
+    const entry = (seq: number, calendar: Calendar): EventChange => {
+      const event = makeEvent(m, calendar, seq);
+      return { seq, eventId: event.id, calendarId: calendar.id, seriesMasterId: null, createdSeq: seq, removed: false, before: null, after: event, spanBefore: null, spanAfter: extentOf(event), changedAt };
+    };
+    const entries = [entry(2, cal!), entry(3, cal2!), entry(4, cal!), entry(5, cal2!)];
+    await store.transaction(async (tx) => {
+      for (const change of entries) await tx.appendEventChange({ mailboxId: m.id, change });
+    });
+    // Another mailbox's log never shows.
+    const other = await setup();
+    await store.transaction((tx) => tx.appendEventChange({ mailboxId: other.m.id, change: { ...entry(3, other.calendars[0]!), calendarId: other.calendars[0]!.id } }));
+    const seqs = (changes: EventChange[]) => changes.map((c) => c.seq);
+    expect(seqs(await store.listEventChanges({ mailboxId: m.id, calendarId: cal!.id, after: 0 }))).toEqual([2, 4]);
+    expect(seqs(await store.listEventChanges({ mailboxId: m.id, after: 0 }))).toEqual([2, 3, 4, 5]);
+    expect(seqs(await store.listEventChanges({ mailboxId: m.id, after: 2, upTo: 4 }))).toEqual([3, 4]);
+    expect(await store.listEventChanges({ mailboxId: m.id, after: 0 })).toEqual(entries);
+  });
+
   it("transaction: a throw leaves neither the event row nor its change entry", async () => {
     const { m, calendars: [cal] } = await setup();
     const before = await store.getSyncState({ mailboxId: m.id });

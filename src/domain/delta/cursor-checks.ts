@@ -3,7 +3,7 @@ import { BadSyncTokenError, ResyncRequiredError, SyncStateInvalidError, SyncStat
 import type { MailboxSyncState } from "../model.js";
 import type { IssuedCursor } from "./delta-cursor.js";
 
-// The checks every delta function (calendars/delta, calendarView/delta) makes on a token it
+// The checks every delta function (calendars/delta, calendarView/delta, events/delta) makes on a token it
 // issued, before serving from it (domain/delta/README.md §3).
 
 /** A token is only good for the mailbox, version, caller and resource it was issued to. */
@@ -23,7 +23,11 @@ export function checkBinding(cursor: IssuedCursor, args: {
 /** One string for a cursor's scope, so that any difference (calendar, window, resource) refuses it. */
 export function scopeKeyOf(cursor: Pick<IssuedCursor, "scope">): string | undefined {
   const scope = cursor.scope;
-  return scope && `${scope.resource}|${scope.calendarId}|${scope.window.startMs}|${scope.window.endMs}`;
+  if (!scope) return undefined;
+  // The resource leads, so a calendarView token never matches an events one (or the reverse).
+  return scope.resource === "calendarView"
+    ? `${scope.resource}|${scope.calendarId}|${scope.window.startMs}|${scope.window.endMs}`
+    : `${scope.resource}|${scope.calendarId ?? "*"}|${scope.startMs ?? "*"}`;
 }
 
 /** Pruned history and admin resets end old tokens with 410 (spec §7.6, decision 7). */

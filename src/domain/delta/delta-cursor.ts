@@ -21,15 +21,25 @@ export interface CursorBinding {
   caller: string;
   /** Seconds since the epoch. */
   issuedAt: number;
-  /** calendarView/delta: the calendar and window the chain is bound to (absent for calendars/delta). */
+  /** calendarView/delta and events/delta: what the chain is bound to (absent for calendars/delta). */
   scope?: DeltaScope;
 }
 
-/** What a calendarView/delta chain covers, fixed by its initial request (spec §3.2). */
-export interface DeltaScope {
+/** What an event delta chain covers, fixed by its initial request (spec §3.2). */
+export type DeltaScope = CalendarViewScope | EventsScope;
+
+/** calendarView/delta: one calendar and its window. */
+export interface CalendarViewScope {
   resource: "calendarView";
   calendarId: string;
   window: { startMs: number; endMs: number };
+}
+
+/** beta events/delta: one calendar (null: every calendar of the mailbox) and the optional startDateTime bound. */
+export interface EventsScope {
+  resource: "events";
+  calendarId: string | null;
+  startMs: number | null;
 }
 
 export type IssuedCursor = Exclude<DeltaCursor, { kind: "initial" }>;

@@ -3,7 +3,7 @@ import type { Clock } from "../clock.js";
 import { BadSyncTokenError } from "../errors.js";
 import type { Mailbox, TimeSpan } from "../model.js";
 import type { Store } from "../store.js";
-import type { DeltaCursor, DeltaScope, PageCursor, RoundCursor } from "../delta/delta-cursor.js";
+import type { CalendarViewScope, DeltaCursor, PageCursor, RoundCursor } from "../delta/delta-cursor.js";
 import { checkBinding, checkRetained, scopeKeyOf } from "../delta/cursor-checks.js";
 import type { DeltaService } from "../delta/delta-service.js";
 import { loadCalendar, type CalendarTarget, type GroupTarget } from "../calendars/calendar-service.js";
@@ -41,9 +41,10 @@ export class EventDeltaService {
     const { store } = this.deps;
     // The calendar must still exist (and be the one the token names): a deleted calendar is 404.
     const calendar = await loadCalendar(store, mailbox.id, args.calendar, args.group);
-    const scope: DeltaScope = cursor.kind === "initial"
+    // An events/delta token (DeltaScope is a union since beta events/delta) is another resource's.
+    const scope: CalendarViewScope = cursor.kind === "initial"
       ? { resource: "calendarView", calendarId: calendar.id, window: requireWindow(args.window) }
-      : (cursor.scope ?? noScope());
+      : (cursor.scope?.resource === "calendarView" ? cursor.scope : noScope());
     const nowSec = Math.floor(this.deps.clock.now().getTime() / 1000);
     const binding = {
       mailboxId: mailbox.id, apiVersion: args.apiVersion, caller: args.caller, issuedAt: nowSec,

@@ -181,4 +181,20 @@ describe("DeltaTokenCodec", () => {
   it("constructor: the current key must be among the keys", () => {
     expect(() => new DeltaTokenCodec({ current: "missing", keys: { k1: secret() } })).toThrow();
   });
+
+  it("encode: event delta scopes round-trip, and the two resources never read as each other", () => {
+    const c = codec();
+    const scopes = [
+      { resource: "calendarView" as const, calendarId: "AAMkC1", window: { startMs: 1_772_323_200_000, endMs: 1_775_001_600_000 } },
+      { resource: "events" as const, calendarId: "AAMkC1", startMs: 1_772_323_200_000 },
+      { resource: "events" as const, calendarId: null, startMs: null },
+      // A bound at the epoch is a bound, not "none".
+      { resource: "events" as const, calendarId: null, startMs: 0 },
+      { resource: "events" as const, calendarId: "AAMkC1", startMs: -86_400_000 },
+    ];
+    for (const scope of scopes) {
+      const cursor: IssuedCursor = { kind: "round", since: 5, ...binding, scope };
+      expect(c.decode(c.encode(cursor), "delta")).toEqual(cursor);
+    }
+  });
 });

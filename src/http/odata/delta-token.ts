@@ -38,6 +38,8 @@ interface Payload {
   i: number;
   /** calendarView/delta's scope: calendar id, window start and end (epoch ms). */
   w?: [string, number, number];
+  /** events/delta's scope: calendar id (null: every calendar) and startDateTime (epoch ms; null: none). */
+  e?: [string | null, number | null];
 }
 
 /**
@@ -75,7 +77,7 @@ export class DeltaTokenCodec {
       v: 1, k: cursor.kind === "page" ? "p" : "r", m: cursor.mailboxId, a: cursor.apiVersion,
       s: cursor.select ?? 0, f: cursor.since, c: cursor.caller, i: cursor.issuedAt,
       ...(cursor.kind === "page" && { t: cursor.upTo, p: cursor.after }),
-      ...(cursor.scope && { w: [cursor.scope.calendarId, cursor.scope.window.startMs, cursor.scope.window.endMs] }),
+      ...scopeFields(cursor.scope),
     };
     const body = `${this.#current}.${Buffer.from(JSON.stringify(payload)).toString("base64url")}`;
     return `${body}.${this.mac(this.#current, body)}`;
@@ -118,7 +120,8 @@ export class DeltaTokenCodec {
       || typeof p.m !== "string" || typeof p.c !== "string" || !Number.isSafeInteger(p.f) || !Number.isSafeInteger(p.i)) {
       throw new BadSyncTokenError("payload");
     }
-    const scope = p.w === undefined ? undefined : readScope(p.w);
+    if (p.w !== undefined && p.e !== undefined) throw new BadSyncTokenError("payload");
+    const scope = p.w !== undefined ? readScope(p.w) : p.e !== undefined ? readEventsScope(p.e) : undefined;
     const binding = {
       mailboxId: p.m, apiVersion: p.a, select: p.s === 0 ? null : Object.freeze(p.s) as string[], caller: p.c, issuedAt: p.i,
       ...(scope && { scope }),
@@ -133,6 +136,19 @@ export class DeltaTokenCodec {
   private mac(kid: string, data: string): string {
     return createHmac("sha256", this.#keys.get(kid) as Buffer).update(data).digest("base64url");
   }
+}
+
+function scopeFields(scope: DeltaScope | undefined): Pick<Payload, "w" | "e"> {
+  if (!scope) return {};
+  if (scope.resource === "calendarView") return { w: [scope.calendarId, scope.window.startMs, scope.window.endMs] };
+  return { e: [scope.calendarId, scope.startMs] };
+}
+
+function readEventsScope(e: unknown): DeltaScope {
+  if (!Array.isArray(e) || e.length !== 2 || !(e[0] === null || typeof e[0] === "string") || !(e[1] === null || Number.isSafeInteger(e[1]))) {
+    throw new BadSyncTokenError("payload");
+  }
+  return Object.freeze({ resource: "events", calendarId: e[0] as string | null, startMs: e[1] as number | null });
 }
 
 function readScope(w: unknown): DeltaScope {

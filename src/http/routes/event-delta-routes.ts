@@ -64,7 +64,7 @@ export async function calendarViewDelta(ctx: GraphContext, route: CalendarViewDe
 
   const path = subjectScopePath(route.subject, route.scope, "calendarView") + "/delta";
   const initialQuery = (): [string, string][] => {
-    const scope = cursor.kind === "initial" ? window : cursor.scope?.window;
+    const scope = cursor.kind === "initial" ? window : cursor.scope?.resource === "calendarView" ? cursor.scope.window : undefined;
     const out: [string, string][] = [];
     if (scope) out.push(["startDateTime", new Date(scope.startMs).toISOString()], ["endDateTime", new Date(scope.endMs).toISOString()]);
     if (select) out.push(["$select", select.join(",")]);

@@ -91,7 +91,8 @@ export function parseWindow(ctx: GraphContext): TimeSpan {
   return { startMs, endMs };
 }
 
-function windowInstant(value: string, name: string): number {
+/** One startDateTime/endDateTime value (also events/delta's lone startDateTime). */
+export function windowInstant(value: string, name: string): number {
   const m = WINDOW_VALUE.exec(value.trim());
   let ms = NaN;
   if (m) {

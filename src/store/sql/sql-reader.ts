@@ -206,10 +206,12 @@ export class SqlReader implements StoreReader {
     return rows.map(toEvent);
   }
 
-  async listEventChanges(query: { mailboxId: string; calendarId: string; after: number; upTo?: number }): Promise<EventChange[]> {
+  async listEventChanges(query: { mailboxId: string; calendarId?: string; after: number; upTo?: number }): Promise<EventChange[]> {
     let q = this.db.selectFrom("event_changes").selectAll()
-      .where("mailbox_id", "=", query.mailboxId).where("calendar_id", "=", query.calendarId)
+      .where("mailbox_id", "=", query.mailboxId)
       .where("seq", ">", query.after);
+    // No calendar: the whole mailbox's log (beta /me/events/delta covers every calendar).
+    if (query.calendarId !== undefined) q = q.where("calendar_id", "=", query.calendarId);
     if (query.upTo !== undefined) q = q.where("seq", "<=", query.upTo);
     const rows = await q.orderBy("seq").execute();
     return rows.map(toEventChange);
