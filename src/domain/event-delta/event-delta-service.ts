@@ -81,8 +81,8 @@ export class EventDeltaService {
 
   /** The window at `upTo`, grouped: what an initial round sends. */
   private async snapshot(mailboxId: string, calendarId: string, window: TimeSpan, upTo: number): Promise<ItemGroup[]> {
-    const later = await this.deps.store.listEventChanges({ mailboxId, calendarId, after: upTo });
-    const rows = await windowRowsAt(this.deps.store, { mailboxId, calendarId, window, later });
+    const readLater = () => this.deps.store.listEventChanges({ mailboxId, calendarId, after: upTo });
+    const rows = await windowRowsAt(this.deps.store, { mailboxId, calendarId, window, readLater });
     return snapshotGroups(rows, window);
   }
 
@@ -93,10 +93,12 @@ export class EventDeltaService {
     const changes = all.filter((c) => c.seq <= upTo);
     if (changes.length === 0) return [];
     const keys = [...changedKeys(changes)];
-    const [seriesAtStart, seriesAtEnd] = await Promise.all([
-      seriesAt(this.deps.store, { mailboxId, masterIds: keys, later: all }),
-      seriesAt(this.deps.store, { mailboxId, masterIds: keys, later: all.filter((c) => c.seq > upTo) }),
-    ]);
+    // Each reads its rows and then the log again (window-at.ts, LaterChanges): `all` may be older
+    // than the rows it would roll back.
+    const readSince = () => this.deps.store.listEventChanges({ mailboxId, calendarId, after: since });
+    const readAfterUpTo = () => this.deps.store.listEventChanges({ mailboxId, calendarId, after: upTo });
+    const seriesAtStart = await seriesAt(this.deps.store, { mailboxId, masterIds: keys, readLater: readSince });
+    const seriesAtEnd = await seriesAt(this.deps.store, { mailboxId, masterIds: keys, readLater: readAfterUpTo });
     return changeGroups({ changes, window, seriesAtStart, seriesAtEnd });
   }
 }

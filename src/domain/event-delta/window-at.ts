@@ -26,19 +26,36 @@ export function firstChangeAfter(changes: readonly EventChange[]): Map<string, E
 }
 
 /**
- * The rows of `calendarId` at `at` for `window`. `later` must be the calendar's log entries
- * after `at` (any upper bound at or above what the current rows reflect).
+ * Reads the calendar's log entries after `at`. It is called only once the current rows have been
+ * read: then every change those rows reflect has committed, so its entry is in what it returns
+ * (a log read first could miss a write that lands before the rows are read, which would then be
+ * neither rolled back nor seen).
  */
+export type LaterChanges = () => Promise<readonly EventChange[]>;
+
+/** The rows of `calendarId` at `at` for `window`; `readLater` reads the log after `at` (see LaterChanges). */
 export async function windowRowsAt(reader: StoreReader, args: {
-  mailboxId: string; calendarId: string; window: TimeSpan; later: readonly EventChange[];
+  mailboxId: string; calendarId: string; window: TimeSpan; readLater: LaterChanges;
 }): Promise<WindowRows> {
   const { mailboxId, calendarId, window } = args;
-  const first = firstChangeAfter(args.later);
+  const now = await reader.listEventsInWindow({ mailboxId, calendarId, ...window });
+  // The current exceptions of every master in the window now, also read before the log.
+  const nowMasterIds = new Set(now.masters.map((m) => m.id));
+  let currentExceptions = nowMasterIds.size === 0 ? [] : await reader.listExceptions({ mailboxId, seriesMasterIds: [...nowMasterIds] });
+  let first = firstChangeAfter(await args.readLater());
+  // Masters that were in the window at `at` but are not now (moved or deleted since) are found in
+  // the log; their exceptions are read now, and the log once more after them (LaterChanges).
+  const goneMasterIds = [...first.values()]
+    .filter((c) => c.before?.type === "seriesMaster" && !nowMasterIds.has(c.eventId))
+    .map((c) => c.eventId);
+  if (goneMasterIds.length > 0) {
+    currentExceptions = [...currentExceptions, ...await reader.listExceptions({ mailboxId, seriesMasterIds: goneMasterIds })];
+    first = firstChangeAfter(await args.readLater());
+  }
   const asThen = (row: Event): Event | null => {
     const change = first.get(row.id);
     return change ? change.before : row;
   };
-  const now = await reader.listEventsInWindow({ mailboxId, calendarId, ...window });
   const rows = new Map<string, Event>();
   for (const row of [...now.items, ...now.masters]) {
     const then = asThen(row);
@@ -59,19 +76,17 @@ export async function windowRowsAt(reader: StoreReader, args: {
     }
   }
   const exceptions = new Map<string, Event[]>(masters.map((m) => [m.id, []]));
-  if (masters.length > 0) {
-    const seen = new Set<string>();
-    const current = await reader.listExceptions({ mailboxId, seriesMasterIds: masters.map((m) => m.id) });
-    for (const row of current) {
-      seen.add(row.id);
-      const then = asThen(row);
-      if (then?.seriesMasterId) exceptions.get(then.seriesMasterId)?.push(then);
-    }
-    for (const [id, change] of first) {
-      const then = change.before;
-      if (seen.has(id) || then === null || then.type !== "exception" || then.seriesMasterId === null) continue;
-      exceptions.get(then.seriesMasterId)?.push(then);
-    }
+  const seen = new Set<string>();
+  for (const row of currentExceptions) {
+    seen.add(row.id);
+    const then = asThen(row);
+    if (then?.seriesMasterId) exceptions.get(then.seriesMasterId)?.push(then);
+  }
+  // Exceptions gone since `at` (deleted, cancelled, dropped by a pattern edit).
+  for (const [id, change] of first) {
+    const then = change.before;
+    if (seen.has(id) || then === null || then.type !== "exception" || then.seriesMasterId === null) continue;
+    exceptions.get(then.seriesMasterId)?.push(then);
   }
   return { items, masters, exceptions };
 }
@@ -87,18 +102,22 @@ export function occurrencesIn(master: Event, exceptions: readonly Event[], windo
  * `later` happened: each master row and its exceptions, rolled back like windowRowsAt.
  */
 export async function seriesAt(reader: StoreReader, args: {
-  mailboxId: string; masterIds: readonly string[]; later: readonly EventChange[];
+  mailboxId: string; masterIds: readonly string[]; readLater: LaterChanges;
 }): Promise<Map<string, { master: Event | null; exceptions: Event[] }>> {
   const { mailboxId, masterIds } = args;
-  const first = firstChangeAfter(args.later);
   const out = new Map<string, { master: Event | null; exceptions: Event[] }>();
   if (masterIds.length === 0) return out;
+  // Rows first, then the log (LaterChanges).
+  const current = new Map<string, Event | undefined>();
+  for (const id of masterIds) current.set(id, await reader.getEvent({ mailboxId, eventId: id }));
+  const currentExceptions = await reader.listExceptions({ mailboxId, seriesMasterIds: masterIds });
+  const first = firstChangeAfter(await args.readLater());
   for (const id of masterIds) {
     const change = first.get(id);
-    out.set(id, { master: change ? change.before : await reader.getEvent({ mailboxId, eventId: id }) ?? null, exceptions: [] });
+    out.set(id, { master: change ? change.before : current.get(id) ?? null, exceptions: [] });
   }
   const seen = new Set<string>();
-  for (const row of await reader.listExceptions({ mailboxId, seriesMasterIds: masterIds })) {
+  for (const row of currentExceptions) {
     seen.add(row.id);
     const change = first.get(row.id);
     const then = change ? change.before : row;
