@@ -3,12 +3,15 @@ import type { Clock } from "../clock.js";
 import { BadSyncTokenError } from "../errors.js";
 import type { Mailbox, TimeSpan } from "../model.js";
 import type { Store } from "../store.js";
-import type { CalendarViewScope, DeltaCursor, PageCursor, RoundCursor } from "../delta/delta-cursor.js";
-import { checkBinding, checkRetained, scopeKeyOf } from "../delta/cursor-checks.js";
+import type { CalendarViewScope, DeltaCursor } from "../delta/delta-cursor.js";
+import { checkBinding, scopeKeyOf } from "../delta/cursor-checks.js";
+import { pageOfRound, type EventDeltaPage } from "./grouped-round.js";
 import type { DeltaService } from "../delta/delta-service.js";
 import { loadCalendar, type CalendarTarget, type GroupTarget } from "../calendars/calendar-service.js";
-import { changedKeys, changeGroups, pageOfGroups, snapshotGroups, type EventDeltaItem, type ItemGroup } from "./round-items.js";
+import { changedKeys, changeGroups, snapshotGroups, type ItemGroup } from "./round-items.js";
 import { seriesAt, windowRowsAt } from "./window-at.js";
+
+export type { EventDeltaPage };
 
 // calendarView/delta (issue 10, spec §3): rounds over one calendar's time window, served from the
 // event change log with the guarantees calendars/delta gives (domain/delta/README.md).
@@ -19,10 +22,6 @@ import { seriesAt, windowRowsAt } from "./window-at.js";
 // - A later round is the log slice (since, upTo] of the calendar, collapsed per item, each item
 //   judged by the window rule of §3.5 at `upTo`. Only the series that changed are expanded.
 // - The window and calendar are fixed by the initial request and bound into every token.
-
-export type EventDeltaPage =
-  | { kind: "more"; items: EventDeltaItem[]; next: PageCursor }
-  | { kind: "complete"; items: EventDeltaItem[]; round: RoundCursor };
 
 export interface EventDeltaOptions {
   retentionMs: number;
@@ -57,26 +56,12 @@ export class EventDeltaService {
         scopeKey: scopeKeyOf({ scope: { ...scope, calendarId: calendar.id } }),
       });
     }
-    // Fast path, shared with calendars/delta: nothing new in the mailbox since the round.
-    if (cursor.kind === "round" && this.deps.delta.watermarks.get(mailbox.id) === cursor.since) {
-      return { kind: "complete", items: [], round: this.deps.delta.sameRound(cursor, binding) };
-    }
-    const state = await this.deps.delta.syncState(mailbox.id);
-    let since = 0;
-    let upTo = state.changeSeq;
-    let after = 0;
-    if (cursor.kind !== "initial") {
-      checkRetained(cursor, state);
-      since = cursor.since;
-      if (cursor.kind === "page") ({ upTo, after } = cursor);
-    }
-    const groups = since === 0
-      ? await this.snapshot(mailbox.id, calendar.id, scope.window, upTo)
-      : await this.changes(mailbox.id, calendar.id, scope.window, since, upTo);
-    const page = pageOfGroups(groups, after, args.pageSize);
-    if (!page.done) return { kind: "more", items: page.items, next: { kind: "page", since, upTo, after: page.next, ...binding } };
-    if (cursor.kind === "round" && upTo === cursor.since) return { kind: "complete", items: page.items, round: this.deps.delta.sameRound(cursor, binding) };
-    return { kind: "complete", items: page.items, round: { kind: "round", since: upTo, ...binding } };
+    return pageOfRound({
+      delta: this.deps.delta, mailboxId: mailbox.id, cursor, pageSize: args.pageSize, binding,
+      groupsFor: (since, upTo) => since === 0
+        ? this.snapshot(mailbox.id, calendar.id, scope.window, upTo)
+        : this.changes(mailbox.id, calendar.id, scope.window, since, upTo),
+    });
   }
 
   /** The window at `upTo`, grouped: what an initial round sends. */

@@ -3,12 +3,13 @@ import type { Clock } from "../clock.js";
 import { BadSyncTokenError } from "../errors.js";
 import type { Event, EventChange, Mailbox, TimeSpan } from "../model.js";
 import type { Store } from "../store.js";
-import type { DeltaCursor, EventsScope, PageCursor, RoundCursor } from "../delta/delta-cursor.js";
-import { checkBinding, checkRetained, scopeKeyOf } from "../delta/cursor-checks.js";
+import type { DeltaCursor, EventsScope } from "../delta/delta-cursor.js";
+import { checkBinding, scopeKeyOf } from "../delta/cursor-checks.js";
+import { pageOfRound, type EventDeltaPage } from "./grouped-round.js";
 import type { DeltaService } from "../delta/delta-service.js";
 import { loadCalendar, type CalendarTarget, type GroupTarget } from "../calendars/calendar-service.js";
 import { OPEN_END_MS, overlapsWindow, seriesExtent, spanOf } from "../events/series/series.js";
-import { pageOfGroups, type EventDeltaItem, type ItemGroup } from "./round-items.js";
+import { type EventDeltaItem, type ItemGroup } from "./round-items.js";
 import { firstChangeAfter } from "./window-at.js";
 
 // beta events/delta (issue 10, spec §3.1–3.2): the stored single instances and series masters of
@@ -33,9 +34,7 @@ import { firstChangeAfter } from "./window-at.js";
 // "starting on/after"; an event in progress at the bound is still relevant to a client syncing
 // from that instant, so the overlap reading is kept (spec §3.1 leaves it to us).
 
-export type EventsDeltaPage =
-  | { kind: "more"; items: EventDeltaItem[]; next: PageCursor }
-  | { kind: "complete"; items: EventDeltaItem[]; round: RoundCursor };
+export type EventsDeltaPage = EventDeltaPage;
 
 export interface EventsDeltaOptions {
   retentionMs: number;
@@ -76,26 +75,13 @@ export class EventsDeltaService {
         scopeKey: scopeKeyOf({ scope: { ...scope, calendarId } }),
       });
     }
-    if (cursor.kind === "round" && this.deps.delta.watermarks.get(mailbox.id) === cursor.since) {
-      return { kind: "complete", items: [], round: this.deps.delta.sameRound(cursor, binding) };
-    }
-    const state = await this.deps.delta.syncState(mailbox.id);
-    let since = 0;
-    let upTo = state.changeSeq;
-    let after = 0;
-    if (cursor.kind !== "initial") {
-      checkRetained(cursor, state);
-      since = cursor.since;
-      if (cursor.kind === "page") ({ upTo, after } = cursor);
-    }
     const bound = boundOf(scope);
-    const groups = since === 0
-      ? await this.snapshot(mailbox.id, scope.calendarId, bound, upTo)
-      : await this.changes(mailbox.id, scope.calendarId, bound, since, upTo);
-    const page = pageOfGroups(groups, after, args.pageSize);
-    if (!page.done) return { kind: "more", items: page.items, next: { kind: "page", since, upTo, after: page.next, ...binding } };
-    if (cursor.kind === "round" && upTo === cursor.since) return { kind: "complete", items: page.items, round: this.deps.delta.sameRound(cursor, binding) };
-    return { kind: "complete", items: page.items, round: { kind: "round", since: upTo, ...binding } };
+    return pageOfRound({
+      delta: this.deps.delta, mailboxId: mailbox.id, cursor, pageSize: args.pageSize, binding,
+      groupsFor: (since, upTo) => since === 0
+        ? this.snapshot(mailbox.id, scope.calendarId, bound, upTo)
+        : this.changes(mailbox.id, scope.calendarId, bound, since, upTo),
+    });
   }
 
   /** The stored singles and masters at `upTo` inside the bound, in start order. */

@@ -1,6 +1,6 @@
 import { CALENDAR_ODATA_TYPE, CALENDAR_PROPERTIES } from "../../graph/index.js";
 import {
-  BadSyncTokenError, InvalidQueryError, type DeltaCursor, type DeltaItem, type Principal,
+  type DeltaItem,
 } from "../../domain/index.js";
 import type { GraphRoute } from "../graph-path.js";
 import { mailboxFor, type GraphContext, type GraphResponse } from "../graph-context.js";
@@ -8,16 +8,11 @@ import { calendarToWire } from "../odata/serialize.js";
 import { resolveSelect } from "../odata/select.js";
 import { buildLink, metadataUrl, subjectPath } from "../odata/links.js";
 import { pageSizePreference } from "../odata/prefer.js";
+import { callerOf, readDeltaRequest } from "./delta-request.js";
 import type { DeltaTokenCodec } from "../odata/delta-token.js";
 
 // GET /{me | users/{id}}/calendars/delta — the seed's function (spec §7).
 // see: https://learn.microsoft.com/graph/api/calendar-delta?view=graph-rest-beta
-
-const UNSUPPORTED = ["filter", "orderby", "expand", "search", "count", "skip"] as const;
-
-function callerOf(principal: Principal): string {
-  return principal.kind === "delegated" ? `u:${principal.userId}` : `a:${principal.appId}`;
-}
 
 function itemToWire(item: DeltaItem, ctx: GraphContext, select: string[] | undefined): Record<string, unknown> {
   if (item.removed) return { "@odata.type": CALENDAR_ODATA_TYPE, id: item.id, "@removed": { reason: "deleted" } };
@@ -28,17 +23,7 @@ export async function calendarDelta(ctx: GraphContext, route: Extract<GraphRoute
   // Authorization is checked on every page: a token grants nothing by itself.
   const mailbox = await mailboxFor(ctx, route.subject, "calendars.read");
   const q = ctx.query;
-  if (q.top !== undefined) {
-    throw new InvalidQueryError("The '$top' parameter is not supported with change tracking over the 'Calendars' resource as page size cannot be guaranteed. Express page size preferences using the Prefer: odata.maxpagesize= header instead.");
-  }
-  for (const name of UNSUPPORTED) {
-    if (q[name] !== undefined) throw new InvalidQueryError(`The '$${name}' parameter is not supported with change tracking over the 'Calendars' resource.`);
-  }
-  if (q.skiptoken !== undefined && q.deltatoken !== undefined) throw new BadSyncTokenError("both tokens");
-
-  let cursor: DeltaCursor = { kind: "initial" };
-  if (q.skiptoken !== undefined) cursor = codec.decode(q.skiptoken, "skip");
-  else if (q.deltatoken !== undefined) cursor = codec.decode(q.deltatoken, "delta");
+  const cursor = readDeltaRequest(q, codec, { resource: "Calendars", select: true });
   // Options other than the tokens belong to the initial request; links carry them after that.
   const select = cursor.kind === "initial"
     ? resolveSelect(q.select, CALENDAR_PROPERTIES[ctx.apiVersion], "calendar") ?? null

@@ -1,12 +1,12 @@
 import { EVENT_ODATA_TYPE } from "../../graph/index.js";
 import {
-  BadSyncTokenError, InvalidQueryError, formatDateTimeTimeZone, type DeltaCursor, type Event, type EventDeltaItem, type Principal,
-  type ResolvedTimeZone,
+  formatDateTimeTimeZone, type Event, type EventDeltaItem, type ResolvedTimeZone,
 } from "../../domain/index.js";
 import type { GraphRoute } from "../graph-path.js";
 import { mailboxFor, type GraphContext, type GraphResponse } from "../graph-context.js";
 import { buildLink, metadataUrl } from "../odata/links.js";
 import { pageSizePreference } from "../odata/prefer.js";
+import { callerOf, readDeltaRequest } from "./delta-request.js";
 import type { DeltaTokenCodec } from "../odata/delta-token.js";
 import { eventRendering, parseWindow, subjectScopePath, type EventRendering } from "./event-response.js";
 
@@ -14,14 +14,6 @@ import { eventRendering, parseWindow, subjectScopePath, type EventRendering } fr
 // see: https://learn.microsoft.com/graph/api/event-delta
 
 type CalendarViewDeltaRoute = Extract<GraphRoute, { kind: "calendarViewDelta" }>;
-
-// Spec §3.2: change tracking takes no query options but the tokens and $select (accepted, as the
-// real service does: X1); $top is refused with the calendars/delta wording (page size is a Prefer).
-const UNSUPPORTED = ["filter", "orderby", "expand", "search", "count", "skip"] as const;
-
-function callerOf(principal: Principal): string {
-  return principal.kind === "delegated" ? `u:${principal.userId}` : `a:${principal.appId}`;
-}
 
 /** An occurrence on the wire: only what locates it; the client takes the rest from its master (§3.4). */
 function skeleton(event: Event, rendering: { zone: ResolvedTimeZone }): Record<string, unknown> {
@@ -45,16 +37,8 @@ export async function calendarViewDelta(ctx: GraphContext, route: CalendarViewDe
   // Authorization is checked on every page: a token grants nothing by itself.
   const mailbox = await mailboxFor(ctx, route.subject, "calendars.read");
   const q = ctx.query;
-  if (q.top !== undefined) {
-    throw new InvalidQueryError("The '$top' parameter is not supported with change tracking over the 'Events' resource as page size cannot be guaranteed. Express page size preferences using the Prefer: odata.maxpagesize= header instead.");
-  }
-  for (const name of UNSUPPORTED) {
-    if (q[name] !== undefined) throw new InvalidQueryError(`The '$${name}' parameter is not supported with change tracking over the 'Events' resource.`);
-  }
-  if (q.skiptoken !== undefined && q.deltatoken !== undefined) throw new BadSyncTokenError("both tokens");
-  let cursor: DeltaCursor = { kind: "initial" };
-  if (q.skiptoken !== undefined) cursor = codec.decode(q.skiptoken, "skip");
-  else if (q.deltatoken !== undefined) cursor = codec.decode(q.deltatoken, "delta");
+  // Spec §3.2: $select is accepted (the real service takes it: X1) and kept in the token.
+  const cursor = readDeltaRequest(q, codec, { resource: "Events", select: true });
   // The window and $select belong to the initial request; the links carry them after that.
   const window = cursor.kind === "initial" ? parseWindow(ctx) : undefined;
   const wire = cursor.kind === "initial"

@@ -1,13 +1,13 @@
 import { EVENT_ODATA_TYPE } from "../../graph/index.js";
 import {
-  BadSyncTokenError, InvalidQueryError, ValidationError, formatDateTimeTimeZone, type DeltaCursor, type EventDeltaItem, type Principal,
-  type ResolvedTimeZone,
+  ValidationError, formatDateTimeTimeZone, type EventDeltaItem, type ResolvedTimeZone,
 } from "../../domain/index.js";
 import type { GraphRoute } from "../graph-path.js";
 import { mailboxFor, type GraphContext, type GraphResponse } from "../graph-context.js";
 import { ChangeTrackingUnsupportedError } from "../edge-errors.js";
 import { buildLink, metadataUrl } from "../odata/links.js";
 import { pageSizePreference, preferenceAppliedHeader, timeZonePreference } from "../odata/prefer.js";
+import { callerOf, readDeltaRequest } from "./delta-request.js";
 import type { DeltaTokenCodec } from "../odata/delta-token.js";
 import { subjectScopePath, windowInstant } from "./event-response.js";
 
@@ -20,13 +20,7 @@ type EventsDeltaRoute = Extract<GraphRoute, { kind: "eventsDelta" }>;
 
 // As calendarView/delta: no query options but the tokens. $select too is refused here: the
 // beta page says events/delta does not support it (spec §3.2), and the items have a fixed shape.
-const UNSUPPORTED = ["filter", "orderby", "expand", "search", "count", "skip", "select"] as const;
-
 const END_NOT_SUPPORTED = "The parameter 'EndDateTime' is not supported with change tracking over the 'Events' resource.";
-
-function callerOf(principal: Principal): string {
-  return principal.kind === "delegated" ? `u:${principal.userId}` : `a:${principal.appId}`;
-}
 
 /**
  * An item on the wire: only what the beta page lists. start/end are camelCase, as everywhere
@@ -48,19 +42,11 @@ export async function eventsDelta(ctx: GraphContext, route: EventsDeltaRoute, co
   // Authorization is checked on every page: a token grants nothing by itself.
   const mailbox = await mailboxFor(ctx, route.subject, "calendars.read");
   const q = ctx.query;
-  if (q.top !== undefined) {
-    throw new InvalidQueryError("The '$top' parameter is not supported with change tracking over the 'Events' resource as page size cannot be guaranteed. Express page size preferences using the Prefer: odata.maxpagesize= header instead.");
-  }
-  for (const name of UNSUPPORTED) {
-    if (q[name] !== undefined) throw new InvalidQueryError(`The '$${name}' parameter is not supported with change tracking over the 'Events' resource.`);
-  }
   // Beta: "endDateTime is not supported" (spec §3.2). Refused on any call, not only the initial
   // one: it never means anything here, and silently ignoring it would suggest a window.
   if (q.enddatetime !== undefined) throw new ValidationError(END_NOT_SUPPORTED, "invalidParameter");
-  if (q.skiptoken !== undefined && q.deltatoken !== undefined) throw new BadSyncTokenError("both tokens");
-  let cursor: DeltaCursor = { kind: "initial" };
-  if (q.skiptoken !== undefined) cursor = codec.decode(q.skiptoken, "skip");
-  else if (q.deltatoken !== undefined) cursor = codec.decode(q.deltatoken, "delta");
+  // No $select: the items have a fixed shape (spec §3.2).
+  const cursor = readDeltaRequest(q, codec, { resource: "Events", select: false });
   // startDateTime belongs to the initial request; the token carries it after that (as calendarView/delta).
   const startMs = cursor.kind === "initial" && q.startdatetime !== undefined ? windowInstant(q.startdatetime, "StartDateTime") : undefined;
 

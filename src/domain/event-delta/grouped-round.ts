@@ -1,0 +1,42 @@
+import type { DeltaCursor, PageCursor, RoundCursor } from "../delta/delta-cursor.js";
+import { checkRetained } from "../delta/cursor-checks.js";
+import type { DeltaService } from "../delta/delta-service.js";
+import { pageOfGroups, type EventDeltaItem, type ItemGroup } from "./round-items.js";
+
+// The round machinery both event delta functions share (calendarView/delta, beta events/delta):
+// the unchanged-mailbox fast path, retention and reset checks, the round's frozen bounds, and
+// pages cut between groups. What a round holds is the caller's (`groupsFor`).
+
+export type EventDeltaPage =
+  | { kind: "more"; items: EventDeltaItem[]; next: PageCursor }
+  | { kind: "complete"; items: EventDeltaItem[]; round: RoundCursor };
+
+/**
+ * One page of a round. The cursor's binding must already have been checked (checkBinding);
+ * `binding` is what the next link carries. `groupsFor(since, upTo)` gives the round's groups:
+ * since 0 is an initial round (the state at upTo), else the changes of (since, upTo].
+ */
+export async function pageOfRound(args: {
+  delta: DeltaService; mailboxId: string; cursor: DeltaCursor; pageSize: number;
+  binding: Omit<RoundCursor, "kind" | "since">;
+  groupsFor: (since: number, upTo: number) => Promise<ItemGroup[]>;
+}): Promise<EventDeltaPage> {
+  const { delta, cursor, binding } = args;
+  // Fast path, shared with calendars/delta: nothing new in the mailbox since the round.
+  if (cursor.kind === "round" && delta.watermarks.get(args.mailboxId) === cursor.since) {
+    return { kind: "complete", items: [], round: delta.sameRound(cursor, binding) };
+  }
+  const state = await delta.syncState(args.mailboxId);
+  let since = 0;
+  let upTo = state.changeSeq;
+  let after = 0;
+  if (cursor.kind !== "initial") {
+    checkRetained(cursor, state);
+    since = cursor.since;
+    if (cursor.kind === "page") ({ upTo, after } = cursor);
+  }
+  const page = pageOfGroups(await args.groupsFor(since, upTo), after, args.pageSize);
+  if (!page.done) return { kind: "more", items: page.items, next: { kind: "page", since, upTo, after: page.next, ...binding } };
+  if (cursor.kind === "round" && upTo === cursor.since) return { kind: "complete", items: page.items, round: delta.sameRound(cursor, binding) };
+  return { kind: "complete", items: page.items, round: { kind: "round", since: upTo, ...binding } };
+}
