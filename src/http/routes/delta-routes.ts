@@ -1,7 +1,5 @@
 import { CALENDAR_ODATA_TYPE, CALENDAR_PROPERTIES } from "../../graph/index.js";
-import {
-  type DeltaItem,
-} from "../../domain/index.js";
+import type { DeltaItem } from "../../domain/index.js";
 import type { GraphRoute } from "../graph-path.js";
 import { mailboxFor, type GraphContext, type GraphResponse } from "../graph-context.js";
 import { calendarToWire } from "../odata/serialize.js";

@@ -1,7 +1,5 @@
 import { EVENT_ODATA_TYPE } from "../../graph/index.js";
-import {
-  ValidationError, formatDateTimeTimeZone, type EventDeltaItem, type ResolvedTimeZone,
-} from "../../domain/index.js";
+import { ValidationError, formatDateTimeTimeZone, type EventDeltaItem, type ResolvedTimeZone } from "../../domain/index.js";
 import type { GraphRoute } from "../graph-path.js";
 import { mailboxFor, type GraphContext, type GraphResponse } from "../graph-context.js";
 import { ChangeTrackingUnsupportedError } from "../edge-errors.js";
