@@ -51,7 +51,11 @@ export type Op =
   /** `pages` pages of the current round (starting one if none is open). */
   | { kind: "pages"; m: number; pages: number; size: number }
   /** The rest of the current round (or a whole new one). */
-  | { kind: "finish"; m: number; size: number };
+  | { kind: "finish"; m: number; size: number }
+  /** The client gives up on its open round and goes back to what it held at its last completed round. */
+  | { kind: "abandon"; m: number }
+  /** The last page of the open round requested again with the same cursor: the same items (pages are stateless). */
+  | { kind: "replay"; m: number };
 
 const m = fc.nat({ max: 1 });
 const k = fc.nat({ max: 50 });
@@ -93,6 +97,8 @@ export const opArb: fc.Arbitrary<Op> = fc.oneof(
   },
   { weight: 6, arbitrary: fc.record({ kind: fc.constant("pages" as const), m, pages: fc.integer({ min: 1, max: 3 }), size }) },
   { weight: 3, arbitrary: fc.record({ kind: fc.constant("finish" as const), m, size }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant("abandon" as const), m }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant("replay" as const), m }) },
 );
 
 /** A window: whole hours inside the two-month span, a few days to a few weeks long. */
@@ -212,6 +218,8 @@ export function byId(a: Held, b: Held): number {
 
 interface OpenRound {
   cursor: DeltaCursor;
+  /** The cursor and items of the round's last page when it was a continuation (a first page fixes a new watermark). */
+  last?: { cursor: DeltaCursor; items: string };
   /** calendarView when the round's first page was served: what the completed round must give. */
   expected: Held[];
   served: Set<string>;
@@ -219,7 +227,9 @@ interface OpenRound {
 }
 
 export class Box {
-  readonly client = new Map<string, Held>();
+  client = new Map<string, Held>();
+  /** What the client held after its last completed round. */
+  checkpoint = new Map<string, Held>();
   readonly singles: string[] = [];
   readonly masters: string[] = [];
   round: OpenRound | undefined;
@@ -238,7 +248,7 @@ export class Box {
   }
 
   /** Applies one write; writes Graph refuses for the random input (crossing a neighbour) are skipped. */
-  async write(op: Exclude<Op, { kind: "pages" | "finish" }>): Promise<void> {
+  async write(op: Exclude<Op, { kind: "pages" | "finish" | "abandon" | "replay" }>): Promise<void> {
     const { events } = this.s;
     const mailbox = this.mailbox;
     const scope = {};
@@ -359,17 +369,34 @@ export class Box {
     return list.length === 0 ? undefined : list[j % list.length];
   }
 
+  abandon(): void {
+    this.round = undefined;
+    this.client = new Map(this.checkpoint);
+  }
+
+  async replay(problems: string[]): Promise<void> {
+    const last = this.round?.last;
+    if (!last || !this.round) return;
+    const again = show((await this.request(last.cursor, this.round.pageSize)).items);
+    if (again !== last.items) problems.push(`a page requested again differs:\n  ${again}\nfirst time\n  ${last.items}`);
+  }
+
+  private request(cursor: DeltaCursor, pageSize: number): Promise<EventDeltaPage> {
+    return this.s.eventDelta.page({
+      mailbox: this.mailbox, calendar: { defaultCalendar: true }, cursor,
+      ...(cursor.kind === "initial" && { window: this.window }),
+      pageSize, apiVersion: "v1.0", select: null, caller: CALLER,
+    });
+  }
+
   /** One page of the current round (opening one if none is); returns whether the round completed. */
   async page(pageSize: number, problems: string[]): Promise<boolean> {
     if (!this.round) {
       this.round = { cursor: this.next, expected: await this.view(), served: new Set(), pageSize };
     }
     const round = this.round;
-    const page: EventDeltaPage = await this.s.eventDelta.page({
-      mailbox: this.mailbox, calendar: { defaultCalendar: true }, cursor: round.cursor,
-      ...(round.cursor.kind === "initial" && { window: this.window }),
-      pageSize: round.pageSize, apiVersion: "v1.0", select: null, caller: CALLER,
-    });
+    const page = await this.request(round.cursor, round.pageSize);
+    if (round.cursor.kind === "page") round.last = { cursor: round.cursor, items: show(page.items) };
     if (page.items.length > round.pageSize) problems.push(`a page of ${page.items.length} items for $maxpagesize ${round.pageSize}`);
     for (const item of page.items) {
       const id = item.kind === "removed" ? item.id : item.event.id;
@@ -387,6 +414,7 @@ export class Box {
     this.round = undefined;
     this.completed++;
     this.check(round.expected, problems);
+    this.checkpoint = new Map(this.client);
     return true;
   }
 
@@ -413,6 +441,11 @@ function recurrenceParams(master: Event): { pattern: PatternKind; interval: numb
   const p = r.pattern as { type: PatternKind; interval: number };
   const rr = r.range as { type: RangeKind; numberOfOccurrences?: number };
   return { pattern: p.type, interval: p.interval, range: rr.type, count: rr.numberOfOccurrences || 3 };
+}
+
+/** A page's items, comparable. */
+function show(items: readonly EventDeltaItem[]): string {
+  return JSON.stringify(items.map((i) => (i.kind === "removed" ? `-${i.id}` : heldOf(i))));
 }
 
 function describe(h: Held): string {

@@ -48,6 +48,10 @@ async function run(windows: readonly [{ startMs: number; endMs: number }, { star
       for (let i = 0; i < op.pages; i++) if (await box.page(op.size, problems)) break;
     } else if (op.kind === "finish") {
       while (!(await box.page(op.size, problems)));
+    } else if (op.kind === "abandon") {
+      box.abandon();
+    } else if (op.kind === "replay") {
+      await box.replay(problems);
     } else {
       await box.write(op);
     }
