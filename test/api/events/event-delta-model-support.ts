@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { Temporal } from "temporal-polyfill";
 import {
-  ChangeLogWriter, EventDeltaService, EventService, DeltaService, ManualClock, MailboxService, OccurrenceCrossingBoundaryError,
+  CalendarService, ChangeLogWriter, EventDeltaService, EventService, DeltaService, ManualClock, MailboxService, OccurrenceCrossingBoundaryError,
   randomIds, type DeltaCursor, type Event, type EventDeltaItem, type EventDeltaPage, type Mailbox, type Store, type TimeSpan,
 } from "../../../src/domain/index.js";
 import { openStore } from "../../../src/store/index.js";
@@ -52,6 +52,9 @@ export type Op =
   | { kind: "pages"; m: number; pages: number; size: number }
   /** The rest of the current round (or a whole new one). */
   | { kind: "finish"; m: number; size: number }
+  /** Writes to the mailbox's other calendar: they move the mailbox's watermark but never reach this calendar's rounds. */
+  | { kind: "createOther"; m: number; at: Place; durationHours: number; series: boolean }
+  | { kind: "deleteOther"; m: number; k: number }
   /** The client gives up on its open round and goes back to what it held at its last completed round. */
   | { kind: "abandon"; m: number }
   /** The last page of the open round requested again with the same cursor: the same items (pages are stateless). */
@@ -97,6 +100,8 @@ export const opArb: fc.Arbitrary<Op> = fc.oneof(
   },
   { weight: 6, arbitrary: fc.record({ kind: fc.constant("pages" as const), m, pages: fc.integer({ min: 1, max: 3 }), size }) },
   { weight: 3, arbitrary: fc.record({ kind: fc.constant("finish" as const), m, size }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant("createOther" as const), m, at: place, durationHours: fc.integer({ min: 1, max: 30 }), series: fc.boolean() }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant("deleteOther" as const), m, k }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant("abandon" as const), m }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant("replay" as const), m }) },
 );
@@ -120,6 +125,7 @@ export interface Services {
   store: Store;
   clock: ManualClock;
   mailboxes: MailboxService;
+  calendars: CalendarService;
   events: EventService;
   eventDelta: EventDeltaService;
   close: () => Promise<void>;
@@ -134,10 +140,11 @@ export async function openServices(engine: "sqlite" | "postgres"): Promise<Servi
   const writer = new ChangeLogWriter(store, clock);
   const retentionMs = 30 * DAY;
   const delta = new DeltaService({ store, clock, writer, options: { retentionMs, watermarkTtlMs: 1000 } });
+  const events = new EventService({ writer, clock, ids: randomIds });
   return {
-    store, clock,
+    store, clock, events,
     mailboxes: new MailboxService({ writer, ids: randomIds, clock, birthdays: false }),
-    events: new EventService({ writer, clock, ids: randomIds }),
+    calendars: new CalendarService({ writer, clock, ids: randomIds, events }),
     eventDelta: new EventDeltaService({ store, clock, delta, options: { retentionMs } }),
     close: async () => {
       await store.close();
@@ -232,12 +239,21 @@ export class Box {
   checkpoint = new Map<string, Held>();
   readonly singles: string[] = [];
   readonly masters: string[] = [];
+  /** Events of the other calendar. */
+  readonly others: string[] = [];
   round: OpenRound | undefined;
   next: DeltaCursor = { kind: "initial" };
   completed = 0;
   #subjects = 0;
 
-  constructor(readonly s: Services, readonly mailbox: Mailbox, readonly window: TimeSpan) {}
+  constructor(readonly s: Services, readonly mailbox: Mailbox, readonly window: TimeSpan, readonly otherCalendarId: string) {}
+
+  /** A new mailbox (its default calendar, where the client syncs, and one other calendar) and its client. */
+  static async open(s: Services, upn: string, window: TimeSpan): Promise<Box> {
+    const mailbox = await s.mailboxes.provision({ tenantId: "t1", userPrincipalName: upn, displayName: "Model" });
+    const other = await s.calendars.create({ mailbox, body: { name: "Other" }, apiVersion: "v1.0" });
+    return new Box(s, mailbox, window, other.id);
+  }
 
   private subject(prefix: string): string {
     return `${prefix} ${this.#subjects++}`;
@@ -254,6 +270,25 @@ export class Box {
     const scope = {};
     const apiVersion = "v1.0" as const;
     switch (op.kind) {
+      case "createOther": {
+        const start = timeAt(this.window, op.at);
+        const e = await events.create({
+          mailbox, scope: { calendar: { calendarId: this.otherCalendarId } }, apiVersion,
+          body: {
+            subject: this.subject("Other"), start: dateTime(start), end: dateTime(start + op.durationHours * HOUR),
+            ...(op.series && { recurrence: recurrence(start, "UTC", { pattern: "daily", interval: 1, range: "noEnd", count: 1 }) }),
+          },
+        });
+        this.others.push(e.id);
+        return;
+      }
+      case "deleteOther": {
+        const id = this.pick(this.others, op.k);
+        if (!id) return;
+        await events.delete({ mailbox, scope: { calendar: { calendarId: this.otherCalendarId } }, eventId: id });
+        this.others.splice(this.others.indexOf(id), 1);
+        return;
+      }
       case "createSingle": {
         const start = timeAt(this.window, op.at);
         const body = { subject: this.subject("Single"), start: dateTime(start, op.zone), end: dateTime(start + op.durationHours * HOUR, op.zone) };
