@@ -2,7 +2,7 @@ import fc from "fast-check";
 import { Temporal } from "temporal-polyfill";
 import {
   CalendarService, ChangeLogWriter, EventDeltaService, EventService, DeltaService, ManualClock, MailboxService, OccurrenceCrossingBoundaryError,
-  randomIds, type DeltaCursor, type Event, type EventDeltaItem, type EventDeltaPage, type Mailbox, type Store, type TimeSpan,
+  parseOccurrenceId, randomIds, type DeltaCursor, type Event, type EventDeltaItem, type EventDeltaPage, type Mailbox, type Store, type TimeSpan,
 } from "../../../src/domain/index.js";
 import { openStore } from "../../../src/store/index.js";
 import { createPgDatabase } from "../../support/engines.js";
@@ -231,6 +231,9 @@ interface OpenRound {
   expected: Held[];
   served: Set<string>;
   pageSize: number;
+  /** Per series (master id) or single instance: its items in the round and the pages they came on. */
+  series: Map<string, { items: number; pages: Set<number> }>;
+  pages: number;
 }
 
 export class Box {
@@ -427,7 +430,7 @@ export class Box {
   /** One page of the current round (opening one if none is); returns whether the round completed. */
   async page(pageSize: number, problems: string[]): Promise<boolean> {
     if (!this.round) {
-      this.round = { cursor: this.next, expected: await this.view(), served: new Set(), pageSize };
+      this.round = { cursor: this.next, expected: await this.view(), served: new Set(), pageSize, series: new Map(), pages: 0 };
     }
     const round = this.round;
     const page = await this.request(round.cursor, round.pageSize);
@@ -437,9 +440,16 @@ export class Box {
       const id = item.kind === "removed" ? item.id : item.event.id;
       if (round.served.has(id)) problems.push(`${id} twice in one round`);
       round.served.add(id);
+      // An occurrence's or exception's id names its master (ids.ts), removed ones included.
+      const key = item.kind !== "removed" && item.event.seriesMasterId !== null ? item.event.seriesMasterId : parseOccurrenceId(id)?.masterId ?? id;
+      const seen = round.series.get(key) ?? { items: 0, pages: new Set<number>() };
+      seen.items++;
+      seen.pages.add(round.pages);
+      round.series.set(key, seen);
       if (item.kind === "removed") this.client.delete(id);
       else this.client.set(id, heldOf(item));
     }
+    round.pages++;
     if (page.kind === "more") {
       if (page.items.length === 0) problems.push("an empty page says more follow");
       round.cursor = page.next;
@@ -448,6 +458,10 @@ export class Box {
     this.next = page.round;
     this.round = undefined;
     this.completed++;
+    // A series shares a page boundary only when it alone is larger than a page (issue 10).
+    for (const [key, seen] of round.series) {
+      if (seen.pages.size > 1 && seen.items <= round.pageSize) problems.push(`${key} (${seen.items} items) split across pages of ${round.pageSize}`);
+    }
     this.check(round.expected, problems);
     this.checkpoint = new Map(this.client);
     return true;
