@@ -1,7 +1,8 @@
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { TEST_ENGINE } from "../../support/harness.js";
-import { Box, caseArb, openServices, type Op, type Services } from "./event-delta-model-support.js";
+import { caseArb, type Op } from "./event-delta-model-ops.js";
+import { Box, openServices, type Services } from "./event-delta-model-support.js";
 
 // Property (issue 10): whatever interleaving of event writes (single instances inside, outside
 // and across the window's edges, moves in and out, series of every range with their masters,
