@@ -153,6 +153,11 @@ export function changeGroups(args: {
       if (id === key) continue;
       const h = history.get(id) as ItemHistory;
       const after = h.removed ? null : h.after;
+      // Gone as a row but an occurrence again at upTo: a cancellation or exception dropped by a
+      // later master edit in the same round (its occurrence fits the pattern once more) — the
+      // occurrence the master re-derived above stands. (Model test: cancel, then drop and
+      // restore the recurrence, in one round.)
+      if (!after && items.get(id)?.kind === "occurrence") continue;
       items.set(id, after && overlapsWindow(spanOf(after), window) ? { kind: "event", event: after } : { kind: "removed", id });
     }
     groups.push({ key, items: [...items.values()] });
