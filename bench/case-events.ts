@@ -8,9 +8,9 @@ import { capture, compare, CONNECTIONS, cpuPerReq, freshDir, out, pairedRatio, r
 import type { Target } from "./load.js";
 import { fmt, table } from "./report.js";
 
-const DAY = 86_400_000;
-const SINGLES = 10_000;
-const SERIES = 200;
+export const DAY = 86_400_000;
+export const SINGLES = 10_000;
+export const SERIES = 200;
 /** Mailboxes that receive the created events and calendars in 7c (spread so no one mailbox grows much). */
 const WRITE_MAILBOXES = 20;
 const WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"] as const;
@@ -21,7 +21,7 @@ const EVENT_CONNECTIONS = 8;
 interface Provisioned { mailbox: { id: string }; token: string }
 
 /** Graph's dateTimeTimeZone in UTC, whole seconds. */
-const utc = (ms: number) => ({ dateTime: new Date(ms).toISOString().slice(0, 19), timeZone: "UTC" });
+export const utc = (ms: number) => ({ dateTime: new Date(ms).toISOString().slice(0, 19), timeZone: "UTC" });
 const weekdayOf = (ms: number) => WEEKDAYS[(new Date(ms).getUTCDay() + 6) % 7] as string;
 const randomInt = (n: number) => Math.floor(Math.random() * n);
 
@@ -29,7 +29,7 @@ const randomInt = (n: number) => Math.floor(Math.random() * n);
  * Single events over two years around now, denser towards now (triangular: the week around now
  * holds about 10,000 / 52 ≈ 190 of them), starting on a quarter hour, 30 to 90 minutes long.
  */
-function singles(nowMs: number, count: number): unknown[] {
+export function singles(nowMs: number, count: number): unknown[] {
   return Array.from({ length: count }, (_, i) => {
     const offset = (Math.random() + Math.random() - 1) * 365 * DAY;
     const start = Math.floor((nowMs + offset) / 900_000) * 900_000;
@@ -51,7 +51,7 @@ function series(type: "daily" | "weekly" | "absoluteMonthly" | "relativeMonthly"
 }
 
 /** 200 series, a quarter of each type, started between 1 week and 4 years ago at 7:00–18:00 UTC on days 1–28. */
-function manySeries(nowMs: number): unknown[] {
+export function manySeries(nowMs: number): unknown[] {
   const types = ["daily", "weekly", "absoluteMonthly", "relativeMonthly"] as const;
   return Array.from({ length: SERIES }, (_, i) => {
     let start = Math.floor((nowMs - (7 + randomInt(4 * 365)) * DAY) / DAY) * DAY + (7 + randomInt(12)) * 3_600_000;

@@ -141,6 +141,47 @@ async function graphcal(): Promise<void> {
       for (const body of args.bodies) await server.services.events.create({ mailbox, scope: {}, body, apiVersion: "v1.0" });
       return { created: args.bodies.length, seconds: (performance.now() - t0) / 1000 };
     },
+    /**
+     * Case 8 (bench/case-event-delta.ts): for each window, a complete initial calendarView/delta
+     * round → deltaLink L1; then ONE event created (POST, inside every window); then L1 polled
+     * (exactly 1 item) → L2, and L2 polled (0 items). Tokens are stateless, so L1 stays a
+     * one-change poll and L2 a no-change poll for as long as nothing else is written there.
+     */
+    async prepareEventDelta(args: { user: string; windows: { start: string; end: string }[]; write: unknown }) {
+      const mailbox = await server.services.mailboxes.getMailbox(args.user);
+      const token = await tokenFor(mailbox);
+      const firsts: { link: string; items: number; pages: number }[] = [];
+      for (const w of args.windows) {
+        let url = `/v1.0/me/calendarView/delta?startDateTime=${w.start}&endDateTime=${w.end}`;
+        let items = 0;
+        let pages = 0;
+        for (;;) {
+          const body = await get(url, token, "odata.maxpagesize=1000");
+          items += body.value.length;
+          pages++;
+          if (typeof body["@odata.deltaLink"] === "string") {
+            firsts.push({ link: pathOf(body["@odata.deltaLink"]), items, pages });
+            break;
+          }
+          url = pathOf(body["@odata.nextLink"] as string);
+        }
+      }
+      const res = await app.inject({
+        method: "POST", url: "/v1.0/me/events", headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+        payload: JSON.stringify(args.write),
+      });
+      if (res.statusCode !== 201) throw new Error(`POST event -> ${res.statusCode} ${res.body.slice(0, 300)}`);
+      const out: { oneChange: string; noChange: string; initialItems: number; initialPages: number }[] = [];
+      for (const first of firsts) {
+        const poll = await get(first.link, token);
+        if (poll.value.length !== 1) throw new Error(`expected 1 change, got ${poll.value.length}`);
+        const noChange = pathOf(poll["@odata.deltaLink"] as string);
+        const again = await get(noChange, token);
+        if (again.value.length !== 0) throw new Error(`expected no change, got ${again.value.length}`);
+        out.push({ oneChange: first.link, noChange, initialItems: first.items, initialPages: first.pages });
+      }
+      return { token, windows: out };
+    },
     async token(args: { user: string }) {
       return tokenFor(await server.services.mailboxes.getMailbox(args.user));
     },

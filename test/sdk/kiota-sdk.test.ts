@@ -5,9 +5,10 @@ import {
 } from "@microsoft/kiota-abstractions";
 import { createGraphServiceClient, GraphRequestAdapter, type GraphServiceClient } from "@microsoft/msgraph-sdk";
 import "@microsoft/msgraph-sdk-users";
+import { createDeltaGetResponseFromDiscriminatorValue } from "@microsoft/msgraph-sdk-users/users/item/calendarView/delta/index.js";
 import { PageIterator, type PageCollection } from "@microsoft/msgraph-sdk-core";
 import {
-  createCalendarFromDiscriminatorValue, deserializeIntoBaseDeltaFunctionResponse, type Calendar,
+  createCalendarFromDiscriminatorValue, deserializeIntoBaseDeltaFunctionResponse, type Calendar, type Event,
 } from "@microsoft/msgraph-sdk/models/index.js";
 import { createODataErrorFromDiscriminatorValue, type ODataError } from "@microsoft/msgraph-sdk/models/oDataErrors/index.js";
 import { startTestServer, type TestServer } from "../support/harness.js";
@@ -45,6 +46,7 @@ describe("@microsoft/msgraph-sdk (Kiota) against graphcal", () => {
   let origin: string;
   let mailbox: Mailbox;
   let v1: GraphServiceClient;
+  let v1Adapter: GraphRequestAdapter;
   let betaAdapter: GraphRequestAdapter;
   const requests: { method: string; url: string; authorization: string | null; prefer: string | null; sdkVersion: string | null }[] = [];
 
@@ -74,7 +76,7 @@ describe("@microsoft/msgraph-sdk (Kiota) against graphcal", () => {
       getAuthorizationToken: async (url) => (hosts.isUrlHostValid(url ?? "") ? token : ""),
       getAllowedHostsValidator: () => hosts,
     });
-    const v1Adapter = new GraphRequestAdapter(auth);
+    v1Adapter = new GraphRequestAdapter(auth);
     v1Adapter.baseUrl = `${origin}/v1.0`; // the base URL includes the version segment
     v1 = createGraphServiceClient(v1Adapter);
     betaAdapter = new GraphRequestAdapter(auth);
@@ -252,5 +254,91 @@ describe("@microsoft/msgraph-sdk (Kiota) against graphcal", () => {
     expect(sent.map((r) => r.url.slice(origin.length))).toEqual([
       `/v1.0/users/${mailbox.id}/calendarView?endDateTime=2026-11-30T00%3A00%3A00Z&startDateTime=2026-11-23T00%3A00%3A00Z&$orderby=start%2FdateTime`,
     ]);
+  });
+  it("syncs a calendarView window with calendarView.delta and PageIterator over two rounds, typed events and removals", async () => {
+    // A week of its own, after the events the other tests made. Someone else (plain HTTP) fills it:
+    // two single events, a daily series of 3 and one event outside the window (never sent).
+    const token = await t.userToken(mailbox);
+    const post = async (body: Record<string, unknown>) => {
+      const r = await t.request("POST", `/v1.0/users/${mailbox.id}/events`, { token, body });
+      expect(r.status).toBe(201);
+      return r.body as { id: string; subject: string };
+    };
+    const slot = (day: string, hour: string) => ({ start: { dateTime: `${day}T${hour}:00:00`, timeZone: "UTC" }, end: { dateTime: `${day}T${hour}:30:00`, timeZone: "UTC" } });
+    const alpha = await post({ subject: "Delta alpha", ...slot("2026-12-08", "09") });
+    const beta = await post({ subject: "Delta beta", ...slot("2026-12-09", "10") });
+    const series = await post({
+      subject: "Delta daily", ...slot("2026-12-10", "08"),
+      recurrence: { pattern: { type: "daily", interval: 1 }, range: { type: "numbered", numberOfOccurrences: 3, startDate: "2026-12-10" } },
+    });
+    await post({ subject: "Delta outside", ...slot("2026-12-20", "09") });
+
+    const prefer = new KiotaHeaders();
+    prefer.add("Prefer", "odata.maxpagesize=2");
+    const delta = v1.users.byUserId(mailbox.id).calendarView.delta;
+    const firstPage = await delta.get({
+      queryParameters: { startDateTime: "2026-12-07T00:00:00Z", endDateTime: "2026-12-14T00:00:00Z" },
+      headers: { Prefer: "odata.maxpagesize=2" },
+    });
+    expect(firstPage?.value).toHaveLength(2);
+    expect(firstPage?.odataDeltaLink).toBeUndefined();
+    expect(firstPage?.odataNextLink).toMatch(new RegExp(`^${origin}/v1\\.0/users/${mailbox.id}/calendarView/delta\\?\\$skiptoken=`));
+
+    const round1: Event[] = [];
+    const round2: Event[] = [];
+    let sink = round1;
+    const iterator = new PageIterator<Event>(v1Adapter, firstPage as PageCollection<Event>, (e) => {
+      sink.push(e);
+      return true;
+    }, createDeltaGetResponseFromDiscriminatorValue as ParsableFactory<PageCollection<Event>>, errorMappings, { headers: prefer });
+    await iterator.iterate();
+    expect(iterator.getPagingState()).toBe("Delta");
+    expect(round1).toHaveLength(6);
+    const all1 = round1; // the iterator hands over the first page's items too
+    expect(all1.slice(0, 2).map((e) => e.id)).toEqual(firstPage?.value?.map((e) => e.id));
+    // Full events for the singles and the master; each occurrence as a typed skeleton (id, type,
+    // seriesMasterId, start, end) that the client completes from its master (spec §3.4).
+    const full = all1.filter((e) => e.type !== "occurrence");
+    expect(full.map((e) => [e.id, e.subject, e.type]).sort()).toEqual([
+      [alpha.id, "Delta alpha", "singleInstance"], [beta.id, "Delta beta", "singleInstance"], [series.id, "Delta daily", "seriesMaster"],
+    ].sort());
+    expect(full.find((e) => e.id === alpha.id)?.start).toMatchObject({ dateTime: "2026-12-08T09:00:00.0000000", timeZone: "UTC" });
+    expect(full.find((e) => e.id === series.id)?.recurrence?.pattern?.type).toBe("daily");
+    const occurrences = all1.filter((e) => e.type === "occurrence");
+    expect(occurrences.map((e) => e.start?.dateTime).sort()).toEqual(["10", "11", "12"].map((d) => `2026-12-${d}T08:00:00.0000000`));
+    for (const o of occurrences) {
+      expect(o.seriesMasterId).toBe(series.id);
+      expect(o.subject).toBeUndefined();
+      expect(o.end?.dateTime).toMatch(/T08:30:00/);
+    }
+    const deltaLink1 = iterator.getOdataDeltaLink();
+    expect(deltaLink1).toMatch(new RegExp(`^${origin}/v1\\.0/users/${mailbox.id}/calendarView/delta\\?\\$deltatoken=[A-Za-z0-9_.-]+$`));
+
+    // Between the rounds: alpha renamed, beta deleted, a new event in the window.
+    expect((await t.request("PATCH", `/v1.0/users/${mailbox.id}/events/${alpha.id}`, { token, body: { subject: "Delta alpha v2" } })).status).toBe(200);
+    expect((await t.request("DELETE", `/v1.0/users/${mailbox.id}/events/${beta.id}`, { token })).status).toBe(204);
+    const gamma = await post({ subject: "Delta gamma", ...slot("2026-12-11", "15") });
+
+    sink = round2;
+    await iterator.resume();
+    expect(iterator.getPagingState()).toBe("Delta");
+    const byId = new Map(round2.map((e) => [e.id, e]));
+    expect([...byId.keys()].sort()).toEqual([alpha.id, beta.id, gamma.id].sort());
+    expect(byId.get(alpha.id)).toMatchObject({ subject: "Delta alpha v2", type: "singleInstance" });
+    expect(byId.get(gamma.id)).toMatchObject({ subject: "Delta gamma", start: { dateTime: "2026-12-11T15:00:00.0000000", timeZone: "UTC" } });
+    expect(byId.get(beta.id)?.additionalData?.["@removed"]).toEqual({ reason: "deleted" });
+    expect(byId.get(beta.id)?.subject).toBeUndefined();
+    const deltaLink2 = iterator.getOdataDeltaLink();
+    expect(deltaLink2).toMatch(/\$deltatoken=/);
+    expect(deltaLink2).not.toBe(deltaLink1);
+
+    // On the wire: the window went out once (query parameters as Kiota writes them); every later
+    // page is the server's link as given, with Prefer re-sent.
+    const sent = requests.filter((r) => r.url.includes("/calendarView/delta"));
+    expect(sent[0]?.url).toBe(`${origin}/v1.0/users/${mailbox.id}/calendarView/delta()?endDateTime=2026-12-14T00%3A00%3A00Z&startDateTime=2026-12-07T00%3A00%3A00Z`);
+    // 6 items at 2 a page (the series of 4 exceeds a page, so it is cut in page-size pieces), then 3 changes.
+    expect(sent).toHaveLength(3 + 2);
+    expect(sent[3]?.url).toBe(deltaLink1);
+    for (const r of sent) expect(r.prefer).toBe("odata.maxpagesize=2");
   });
 });

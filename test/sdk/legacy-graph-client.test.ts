@@ -13,6 +13,7 @@ interface SentRequest { method: string; url: string; authorization: boolean; pre
 interface Round { items: Json[]; deltaLink?: string; complete: boolean }
 interface FirstRun { before: Json[]; created: Json; after: Json[]; duplicate?: Json; round: Round; requests: SentRequest[] }
 interface NextRun { round: Round; quiet: Round; missing?: Json; requests: SentRequest[] }
+interface Rounds { round: Round; quiet: Round; requests: SentRequest[] }
 
 const PAGE_SIZE = 1;
 
@@ -115,5 +116,70 @@ describe("@microsoft/microsoft-graph-client 3.x over HTTPS", () => {
     expectSdkHeaders(next.requests);
 
     expect(next.missing).toMatchObject({ statusCode: 404, code: "ErrorItemNotFound" });
+  });
+  it("syncs a calendarView window through calendarView/delta over two rounds, following the links with PageIterator", async () => {
+    // Someone else fills a week: two single events, a daily series of 3, one event after the week.
+    const post = async (body: Json) => {
+      const r = await t.request("POST", `/v1.0/users/${mailbox.id}/events`, { token, body });
+      expect(r.status).toBe(201);
+      return r.body as Json;
+    };
+    const slot = (day: string, hour: string) => ({ start: { dateTime: `${day}T${hour}:00:00`, timeZone: "UTC" }, end: { dateTime: `${day}T${hour}:30:00`, timeZone: "UTC" } });
+    const alpha = await post({ subject: "Legacy alpha", ...slot("2026-12-08", "09") });
+    const beta = await post({ subject: "Legacy beta", ...slot("2026-12-09", "10") });
+    const series = await post({
+      subject: "Legacy daily", ...slot("2026-12-10", "08"),
+      recurrence: { pattern: { type: "daily", interval: 1 }, range: { type: "numbered", numberOfOccurrences: 3, startDate: "2026-12-10" } },
+    });
+    await post({ subject: "Legacy outside", ...slot("2026-12-20", "09") });
+
+    // The SDK takes the whole URL, the window in its query, as an app that calls delta does.
+    const start = `${origin}/v1.0/me/calendarView/delta?startDateTime=2026-12-07T00:00:00Z&endDateTime=2026-12-14T00:00:00Z`;
+    const first = await runFixture<Rounds>("legacy-graph-client.ts", { origin, token, pageSize: 2, mode: "rounds", start }, certPath);
+    expect(first.round.complete).toBe(true);
+    const items = first.round.items;
+    expect(items).toHaveLength(6);
+    for (const item of items) expect(item["@odata.type"]).toBe("#microsoft.graph.event");
+    expect(items.filter((e) => e.type !== "occurrence").map((e) => [e.id, e.subject, e.type]).sort()).toEqual([
+      [alpha.id, "Legacy alpha", "singleInstance"], [beta.id, "Legacy beta", "singleInstance"], [series.id, "Legacy daily", "seriesMaster"],
+    ].sort());
+    // Occurrences come as skeletons: exactly what locates them (spec §3.4).
+    const occurrences = items.filter((e) => e.type === "occurrence");
+    expect(occurrences.map((e) => e.start.dateTime).sort()).toEqual(["10", "11", "12"].map((d) => `2026-12-${d}T08:00:00.0000000`));
+    for (const o of occurrences) {
+      expect(Object.keys(o).sort()).toEqual(["@odata.etag", "@odata.type", "end", "id", "seriesMasterId", "start", "type"]);
+      expect(o.seriesMasterId).toBe(series.id);
+    }
+    const deltaLink = new RegExp(`^${origin}/v1\\.0/me/calendarView/delta\\?\\$deltatoken=[A-Za-z0-9_.-]+$`);
+    expect(first.round.deltaLink).toMatch(deltaLink);
+    // Nothing changed yet: the following round is empty and ends in a deltaLink again.
+    expect(first.quiet).toEqual({ items: [], deltaLink: expect.stringMatching(deltaLink), complete: true });
+    const sent = first.requests.filter((r) => r.url.includes("/calendarView/delta"));
+    expect(sent[0]?.url).toBe(start);
+    expect(sent.slice(1, 3).map((r) => r.url)).toEqual(Array(2).fill(expect.stringMatching(/\/calendarView\/delta\?\$skiptoken=/)));
+    expect(sent[3]?.url).toBe(first.round.deltaLink);
+    expect(sent).toHaveLength(4);
+    for (const r of sent) expect(r.prefer).toBe("odata.maxpagesize=2");
+    expectSdkHeaders(first.requests);
+
+    // Between the rounds: alpha renamed, beta deleted, a new event in the week.
+    expect((await t.request("PATCH", `/v1.0/users/${mailbox.id}/events/${alpha.id}`, { token, body: { subject: "Legacy alpha v2" } })).status).toBe(200);
+    expect((await t.request("DELETE", `/v1.0/users/${mailbox.id}/events/${beta.id}`, { token })).status).toBe(204);
+    const gamma = await post({ subject: "Legacy gamma", ...slot("2026-12-11", "15") });
+
+    const second = await runFixture<Rounds>("legacy-graph-client.ts", { origin, token, pageSize: 2, mode: "rounds", start: first.round.deltaLink }, certPath);
+    expect(second.round.complete).toBe(true);
+    const byId = new Map(second.round.items.map((e) => [e.id as string, e]));
+    expect([...byId.keys()].sort()).toEqual([alpha.id, beta.id, gamma.id].sort());
+    expect(byId.get(alpha.id)).toMatchObject({ subject: "Legacy alpha v2", type: "singleInstance", changeKey: expect.any(String) });
+    expect(byId.get(alpha.id)?.changeKey).not.toBe(alpha.changeKey);
+    expect(byId.get(gamma.id)).toMatchObject({ subject: "Legacy gamma", start: { dateTime: "2026-12-11T15:00:00.0000000", timeZone: "UTC" } });
+    expect(byId.get(beta.id)).toEqual({ "@odata.type": "#microsoft.graph.event", id: beta.id, "@removed": { reason: "deleted" } });
+    expect(second.round.deltaLink).toMatch(deltaLink);
+    expect(second.round.deltaLink).not.toBe(first.round.deltaLink);
+    expect(second.quiet).toMatchObject({ items: [], complete: true });
+    const sent2 = second.requests.filter((r) => r.url.includes("/calendarView/delta"));
+    expect(sent2[0]?.url).toBe(first.round.deltaLink);
+    expect(sent2).toHaveLength(2 + 1); // three changes at two a page, then the quiet round
   });
 });
