@@ -26,7 +26,7 @@ export function scopeKeyOf(cursor: Pick<IssuedCursor, "scope">): string | undefi
   if (!scope) return undefined;
   // The resource leads, so a calendarView token never matches an events one (or the reverse).
   return scope.resource === "calendarView"
-    ? `${scope.resource}|${scope.calendarId}|${scope.window.startMs}|${scope.window.endMs}`
+    ? `${scope.resource}|${scope.calendarId}|${scope.viaDefault ? "default" : "id"}|${scope.window.startMs}|${scope.window.endMs}`
     : `${scope.resource}|${scope.calendarId ?? "*"}|${scope.startMs ?? "*"}`;
 }
 

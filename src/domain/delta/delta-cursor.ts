@@ -32,6 +32,12 @@ export type DeltaScope = CalendarViewScope | EventsScope;
 export interface CalendarViewScope {
   resource: "calendarView";
   calendarId: string;
+  /**
+   * The chain was started on the default-calendar form (`/me/calendarView/delta`,
+   * `/me/calendar/calendarView/delta`), not by the calendar's id: a poll of an unchanged mailbox
+   * can then be answered without reading which calendar is the default (EventDeltaService).
+   */
+  viaDefault: boolean;
   window: { startMs: number; endMs: number };
 }
 

@@ -10,6 +10,7 @@ import type { DeltaService } from "../delta/delta-service.js";
 import { loadCalendar, type CalendarTarget, type GroupTarget } from "../calendars/calendar-service.js";
 import { changedKeys, changeGroups, snapshotGroups, type ItemGroup } from "./round-items.js";
 import { seriesAt, windowRowsAt } from "./window-at.js";
+import { RoundCache } from "../cache/round-cache.js";
 
 export type { EventDeltaPage };
 
@@ -28,6 +29,8 @@ export interface EventDeltaOptions {
 }
 
 export class EventDeltaService {
+  readonly #rounds = new RoundCache();
+
   constructor(private readonly deps: { store: Store; clock: Clock; delta: DeltaService; options: EventDeltaOptions }) {}
 
   async page(args: {
@@ -38,13 +41,16 @@ export class EventDeltaService {
   }): Promise<EventDeltaPage> {
     const { mailbox, cursor } = args;
     const { store } = this.deps;
+    const viaDefault = "defaultCalendar" in args.calendar;
+    const nowSec = Math.floor(this.deps.clock.now().getTime() / 1000);
+    const unchanged = this.unchangedRound(args, viaDefault, nowSec);
+    if (unchanged) return unchanged;
     // The calendar must still exist (and be the one the token names): a deleted calendar is 404.
     const calendar = await loadCalendar(store, mailbox.id, args.calendar, args.group);
     // An events/delta token (DeltaScope is a union since beta events/delta) is another resource's.
     const scope: CalendarViewScope = cursor.kind === "initial"
-      ? { resource: "calendarView", calendarId: calendar.id, window: requireWindow(args.window) }
+      ? { resource: "calendarView", calendarId: calendar.id, viaDefault, window: requireWindow(args.window) }
       : (cursor.scope?.resource === "calendarView" ? cursor.scope : noScope());
-    const nowSec = Math.floor(this.deps.clock.now().getTime() / 1000);
     const binding = {
       mailboxId: mailbox.id, apiVersion: args.apiVersion, caller: args.caller, issuedAt: nowSec,
       select: cursor.kind === "initial" ? args.select : cursor.select, scope,
@@ -53,15 +59,50 @@ export class EventDeltaService {
       checkBinding(cursor, {
         mailboxId: mailbox.id, apiVersion: args.apiVersion, caller: args.caller, nowSec,
         retentionMs: this.deps.options.retentionMs,
-        scopeKey: scopeKeyOf({ scope: { ...scope, calendarId: calendar.id } }),
+        scopeKey: scopeKeyOf({ scope: { ...scope, calendarId: calendar.id, viaDefault } }),
       });
     }
     return pageOfRound({
       delta: this.deps.delta, mailboxId: mailbox.id, cursor, pageSize: args.pageSize, binding,
-      groupsFor: (since, upTo) => since === 0
-        ? this.snapshot(mailbox.id, calendar.id, scope.window, upTo)
-        : this.changes(mailbox.id, calendar.id, scope.window, since, upTo),
+      groupsFor: (since, upTo) => this.groups(mailbox.id, calendar.id, scope.window, since, upTo),
     });
+  }
+
+  /**
+   * The poll of a completed round on a mailbox the watermark says is unchanged: the empty page,
+   * answered before any store read. It needs no calendar lookup, because nothing — not the
+   * calendar's existence, not which calendar is the default — can have changed without moving
+   * the mailbox's seq; the route's calendar only has to be the one the token was started on, in
+   * the same form (by id, or the default). The group form takes the full path (its membership
+   * is not in the token). Everything else falls through to the full checks.
+   */
+  private unchangedRound(
+    args: { mailbox: Mailbox; calendar: CalendarTarget; group?: GroupTarget; cursor: DeltaCursor; apiVersion: ApiVersion; caller: string },
+    viaDefault: boolean, nowSec: number,
+  ): EventDeltaPage | undefined {
+    const { cursor } = args;
+    if (cursor.kind !== "round" || cursor.scope?.resource !== "calendarView" || args.group) return undefined;
+    if (this.deps.delta.watermarks.get(args.mailbox.id) !== cursor.since) return undefined;
+    const scope = cursor.scope;
+    const sameCalendar = viaDefault ? scope.viaDefault : !scope.viaDefault && "calendarId" in args.calendar && args.calendar.calendarId === scope.calendarId;
+    if (!sameCalendar) return undefined;
+    checkBinding(cursor, {
+      mailboxId: args.mailbox.id, apiVersion: args.apiVersion, caller: args.caller, nowSec,
+      retentionMs: this.deps.options.retentionMs, scopeKey: scopeKeyOf(cursor),
+    });
+    const binding = { mailboxId: args.mailbox.id, apiVersion: args.apiVersion, caller: args.caller, issuedAt: nowSec, select: cursor.select, scope };
+    return { kind: "complete", items: [], round: this.deps.delta.sameRound(cursor, binding) };
+  }
+
+  /** A round's groups: computed once per (calendar, window, since, upTo), then every page slices them. */
+  private async groups(mailboxId: string, calendarId: string, window: TimeSpan, since: number, upTo: number): Promise<readonly ItemGroup[]> {
+    const key = `${mailboxId}|${calendarId}|${window.startMs}|${window.endMs}|${since}`;
+    const hit = this.#rounds.get(key, upTo);
+    if (hit) return hit;
+    const groups = since === 0
+      ? await this.snapshot(mailboxId, calendarId, window, upTo)
+      : await this.changes(mailboxId, calendarId, window, since, upTo);
+    return this.#rounds.set(key, upTo, groups);
   }
 
   /** The window at `upTo`, grouped: what an initial round sends. */

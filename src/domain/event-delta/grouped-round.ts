@@ -19,7 +19,7 @@ export type EventDeltaPage =
 export async function pageOfRound(args: {
   delta: DeltaService; mailboxId: string; cursor: DeltaCursor; pageSize: number;
   binding: Omit<RoundCursor, "kind" | "since">;
-  groupsFor: (since: number, upTo: number) => Promise<ItemGroup[]>;
+  groupsFor: (since: number, upTo: number) => Promise<readonly ItemGroup[]>;
 }): Promise<EventDeltaPage> {
   const { delta, cursor, binding } = args;
   // Fast path, shared with calendars/delta: nothing new in the mailbox since the round.

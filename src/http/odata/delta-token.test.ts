@@ -185,7 +185,8 @@ describe("DeltaTokenCodec", () => {
   it("encode: event delta scopes round-trip, and the two resources never read as each other", () => {
     const c = codec();
     const scopes = [
-      { resource: "calendarView" as const, calendarId: "AAMkC1", window: { startMs: 1_772_323_200_000, endMs: 1_775_001_600_000 } },
+      { resource: "calendarView" as const, calendarId: "AAMkC1", viaDefault: false, window: { startMs: 1_772_323_200_000, endMs: 1_775_001_600_000 } },
+      { resource: "calendarView" as const, calendarId: "AAMkC1", viaDefault: true, window: { startMs: 0, endMs: 1 } },
       { resource: "events" as const, calendarId: "AAMkC1", startMs: 1_772_323_200_000 },
       { resource: "events" as const, calendarId: null, startMs: null },
       // A bound at the epoch is a bound, not "none".

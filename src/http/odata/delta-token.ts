@@ -36,8 +36,8 @@ interface Payload {
   p?: number;
   c: string;
   i: number;
-  /** calendarView/delta's scope: calendar id, window start and end (epoch ms). */
-  w?: [string, number, number];
+  /** calendarView/delta's scope: calendar id, window start and end (epoch ms), 1 if started on the default-calendar form. */
+  w?: [string, number, number, 0 | 1];
   /** events/delta's scope: calendar id (null: every calendar) and startDateTime (epoch ms; null: none). */
   e?: [string | null, number | null];
 }
@@ -140,7 +140,7 @@ export class DeltaTokenCodec {
 
 function scopeFields(scope: DeltaScope | undefined): Pick<Payload, "w" | "e"> {
   if (!scope) return {};
-  if (scope.resource === "calendarView") return { w: [scope.calendarId, scope.window.startMs, scope.window.endMs] };
+  if (scope.resource === "calendarView") return { w: [scope.calendarId, scope.window.startMs, scope.window.endMs, scope.viaDefault ? 1 : 0] };
   return { e: [scope.calendarId, scope.startMs] };
 }
 
@@ -152,8 +152,12 @@ function readEventsScope(e: unknown): DeltaScope {
 }
 
 function readScope(w: unknown): DeltaScope {
-  if (!Array.isArray(w) || w.length !== 3 || typeof w[0] !== "string" || !Number.isSafeInteger(w[1]) || !Number.isSafeInteger(w[2])) {
+  if (!Array.isArray(w) || w.length !== 4 || typeof w[0] !== "string" || !Number.isSafeInteger(w[1]) || !Number.isSafeInteger(w[2])
+    || (w[3] !== 0 && w[3] !== 1)) {
     throw new BadSyncTokenError("payload");
   }
-  return Object.freeze({ resource: "calendarView", calendarId: w[0], window: Object.freeze({ startMs: w[1] as number, endMs: w[2] as number }) });
+  return Object.freeze({
+    resource: "calendarView", calendarId: w[0], viaDefault: w[3] === 1,
+    window: Object.freeze({ startMs: w[1] as number, endMs: w[2] as number }),
+  });
 }

@@ -141,6 +141,23 @@ describe("calendarView/delta: tokens bound to what they were issued for → 400"
     expectBadToken(await get(u, `/v1.0/me/calendarView/delta?${tokenQuery(otherLinks.deltaLink)}`), "other → default");
   });
 
+  it("a chain started on the default-calendar form stays on it (by id is another form), also when nothing changed", async () => {
+    const u = await newUser(t);
+    const calendar = await send(u, "GET", "/v1.0/me/calendar", undefined, 200);
+    const { nextLink, deltaLink } = await links(u);
+    // The unchanged-mailbox answer skips the calendar lookup (EventDeltaService.unchangedRound):
+    // it must still refuse the other form, and answer its own with the same token.
+    const again = await get(u, pathOf(deltaLink));
+    expect(again.status).toBe(200);
+    expect(again.body.value).toEqual([]);
+    for (const link of [nextLink, deltaLink]) {
+      expectBadToken(await get(u, `/v1.0/me/calendars/${calendar.body.id}/calendarView/delta?${tokenQuery(link)}`), "default → by id");
+    }
+    const byId = await links(u, `/v1.0/me/calendars/${calendar.body.id}`);
+    expectBadToken(await get(u, `/v1.0/me/calendarView/delta?${tokenQuery(byId.deltaLink)}`), "by id → default");
+    expect((await get(u, pathOf(byId.deltaLink))).status).toBe(200);
+  });
+
   it("another user's mailbox", async () => {
     const a = await newUser(t);
     const b = await newUser(t);

@@ -74,10 +74,14 @@ export function seriesExtent(master: Event): TimeSpan {
   }
 }
 
-/** The occurrence of `master` at `originalStartMs`, as Graph shows it (spec §1.2, §2.3). */
-export function occurrenceOf(master: Event, originalStartMs: number): Event {
+/**
+ * The occurrence of `master` at `originalStartMs`, as Graph shows it (spec §1.2, §2.3). `date`,
+ * the original start's date in the series' zone, is worked out here unless the expansion that
+ * found the occurrence already knows it.
+ */
+export function occurrenceOf(master: Event, originalStartMs: number, known?: Temporal.PlainDate): Event {
   const duration = master.end.epochMs - master.start.epochMs;
-  const date = Temporal.Instant.fromEpochMilliseconds(originalStartMs)
+  const date = known ?? Temporal.Instant.fromEpochMilliseconds(originalStartMs)
     .toZonedDateTimeISO(isSeriesMaster(master) ? seriesZone(master) : master.start.zone.iana).toPlainDate();
   const occurrence: Event = {
     ...master,
@@ -105,7 +109,7 @@ export function seriesOccurrences(master: Event, options: { window: TimeSpan; re
   const cancelled = new Set(master.cancelledOccurrences);
   return expand(master, options.window)
     .filter((o) => !cancelled.has(o.originalStartMs) && !options.replaced.has(o.originalStartMs))
-    .map((o) => occurrenceOf(master, o.originalStartMs));
+    .map((o) => occurrenceOf(master, o.originalStartMs, o.date));
 }
 
 /** Whether the pattern puts an occurrence at exactly `originalStartMs` (cancelled or not). */

@@ -23,6 +23,8 @@ export interface Occurrence {
   originalStartMs: number;
   startMs: number;
   endMs: number;
+  /** The pattern's date for it, in the series' zone (an occurrence's iCalUId carries it). */
+  date: Temporal.PlainDate;
 }
 
 export interface ExpandOccurrencesOptions {
@@ -67,7 +69,7 @@ export function expandOccurrences(options: ExpandOccurrencesOptions): Occurrence
       if (startMs >= window.endMs) return occurrences;
       const endMs = startMs + durationMs;
       // A zero-length occurrence at the window's very start still counts as inside it.
-      if (endMs > window.startMs || startMs >= window.startMs) occurrences.push({ originalStartMs: startMs, startMs, endMs });
+      if (endMs > window.startMs || startMs >= window.startMs) occurrences.push({ originalStartMs: startMs, startMs, endMs, date });
     }
   }
 }
