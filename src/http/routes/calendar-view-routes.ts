@@ -65,7 +65,7 @@ function windowPage(ctx: GraphContext, events: readonly Event[], where: { path: 
   const fragment = `${where.context}${select ? `(${select.join(",")})` : ""}`;
   const members: [string, string][] = [["@odata.context", JSON.stringify(metadataUrl(ctx.origin, ctx.apiVersion, fragment))]];
   if (paging.count) members.push(["@odata.count", JSON.stringify(chosen.length)]);
-  members.push(["value", JSON.stringify(page.map((event) => rendering.toWire(event)))]);
+  members.push(["value", `[${page.map((event) => rendering.toJson(event)).join(",")}]`]);
   if (paging.skip + paging.top < chosen.length) {
     members.push(["@odata.nextLink", JSON.stringify(buildLink(ctx.origin, ctx.apiVersion, where.path, nextLinkQuery(ctx.query, paging)))]);
   }

@@ -15,6 +15,8 @@ import { subjectContext, subjectPath } from "../odata/links.js";
 
 export interface EventRendering {
   toWire(event: Event): Record<string, unknown>;
+  /** JSON text of toWire(event); memoised for frozen (shared, cached) events. */
+  toJson(event: Event): string;
   /** The zone start/end are rendered in (Prefer: outlook.timezone, else UTC). */
   timeZone: ResolvedTimeZone;
   /** Preference-Applied, when a preference was applied. */
@@ -26,6 +28,12 @@ export interface EventRendering {
  * How this request renders events. `select: false` ignores the request's $select (writes);
  * `fixedSelect` uses a projection chosen earlier instead (a delta chain's, kept in its token).
  */
+/**
+ * JSON text of frozen events (those the calendarView window cache shares), per rendering shape:
+ * a window re-read renders each event once. Dies with the events (catalogue entry 11).
+ */
+const eventJsonMemo = new WeakMap<Event, Map<string, string>>();
+
 export function eventRendering(ctx: GraphContext, options: { select?: boolean; fixedSelect?: string[] } = {}): EventRendering {
   const zone = timeZonePreference(ctx.headers.prefer);
   const body = bodyContentTypePreference(ctx.headers.prefer);
@@ -37,14 +45,26 @@ export function eventRendering(ctx: GraphContext, options: { select?: boolean; f
   };
   const basic = !readsEventDetails(ctx.principal);
   const applied = preferenceAppliedHeader([zone, body]);
+  const toWire = (event: Event): Record<string, unknown> => {
+    const out = eventToWire(event, wire);
+    if (basic) for (const name of EVENT_DETAIL_PROPERTIES) delete out[name];
+    return out;
+  };
+  // Everything the JSON depends on besides the event itself (built on first use: most delta polls render nothing).
+  let shape: string | undefined;
   return {
     select,
     timeZone: zone.timeZone,
     headers: applied === undefined ? {} : { "preference-applied": applied },
-    toWire: (event) => {
-      const out = eventToWire(event, wire);
-      if (basic) for (const name of EVENT_DETAIL_PROPERTIES) delete out[name];
-      return out;
+    toWire,
+    toJson: (event) => {
+      if (!Object.isFrozen(event)) return JSON.stringify(toWire(event));
+      let byShape = eventJsonMemo.get(event);
+      if (!byShape) eventJsonMemo.set(event, byShape = new Map());
+      shape ??= `${ctx.apiVersion}|${select?.join(",") ?? "*"}|${zone.timeZone.name}|${zone.timeZone.iana}|${body.bodyContentType ?? "html"}|${basic ? "basic" : "full"}`;
+      let json = byShape.get(shape);
+      if (json === undefined) byShape.set(shape, json = JSON.stringify(toWire(event)));
+      return json;
     },
   };
 }
