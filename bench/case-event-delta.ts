@@ -8,13 +8,12 @@ import { cpuSeconds } from "./children.js";
 import { ServerChild } from "./children.js";
 import { DAY, manySeries, SERIES, singles, SINGLES, utc } from "./case-events.js";
 import {
-  agent, bodyOk, capture, clientBoundNote, compare, cpuPerReq, freshDir, median, out, pairedRatio, quietWait, RATIO_HEADERS, ratioLine,
+  getText, bodyOk, capture, clientBoundNote, compare, cpuPerReq, freshDir, median, out, pairedRatio, quietWait, RATIO_HEADERS, ratioLine,
   SERVER_CPU, startBare, toCaptured, verdicts, type Series,
 } from "./harness.js";
 import type { Target } from "./load.js";
 import { fmt, table } from "./report.js";
 import type { BareRoutes } from "./server-child.js";
-import { request as httpRequest } from "node:http";
 import { DeltaSync, MemoryLocalStore } from "../dist/client/index.js";
 
 const SMALL_EVENTS = 100;
@@ -37,19 +36,6 @@ function weekWindows(nowMs: number): { start: string; end: string }[] {
 function oneWrite(nowMs: number): unknown {
   const start = Math.floor((nowMs + DAY) / 1_800_000) * 1_800_000;
   return { subject: "bench 8 the one change", start: utc(start), end: utc(start + 1_800_000) };
-}
-
-function getPage(port: number, path: string, headers: Record<string, string>): Promise<{ status: number; text: string }> {
-  return new Promise((resolve, reject) => {
-    const req = httpRequest({ host: "127.0.0.1", port, path, headers, agent }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on("data", (c: Buffer) => chunks.push(c));
-      res.on("end", () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString("utf8") }));
-      res.on("error", reject);
-    });
-    req.on("error", reject);
-    req.end();
-  });
 }
 
 export async function caseEventDelta(): Promise<void> {
@@ -153,7 +139,7 @@ async function initialRound(server: ServerChild, token: string, query: string, p
   const t0 = performance.now();
   while (pages.length < maxPages) {
     const p0 = performance.now();
-    const r = await getPage(server.port, path, headers);
+    const r = await getText(server.port, path, headers);
     if (r.status !== 200) throw new Error(`initial round: status ${r.status}: ${r.text.slice(0, 300)}`);
     bytes += r.text.length;
     const body = JSON.parse(r.text) as { value: unknown[]; "@odata.nextLink"?: string; "@odata.deltaLink"?: string };

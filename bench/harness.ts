@@ -54,6 +54,20 @@ export async function quietWait(): Promise<void> {
 // --- helpers ----------------------------------------------------------------------------------
 export const agent = new Agent({ keepAlive: true, maxSockets: 1 });
 
+/** One GET over the shared keep-alive agent: status and body text. */
+export function getText(port: number, path: string, headers: Record<string, string>): Promise<{ status: number; text: string }> {
+  return new Promise((resolve, reject) => {
+    const req = httpRequest({ host: "127.0.0.1", port, path, headers, agent }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on("data", (c: Buffer) => chunks.push(c));
+      res.on("end", () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString("utf8") }));
+      res.on("error", reject);
+    });
+    req.on("error", reject);
+    req.end();
+  });
+}
+
 /** One GET over a real socket; the exact status, headers and body bytes. */
 export function capture(port: number, target: Target, extraHeaders: Record<string, string> = {}): Promise<{ status: number; headers: Record<string, string>; body: Buffer }> {
   return new Promise((resolve, reject) => {

@@ -8,7 +8,6 @@
 //      BENCH_STRICT, BENCH_CPU_PROF=dir (V8 CPU profiles of the servers), GRAPHCAL_PG_ADMIN_URL
 //      (case 5; default postgres://postgres@127.0.0.1:5432/postgres).
 import { mkdirSync, rmSync } from "node:fs";
-import { request as httpRequest } from "node:http";
 import { cpus } from "node:os";
 import { join, relative } from "node:path";
 import type { Mailbox } from "../dist/domain/index.js";
@@ -18,7 +17,7 @@ import { fmt, summary, table } from "./report.js";
 import type { BareRoutes, PreparedMailbox } from "./server-child.js";
 import { generateStore, readStoreMeta, upnOf, type StoreMeta } from "../scripts/generate-big-store.js";
 import {
-  agent, bodyOk, capture, clientBoundNote, compare, CONNECTIONS, cpuCount, cpuPerReq, disturbance, DISTURBED, FASTIFY_LABEL,
+  getText, bodyOk, capture, clientBoundNote, compare, CONNECTIONS, cpuCount, cpuPerReq, disturbance, DISTURBED, FASTIFY_LABEL,
   freshDir, out, pairedRatio, pinned, POLLED_MAILBOXES, QUIET, QUIET_BUDGET, quietWait, RATIO_HEADERS, ratioLine, removeStaleRuns, ROOT, ROUNDS, RUN,
   SECONDS, SERVER_CPU, SLICE, startBare, toCaptured, verdicts, WARMUP, WORK, type Series,
 } from "./harness.js";
@@ -197,19 +196,6 @@ async function case3(): Promise<void> {
 // --- case 4 -----------------------------------------------------------------------------------
 interface SyncRound { seconds: number; items: unknown[]; pages: number; bytes: number }
 
-function getJson(port: number, path: string, headers: Record<string, string>): Promise<{ status: number; text: string }> {
-  return new Promise((resolve, reject) => {
-    const req = httpRequest({ host: "127.0.0.1", port, path, headers, agent }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on("data", (c: Buffer) => chunks.push(c));
-      res.on("end", () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString("utf8") }));
-      res.on("error", reject);
-    });
-    req.on("error", reject);
-    req.end();
-  });
-}
-
 async function syncRound(port: number, token: string): Promise<SyncRound> {
   const headers = { authorization: `Bearer ${token}`, prefer: "odata.maxpagesize=100" };
   const items: unknown[] = [];
@@ -218,7 +204,7 @@ async function syncRound(port: number, token: string): Promise<SyncRound> {
   let path = "/beta/me/calendars/delta";
   const t0 = performance.now();
   for (;;) {
-    const res = await getJson(port, path, headers);
+    const res = await getText(port, path, headers);
     if (res.status !== 200) throw new Error(`sync page ${pages}: ${res.status} ${res.text.slice(0, 200)}`);
     pages++;
     bytes += Buffer.byteLength(res.text);
