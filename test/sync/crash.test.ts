@@ -1,11 +1,11 @@
-import { rmSync } from "node:fs";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { openSqliteLocalStore } from "../../src/client/index.js";
 import type { Mailbox } from "../../src/domain/index.js";
 import { createCalendars, mutate, serverCalendars } from "../support/calendar-fixtures.js";
-import { startFaultProxy, type FaultProxy, type ProxiedRequest } from "../support/fault-proxy.js";
-import { startTestServer, tempDataDir, type TestServer } from "../support/harness.js";
+import { type FaultProxy, type ProxiedRequest } from "../support/fault-proxy.js";
+import { tempDataDir, type TestServer } from "../support/harness.js";
+import { useProxiedServer } from "../support/proxied-server.js";
 import { runCli, startCli } from "../support/run-cli.js";
 
 // SIGKILL the `graphcal sync` process in the middle of a round: the store still holds the
@@ -16,17 +16,7 @@ let proxy: FaultProxy;
 let token: string;
 const dir = tempDataDir();
 
-beforeAll(async () => {
-  t = await startTestServer();
-  const { http } = await t.server.listen();
-  proxy = await startFaultProxy(http);
-  token = await t.appToken();
-});
-afterAll(async () => {
-  await proxy?.close();
-  await t?.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+useProxiedServer(dir, (s) => ({ t, proxy, token } = s));
 
 function syncArgs(mailbox: Mailbox, store: string) {
   return ["sync", "--base-url", `${proxy.origin}/beta`, "--user", mailbox.id, "--store", store, "--token", token, "--page-size", "5", "--json"];

@@ -1,9 +1,10 @@
-import { readFileSync, rmSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { openSqliteLocalStore } from "../../src/client/index.js";
-import { startFaultProxy, type FaultProxy, type ProxiedRequest } from "../support/fault-proxy.js";
-import { startTestServer, tempDataDir, type TestServer } from "../support/harness.js";
+import { type FaultProxy, type ProxiedRequest } from "../support/fault-proxy.js";
+import { tempDataDir, type TestServer } from "../support/harness.js";
+import { useProxiedServer } from "../support/proxied-server.js";
 import { runCli, startCli } from "../support/run-cli.js";
 import { expectInStep, seedEvents, serverView, writeBurst, type EventsMailbox } from "./events-sync-support.js";
 
@@ -15,17 +16,7 @@ let proxy: FaultProxy;
 let token: string;
 const dir = tempDataDir();
 
-beforeAll(async () => {
-  t = await startTestServer();
-  const { http } = await t.server.listen();
-  proxy = await startFaultProxy(http);
-  token = await t.appToken();
-});
-afterAll(async () => {
-  await proxy?.close();
-  await t?.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+useProxiedServer(dir, (s) => ({ t, proxy, token } = s));
 
 const syncArgs = (m: EventsMailbox, store: string, pageSize = 50) => [
   "sync", "--events", "--from", "2026-03-01", "--to", "2026-04-01", "--base-url", `${proxy.origin}/beta`,

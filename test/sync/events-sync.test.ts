@@ -1,9 +1,9 @@
-import { rmSync } from "node:fs";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { DeltaSync, hydrateEvents, openSqliteLocalStore, type LocalStore, type SyncEvent } from "../../src/client/index.js";
-import { graphErrorBody, startFaultProxy, type Fault, type FaultProxy, type ProxiedRequest } from "../support/fault-proxy.js";
-import { startTestServer, tempDataDir, type TestServer } from "../support/harness.js";
+import { graphErrorBody, type Fault, type FaultProxy, type ProxiedRequest } from "../support/fault-proxy.js";
+import { tempDataDir, type TestServer } from "../support/harness.js";
+import { useProxiedServer } from "../support/proxied-server.js";
 import { editPattern, expectInStep, FROM, seedEvents, TO, writeBurst, type EventsMailbox } from "./events-sync-support.js";
 
 // The sync library in events mode (calendarView/delta of a window) against the real server over
@@ -17,17 +17,7 @@ let proxy: FaultProxy;
 let appToken: string;
 const dir = tempDataDir();
 
-beforeAll(async () => {
-  t = await startTestServer();
-  const { http } = await t.server.listen();
-  proxy = await startFaultProxy(http);
-  appToken = await t.appToken();
-});
-afterAll(async () => {
-  await proxy?.close();
-  await t?.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+useProxiedServer(dir, (s) => ({ t, proxy, token: appToken } = s));
 
 interface Fixture {
   m: EventsMailbox;

@@ -1,11 +1,11 @@
-import { rmSync } from "node:fs";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { DeltaSync, openSqliteLocalStore, type SyncEvent, type LocalStore, type AccessTokenInput } from "../../src/client/index.js";
 import type { Mailbox } from "../../src/domain/index.js";
 import { createCalendars, mutate, serverCalendars } from "../support/calendar-fixtures.js";
-import { graphErrorBody, startFaultProxy, type Fault, type FaultProxy, type ProxiedRequest } from "../support/fault-proxy.js";
-import { startTestServer, tempDataDir, type TestServer } from "../support/harness.js";
+import { graphErrorBody, type Fault, type FaultProxy, type ProxiedRequest } from "../support/fault-proxy.js";
+import { tempDataDir, type TestServer } from "../support/harness.js";
+import { useProxiedServer } from "../support/proxied-server.js";
 
 // The sync library against the real server over real sockets, through a proxy that throttles,
 // fails and drops connections, and loses the sync state in the middle of a round. Whatever
@@ -18,17 +18,7 @@ let proxy: FaultProxy;
 let token: string;
 const dir = tempDataDir();
 
-beforeAll(async () => {
-  t = await startTestServer();
-  const { http } = await t.server.listen();
-  proxy = await startFaultProxy(http);
-  token = await t.appToken();
-});
-afterAll(async () => {
-  await proxy?.close();
-  await t?.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+useProxiedServer(dir, (s) => ({ t, proxy, token } = s));
 
 interface Fixture {
   mailbox: Mailbox;
