@@ -51,11 +51,8 @@ export class AccessTokenVerifier {
     // carries the same token and verifies the same way (VerifiedCache: found by the header's
     // tail, which is part of the signature, then compared in full).
     const nowMs = this.deps.clock.now().getTime();
-    const hit = this.#cache.get(authorization);
-    if (hit !== undefined) {
-      if (hit.expMs > nowMs) return hit.principal;
-      this.#cache.delete(authorization);
-    }
+    const hit = this.cachedPrincipal(authorization, nowMs);
+    if (hit !== undefined) return hit;
 
     const token = /^Bearer\s+(.+)$/i.exec(authorization.trim())?.[1]?.trim();
     if (!token) throw new AuthenticationError("Access token is empty.");
@@ -63,6 +60,18 @@ export class AccessTokenVerifier {
     const principal = principalOf(payload);
     this.#cache.set(authorization, { principal, expMs: (payload.exp ?? 0) * 1000 });
     return principal;
+  }
+
+  /**
+   * The principal `authorization` verified to earlier, if it is cached and its token has not
+   * expired; never verifies. An expired entry is dropped (verify then refuses the token).
+   */
+  cachedPrincipal(authorization: string, nowMs = this.deps.clock.now().getTime()): Principal | undefined {
+    const hit = this.#cache.get(authorization);
+    if (hit === undefined) return undefined;
+    if (hit.expMs > nowMs) return hit.principal;
+    this.#cache.delete(authorization);
+    return undefined;
   }
 
   /**

@@ -118,6 +118,14 @@ export interface StoreTx extends StoreReader {
 
 export interface Store extends StoreReader {
   readonly engine: "sqlite" | "postgres";
+  /**
+   * A number that changes whenever a commit made through another connection to the same
+   * database becomes visible (SQLite's `PRAGMA data_version`), read without waiting, cheaply
+   * enough for every request. Absent for an engine that cannot tell without a round trip
+   * (PostgreSQL). The delta watermark cache trusts an entry for as long as the mark it was read
+   * under holds (docs/decisions/0002-delta-watermark-cache.md).
+   */
+  foreignCommitMark?(): number;
   transaction<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T>;
   /**
    * Drops change history older than `before`, keeping for each live calendar its latest entry

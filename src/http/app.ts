@@ -1,4 +1,6 @@
 import { randomUUID } from "node:crypto";
+import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import { createServer as createHttpsServer } from "node:https";
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from "fastify";
 import { API_VERSIONS, ODATA_CONTENT_TYPE, type ApiVersion } from "../graph/index.js";
 import type { Clock } from "../domain/index.js";
@@ -15,6 +17,8 @@ import { JsonText } from "./odata/serialize.js";
 import type { DeltaTokenCodec } from "./odata/delta-token.js";
 import { registerIdentityRoutes } from "./routes/identity-routes.js";
 import { registerAdminRoutes } from "./routes/admin-routes.js";
+import { correlationHeaders } from "./correlation.js";
+import { attachPollReplay, PollReplay } from "./poll-replay.js";
 
 export interface AppOptions {
   services: GraphServices;
@@ -40,6 +44,10 @@ const SAFE_HOST = /^[A-Za-z0-9.\-:[\]]+$/;
 
 /** The whole HTTP app. Its pipeline, in order, is the list of hooks below. */
 export function createApp(options: AppOptions): FastifyInstance {
+  const replay = new PollReplay({
+    cachedPrincipal: (authorization) => options.verifier.cachedPrincipal(authorization),
+    https: options.https !== undefined,
+  });
   const app = Fastify({
     logger: options.logLevel && options.logLevel !== "silent" ? { level: options.logLevel } : false,
     genReqId: () => randomUUID(),
@@ -47,13 +55,28 @@ export function createApp(options: AppOptions): FastifyInstance {
     // Graph routes read the raw query string themselves (parseQueryOptions) and nothing reads
     // request.query, so Fastify's own parse of every query string would be wasted work.
     routerOptions: { maxParamLength: 8192, querystringParser: () => ({}) },
-    ...(options.https && { https: options.https }),
+    // 0. Our own server, so that a repeated no-change delta poll is answered before Fastify
+    // (poll-replay.ts); every other request goes to Fastify's handler. Set up as Fastify sets
+    // up the server it would create (server.js getServerInstance).
+    serverFactory: (handler, fastifyConfig) => {
+      const config = fastifyConfig as { keepAliveTimeout?: number; requestTimeout?: number; connectionTimeout?: number; maxRequestsPerSocket?: number };
+      const listener = (request: IncomingMessage, response: ServerResponse) => {
+        if (!replay.tryServe(request, response)) handler(request, response);
+      };
+      const server: Server = options.https ? createHttpsServer(options.https, listener) : createHttpServer(listener);
+      server.keepAliveTimeout = config.keepAliveTimeout ?? 72_000;
+      server.requestTimeout = config.requestTimeout ?? 0;
+      server.setTimeout(config.connectionTimeout ?? 0);
+      if (config.maxRequestsPerSocket) server.maxRequestsPerSocket = config.maxRequestsPerSocket;
+      return server;
+    },
     // URLs the router cannot decode never reach the hooks; answer them as Graph errors too.
     frameworkErrors: (error, request, reply) => {
       correlate(request, reply);
       return sendError(request, reply, error);
     },
   }) as unknown as FastifyInstance;
+  attachPollReplay(app, replay);
 
   const originOf = (request: FastifyRequest): string => {
     if (options.publicBaseUrl) return options.publicBaseUrl;
@@ -64,12 +87,8 @@ export function createApp(options: AppOptions): FastifyInstance {
 
   // 1. Every response carries Graph's correlation and protocol headers (spec §8.3).
   function correlate(request: FastifyRequest, reply: FastifyReply): void {
-    const clientRequestId = request.headers["client-request-id"];
-    reply.header("request-id", request.id);
-    reply.header("client-request-id", typeof clientRequestId === "string" && clientRequestId.length <= 200 ? clientRequestId : request.id);
-    reply.header("OData-Version", "4.0");
-    reply.header("Cache-Control", "private");
-    if (options.https) reply.header("Strict-Transport-Security", "max-age=31536000");
+    const pairs = correlationHeaders(request.id, request.headers["client-request-id"], options.https !== undefined);
+    for (let i = 0; i < pairs.length; i += 2) reply.header(pairs[i] as string, pairs[i + 1]);
   }
   // A callback hook: an async one costs a promise and a microtask turn on every request.
   app.addHook("onRequest", (request, reply, done) => {
@@ -158,6 +177,13 @@ export function createApp(options: AppOptions): FastifyInstance {
         reply.code(response.status);
         if (response.body === undefined) return reply.send();
         const text = response.body instanceof JsonText ? response.body.text : JSON.stringify(response.body);
+        const { authorization, prefer } = request.headers;
+        if (response.replayWhile && request.method === "GET" && typeof authorization === "string" && typeof prefer !== "object") {
+          replay.remember({
+            url: request.url, authorization, host: request.headers.host, prefer,
+            principal, stillUnchanged: response.replayWhile, headers: { ...response.headers, "content-type": ODATA_CONTENT_TYPE }, body: text,
+          });
+        }
         return reply.header("content-type", ODATA_CONTENT_TYPE).send(text);
       },
     });

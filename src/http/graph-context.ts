@@ -43,6 +43,12 @@ export interface GraphResponse {
   /** Serialised with JSON.stringify, or sent as is when it is a `JsonText`. */
   body?: unknown;
   headers?: Record<string, string>;
+  /**
+   * Set on a delta poll answered with the client's own deltaLink and nothing new: while this
+   * returns true, the same request gets the same bytes, and the edge may send them again
+   * without running the pipeline (poll-replay.ts).
+   */
+  replayWhile?: () => boolean;
 }
 
 /** The user a path addresses, in the domain's terms. */

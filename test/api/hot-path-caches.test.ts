@@ -1,6 +1,6 @@
 import { rmSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { startTestServer, tempDataDir, type TestServer, useTestServer } from "../support/harness.js";
+import { startTestServer, tempDataDir, TEST_ENGINE, type TestServer, useTestServer } from "../support/harness.js";
 import { CalendarWrites, injectTransport, mailboxFixture, pathOf, type Json } from "./delta-support.js";
 
 // What the hot-path caches may and may not change for clients: an unchanged mailbox may get its
@@ -45,7 +45,7 @@ describe("hot-path caches (HTTP)", () => {
       expect((await get(link, f.token)).body.value.map((i: Json) => i.id)).toEqual([x.id]);
     });
 
-    it("delta: a change made through another instance is delayed by at most the watermark TTL, never lost", async () => {
+    it("delta: a change made through another instance: SQLite's next poll serves it; PostgreSQL's is delayed by at most the watermark TTL, never lost", async () => {
       const dataDir = tempDataDir();
       const a = await startTestServer({ dataDir });
       const b = await startTestServer({ dataDir, clock: a.clock });
@@ -54,9 +54,14 @@ describe("hot-path caches (HTTP)", () => {
         const token = await a.userToken(mailbox, ["Calendars.Read"]);
         const link = (await a.request("GET", "/beta/me/calendars/delta", { token })).body["@odata.deltaLink"] as string;
         const x = await (await writesOn(b, mailbox.id)).create("Through B");
-        // A's watermark has not heard of B's write: "nothing new", with the same link.
-        const stale = await a.request("GET", pathOf(link), { token });
-        expect(stale.body).toMatchObject({ value: [], "@odata.deltaLink": link });
+        const next = await a.request("GET", pathOf(link), { token });
+        if (TEST_ENGINE === "sqlite") {
+          // SQLite's data version moved with B's commit: A's watermark entry is dropped and re-read.
+          expect(next.body.value.map((i: Json) => i.id)).toEqual([x.id]);
+          return;
+        }
+        // PostgreSQL: A's watermark has not heard of B's write: "nothing new", with the same link.
+        expect(next.body).toMatchObject({ value: [], "@odata.deltaLink": link });
         a.clock.advance(60_001);
         const fresh = await a.userToken(mailbox, ["Calendars.Read"]);
         const poll = await a.request("GET", pathOf(link), { token: fresh });

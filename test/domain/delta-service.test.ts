@@ -5,6 +5,9 @@ import {
   type DeltaCursor, type DeltaItem, type DeltaOptions, type DeltaPage, type Mailbox, type PageCursor, type RoundCursor,
   type Store,
 } from "../../src/domain/index.js";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { openStore } from "../../src/store/index.js";
 
 // DeltaService over a real store (SQLite :memory:) with a manual clock, wired as in
@@ -35,9 +38,12 @@ interface World extends Process {
 }
 
 let opened: Store[] = [];
+let dirs: string[] = [];
 afterEach(async () => {
   await Promise.all(opened.map((s) => s.close()));
   opened = [];
+  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+  dirs = [];
 });
 
 /** A fresh store and process with one provisioned mailbox (its default calendar only). */
@@ -270,24 +276,32 @@ describe("DeltaService", () => {
 
   describe("watermark fast path", () => {
     // Whether the store was read is not observable from outside, and a spy would test the
-    // wiring, not the rule. What is observable is the rule's one visible consequence: a poll
-    // answered from the watermark cannot see a write this process did not make (another
-    // process on the same database) until the watermark's TTL runs out; this process's own
-    // writes move the watermark on commit and are seen at once.
+    // wiring, not the rule. What is observable is the rule's visible consequence: a poll
+    // answered from the watermark sees this process's own writes at once (the watermark moves
+    // on commit), and another process's as soon as SQLite's data version tells it another
+    // connection committed (WatermarkCache; PostgreSQL, which has no such mark, waits out the
+    // TTL: test/api/hot-path-caches.test.ts on that engine). Another process is another
+    // connection to the same database file, as in production.
 
-    it("delta: a write by another process on the same store is seen only once the watermark TTL has passed", async () => {
-      const w = await openWorld({ watermarkTtlMs: 1000 });
-      const other = processOn(w.store, w.clock, DEFAULTS);
+    /** A world on a database file, and a second process over its own connection to that file. */
+    async function twoProcesses(options: Partial<DeltaOptions>) {
+      const dir = mkdtempSync(join(tmpdir(), "graphcal-delta-"));
+      dirs.push(dir);
+      const clock = new ManualClock(Date.UTC(2026, 2, 1, 9, 0, 0));
+      const store = await openStore({ dataDir: dir, now: () => clock.now().getTime() });
+      const otherStore = await openStore({ dataDir: dir, now: () => clock.now().getTime() });
+      opened.push(store, otherStore);
+      const here = processOn(store, clock, { ...DEFAULTS, ...options });
+      const mailbox = await here.mailboxes.provision({ tenantId: "t1", userPrincipalName: "owner@example.com", displayName: "Owner" });
+      const w: World = { ...here, clock, store, mailbox };
+      return { w, other: processOn(otherStore, clock, DEFAULTS) };
+    }
+
+    it("delta: a write by another process is seen by the next poll, though the watermark's TTL has not passed", async () => {
+      const { w, other } = await twoProcesses({ watermarkTtlMs: 3600_000 });
       const { end } = await round(w, { kind: "initial" });
+      expect(await page(w, end)).toEqual({ kind: "complete", items: [], round: end });
       await create(other, w.mailbox, "Elsewhere");
-      // The same cursor at the same instant: the writing process sees its write, this one
-      // still answers from its watermark, up to and including the TTL's last millisecond.
-      expect(seen((await page(w, end, { via: other })).items)).toEqual(["Elsewhere"]);
-      expect(await page(w, end)).toEqual({ kind: "complete", items: [], round: end });
-      w.clock.advance(1000);
-      expect(await page(w, end)).toEqual({ kind: "complete", items: [], round: end });
-      // Delayed, never lost: once the watermark has expired, the store is read again.
-      w.clock.advance(1);
       expect(seen((await page(w, end)).items)).toEqual(["Elsewhere"]);
     });
 
@@ -299,14 +313,28 @@ describe("DeltaService", () => {
       expect(seen((await page(w, end)).items)).toEqual(["Here"]);
     });
 
-    it("delta: the fast path skips the retention checks, so another process's reset is a 410 one TTL late", async () => {
-      const w = await openWorld({ watermarkTtlMs: 1000 });
-      const other = processOn(w.store, w.clock, DEFAULTS);
+    it("delta: another process's reset is a 410 on the next poll", async () => {
+      const { w, other } = await twoProcesses({ watermarkTtlMs: 3600_000 });
       const { end } = await round(w, { kind: "initial" });
-      await other.delta.reset(w.mailbox.id);
       expect((await page(w, end)).kind).toBe("complete");
-      w.clock.advance(1001);
+      await other.delta.reset(w.mailbox.id);
       expect(await rejection(page(w, end))).toBeInstanceOf(ResyncRequiredError);
+    });
+
+    it("delta: repeatsUnchanged holds exactly while a poll would hand the client its own cursor back", async () => {
+      const w = await openWorld({ watermarkTtlMs: 3600_000 });
+      const { end } = await round(w, { kind: "initial" });
+      expect(w.delta.repeatsUnchanged(end)).toBe(true);
+      expect(complete(await page(w, end))).toBe(end);
+      w.clock.advance(TOKEN_REUSE_MS - 1000);
+      expect(w.delta.repeatsUnchanged(end)).toBe(true);
+      w.clock.advance(1000);
+      expect(w.delta.repeatsUnchanged(end), "too old to hand back").toBe(false);
+      expect(complete(await page(w, end))).not.toBe(end);
+      const { end: fresh } = await round(w, { kind: "initial" });
+      expect(w.delta.repeatsUnchanged(fresh)).toBe(true);
+      await create(w, w.mailbox, "Moves the watermark");
+      expect(w.delta.repeatsUnchanged(fresh)).toBe(false);
     });
   });
 

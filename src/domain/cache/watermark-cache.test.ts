@@ -84,4 +84,39 @@ describe("WatermarkCache", () => {
     cache.observe("e", 1);
     expect(cache.get("b")).toBeUndefined();
   });
+
+  describe("with a foreign-commit mark (SQLite's data version)", () => {
+    it("an entry is trusted past the TTL while the mark holds, and dropped as soon as it moves", () => {
+      const clock = new ManualClock(0);
+      let mark = 5;
+      const cache = new WatermarkCache(clock, 1000, 100, () => mark);
+      cache.observe("m1", 3, cache.mark());
+      clock.advance(3_600_000);
+      expect(cache.get("m1"), "nobody else committed: still exact").toBe(3);
+      mark = 6;
+      expect(cache.get("m1"), "another process committed: re-read").toBeUndefined();
+      expect(cache.get("m1")).toBeUndefined();
+    });
+
+    it("a seq learnt under an old mark (read before a foreign commit) is not trusted, even inside the TTL", () => {
+      let mark = 1;
+      const cache = new WatermarkCache(new ManualClock(0), 1000, 100, () => mark);
+      const before = cache.mark();
+      mark = 2; // a foreign commit lands between the mark read and the seq read
+      cache.observe("m1", 8, before);
+      expect(cache.get("m1")).toBeUndefined();
+      cache.observe("m1", 9, cache.mark());
+      expect(cache.get("m1")).toBe(9);
+    });
+
+    it("an observation without a mark falls back to the TTL", () => {
+      const clock = new ManualClock(0);
+      const cache = new WatermarkCache(clock, 1000, 100, () => 1);
+      cache.observe("m1", 4);
+      clock.advance(1000);
+      expect(cache.get("m1")).toBe(4);
+      clock.advance(1);
+      expect(cache.get("m1")).toBeUndefined();
+    });
+  });
 });

@@ -2,8 +2,11 @@ import type { Clock } from "../clock.js";
 import type { Calendar, EventChange } from "../model.js";
 import type { Store, StoreTx } from "../store.js";
 
-/** Told after a mailbox's change sequence moved (after commit); the delta watermark cache listens. */
-export type ChangeListener = (event: { mailboxId: string; changeSeq: number }) => void;
+/**
+ * Told after a mailbox's change sequence moved (after commit); the delta watermark cache listens.
+ * `mark` is the store's foreign-commit mark read before the transaction began (undefined without one).
+ */
+export type ChangeListener = (event: { mailboxId: string; changeSeq: number; mark: number | undefined }) => void;
 
 /** An event change as a service describes it; the writer stamps the time. */
 export type EventChangeEntry = Omit<EventChange, "changedAt">;
@@ -33,12 +36,15 @@ export class ChangeLogWriter {
     options: { setup?: (tx: StoreTx) => Promise<void> } = {},
   ): Promise<T> {
     let lastSeq = 0;
+    // Read before the transaction: a commit by another process after this point moves the mark,
+    // so the seq below is trusted with this mark only if nobody else committed (WatermarkCache).
+    const mark = this.store.foreignCommitMark?.();
     const result = await this.store.transaction(async (tx) => {
       await options.setup?.(tx);
       const takeSeq = async (): Promise<number> => (lastSeq = await tx.nextChangeSeq({ mailboxId }));
       return fn(tx, await takeSeq(), takeSeq);
     });
-    for (const listener of this.#listeners) listener({ mailboxId, changeSeq: lastSeq });
+    for (const listener of this.#listeners) listener({ mailboxId, changeSeq: lastSeq, mark });
     return result;
   }
 

@@ -37,8 +37,8 @@ export class DeltaService {
   readonly watermarks: WatermarkCache;
 
   constructor(private readonly deps: { store: Store; clock: Clock; writer: ChangeLogWriter; options: DeltaOptions }) {
-    this.watermarks = new WatermarkCache(deps.clock, deps.options.watermarkTtlMs);
-    deps.writer.onChange(({ mailboxId, changeSeq }) => this.watermarks.observe(mailboxId, changeSeq));
+    this.watermarks = new WatermarkCache(deps.clock, deps.options.watermarkTtlMs, undefined, deps.store.foreignCommitMark?.bind(deps.store));
+    deps.writer.onChange(({ mailboxId, changeSeq, mark }) => this.watermarks.observe(mailboxId, changeSeq, mark));
   }
 
   async page(args: {
@@ -98,16 +98,34 @@ export class DeltaService {
    * version, caller and $select are the ones the new binding would carry anyway.
    */
   sameRound(cursor: RoundCursor, binding: CursorBinding): RoundCursor {
-    const ageMs = (binding.issuedAt - cursor.issuedAt) * 1000;
+    return this.#reusable(cursor, binding.issuedAt) ? cursor : { kind: "round", since: cursor.since, ...binding };
+  }
+
+  /**
+   * Whether polling the completed round `cursor` now would be answered with `cursor` itself and
+   * no items: the watermark says the mailbox is still at its `since`, and the token is young
+   * enough to be handed back (so also inside retention and not from the future). This is the
+   * fast path of `page` and of the event delta functions, asked without a request: the HTTP
+   * edge sends the bytes of such an answer again while it holds (http/poll-replay.ts). The
+   * caller has checked the cursor's binding once for the request it replays.
+   */
+  repeatsUnchanged(cursor: RoundCursor): boolean {
+    if (this.watermarks.get(cursor.mailboxId) !== cursor.since) return false;
+    return this.#reusable(cursor, Math.floor(this.deps.clock.now().getTime() / 1000));
+  }
+
+  #reusable(cursor: RoundCursor, nowSec: number): boolean {
+    const ageMs = (nowSec - cursor.issuedAt) * 1000;
     const reuseMs = Math.min(TOKEN_REUSE_MS, this.deps.options.retentionMs / 24);
-    return ageMs >= 0 && ageMs < reuseMs ? cursor : { kind: "round", since: cursor.since, ...binding };
+    return ageMs >= 0 && ageMs < reuseMs;
   }
 
   /** The mailbox's counters, read now; the watermark cache learns the change seq. */
   async syncState(mailboxId: string): Promise<MailboxSyncState> {
+    const mark = this.watermarks.mark();
     const state = await this.deps.store.getSyncState({ mailboxId });
     if (!state) throw new BadSyncTokenError("mailbox has no sync state");
-    this.watermarks.observe(mailboxId, state.changeSeq);
+    this.watermarks.observe(mailboxId, state.changeSeq, mark);
     return state;
   }
 

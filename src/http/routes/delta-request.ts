@@ -1,4 +1,4 @@
-import { BadSyncTokenError, InvalidQueryError, type DeltaCursor, type Principal } from "../../domain/index.js";
+import { BadSyncTokenError, InvalidQueryError, type DeltaCursor, type DeltaService, type Principal, type RoundCursor } from "../../domain/index.js";
 import type { QueryOptions } from "../odata/query-options.js";
 import type { DeltaTokenCodec } from "../odata/delta-token.js";
 
@@ -29,4 +29,21 @@ export function readDeltaRequest(q: QueryOptions, codec: DeltaTokenCodec, option
 /** Who a token is issued to: `u:{userId}` or `a:{appId}`. */
 export function callerOf(principal: Principal): string {
   return principal.kind === "delegated" ? `u:${principal.userId}` : `a:${principal.appId}`;
+}
+
+/**
+ * When a poll may be replayed (GraphResponse.replayWhile): a completed round answered with the
+ * client's own cursor and nothing new, for a caller whose access to the mailbox cannot change
+ * under a kept answer — the owner or an app, whose rights come from the bearer alone (a
+ * delegate's come from shares, which can be revoked). The calendar-group form is left out, as
+ * the event delta fast path leaves it out: a group's membership is not in the token.
+ */
+export function replayWhile(args: {
+  delta: DeltaService; principal: Principal; cursor: DeltaCursor; viaGroup: boolean;
+  page: { kind: "more" | "complete"; items: readonly unknown[]; round?: RoundCursor };
+}): (() => boolean) | undefined {
+  const { cursor, page, principal, delta } = args;
+  if (cursor.kind !== "round" || page.kind !== "complete" || page.round !== cursor || page.items.length !== 0 || args.viaGroup) return undefined;
+  if (principal.kind === "delegated" && principal.userId !== cursor.mailboxId) return undefined;
+  return () => delta.repeatsUnchanged(cursor);
 }

@@ -6,7 +6,7 @@ import { calendarToWire } from "../odata/serialize.js";
 import { resolveSelect } from "../odata/select.js";
 import { buildLink, metadataUrl, subjectPath } from "../odata/links.js";
 import { pageSizePreference } from "../odata/prefer.js";
-import { callerOf, readDeltaRequest } from "./delta-request.js";
+import { callerOf, readDeltaRequest, replayWhile } from "./delta-request.js";
 import type { DeltaTokenCodec } from "../odata/delta-token.js";
 
 // GET /{me | users/{id}}/calendars/delta — the seed's function (spec §7).
@@ -41,6 +41,7 @@ export async function calendarDelta(ctx: GraphContext, route: Extract<GraphRoute
     : { "@odata.deltaLink": buildLink(ctx.origin, ctx.apiVersion, path, [["$deltatoken", codec.encode(page.round)]]) };
   return {
     status: 200,
+    replayWhile: replayWhile({ delta: ctx.services.delta, principal: ctx.principal, cursor, page, viaGroup: false }),
     headers: { "preference-applied": pageSize.applied ? `odata.track-changes, odata.maxpagesize=${pageSize.size}` : "odata.track-changes" },
     body: {
       "@odata.context": metadataUrl(ctx.origin, ctx.apiVersion, "Collection(calendar)"),

@@ -4,7 +4,7 @@ import type { GraphRoute } from "../graph-path.js";
 import { mailboxFor, type GraphContext, type GraphResponse } from "../graph-context.js";
 import { buildLink, metadataUrl } from "../odata/links.js";
 import { pageSizePreference } from "../odata/prefer.js";
-import { callerOf, readDeltaRequest } from "./delta-request.js";
+import { callerOf, readDeltaRequest, replayWhile } from "./delta-request.js";
 import type { DeltaTokenCodec } from "../odata/delta-token.js";
 import { eventRendering, parseWindow, subjectScopePath, type EventRendering } from "./event-response.js";
 
@@ -65,6 +65,7 @@ export async function calendarViewDelta(ctx: GraphContext, route: CalendarViewDe
   if (wire.headers["preference-applied"]) applied.push(wire.headers["preference-applied"]);
   return {
     status: 200,
+    replayWhile: replayWhile({ delta: ctx.services.delta, principal: ctx.principal, cursor, page, viaGroup: route.scope.group !== undefined }),
     headers: { "preference-applied": applied.join(", ") },
     body: {
       "@odata.context": metadataUrl(ctx.origin, ctx.apiVersion, "Collection(event)"),

@@ -5,7 +5,7 @@ import { mailboxFor, type GraphContext, type GraphResponse } from "../graph-cont
 import { ChangeTrackingUnsupportedError } from "../edge-errors.js";
 import { buildLink, metadataUrl } from "../odata/links.js";
 import { pageSizePreference, preferenceAppliedHeader, timeZonePreference } from "../odata/prefer.js";
-import { callerOf, readDeltaRequest } from "./delta-request.js";
+import { callerOf, readDeltaRequest, replayWhile } from "./delta-request.js";
 import type { DeltaTokenCodec } from "../odata/delta-token.js";
 import { subjectScopePath, windowInstant } from "./event-response.js";
 
@@ -67,6 +67,7 @@ export async function eventsDelta(ctx: GraphContext, route: EventsDeltaRoute, co
   if (zoneApplied) applied.push(zoneApplied);
   return {
     status: 200,
+    replayWhile: replayWhile({ delta: ctx.services.delta, principal: ctx.principal, cursor, page, viaGroup: route.scope.group !== undefined }),
     headers: { "preference-applied": applied.join(", ") },
     body: {
       "@odata.context": metadataUrl(ctx.origin, ctx.apiVersion, "Collection(event)"),

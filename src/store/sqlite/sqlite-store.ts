@@ -20,9 +20,20 @@ type Counters = { change_seq: number; prune_seq: number; reset_seq: number };
  */
 export class SqliteStore extends SqlStore {
   #statements: { changeSeq: Database.Statement<[string], number>; counters: Database.Statement<[string], Counters> } | undefined;
+  readonly #dataVersion: Database.Statement<[], number>;
 
   constructor(db: Kysely<Schema>, private readonly raw: Database.Database, nowMs: () => number) {
     super(db, "sqlite", nowMs);
+    this.#dataVersion = raw.prepare<[], number>("pragma data_version").pluck();
+  }
+
+  /**
+   * SQLite's data version: it moves when another connection (another process: a second server,
+   * `graphcal` CLI commands) commits, never for this connection's own commits, which reach the
+   * caches through ChangeLogWriter's listeners. A prepared pragma costs about a microsecond.
+   */
+  foreignCommitMark(): number {
+    return this.#dataVersion.get() as number;
   }
 
   override async getChangeSeq(query: { mailboxId: string }): Promise<number | undefined> {
