@@ -55,6 +55,8 @@ export function createApp(options: AppOptions): FastifyInstance {
     // Graph routes read the raw query string themselves (parseQueryOptions) and nothing reads
     // request.query, so Fastify's own parse of every query string would be wasted work.
     routerOptions: { maxParamLength: 8192, querystringParser: () => ({}) },
+    // Fastify reads it for the addresses it reports; the server below is made with the key.
+    ...(options.https && { https: options.https }),
     // 0. Our own server, so that a repeated no-change delta poll is answered before Fastify
     // (poll-replay.ts); every other request goes to Fastify's handler. Set up as Fastify sets
     // up the server it would create (server.js getServerInstance).
