@@ -338,6 +338,45 @@ describe("DeltaService", () => {
     });
   });
 
+  describe("kept rounds (ChangeRoundCache)", () => {
+    /** The round's items paged by `pageSize`, each page asked of `pick(pageIndex)`. */
+    async function pagedVia(w: World, pick: (i: number) => Process, pageSize: number): Promise<string[]> {
+      const names: string[] = [];
+      let cursor: DeltaCursor = { kind: "initial" };
+      for (let i = 0; ; i++) {
+        const p = await page(w, cursor, { pageSize, via: pick(i) });
+        names.push(...seen(p.items));
+        if (p.kind === "complete") return names;
+        cursor = p.next;
+      }
+    }
+
+    it("delta: pages cut from a kept round, read page by page (too big to keep), or by a process that never read the round are the same", async () => {
+      const w = await openWorld();
+      for (let i = 0; i < 7; i++) await create(w, w.mailbox, `C${i}`);
+      const doomed = await create(w, w.mailbox, "Doomed");
+      const later = await create(w, w.mailbox, "Renamed later");
+      await rename(w, later.id, "Renamed");
+      await remove(w, doomed.id);
+      const expected = (await round(w, { kind: "initial" }, 1000)).items.map((i) => (i.removed ? `-${i.id}` : i.calendar.name));
+      expect(expected).toContain("Renamed");
+      expect(expected).not.toContain("Doomed");
+      const small = processOn(w.store, w.clock, { ...DEFAULTS, roundReadLimit: 3 });
+      const fresh = () => processOn(w.store, w.clock, DEFAULTS);
+      expect(await pagedVia(w, () => w, 3), "kept whole by the first page").toEqual(expected);
+      expect(await pagedVia(w, () => small, 3), "too big to keep: page by page").toEqual(expected);
+      expect(await pagedVia(w, (i) => (i === 0 ? w : fresh()), 2), "later pages by processes without the round").toEqual(expected);
+    });
+
+    it("delta: a kept round is not served past a reset (the 410 checks run first)", async () => {
+      const w = await openWorld();
+      for (let i = 0; i < 4; i++) await create(w, w.mailbox, `C${i}`);
+      const first = await page(w, { kind: "initial" }, { pageSize: 2 });
+      await w.delta.reset(w.mailbox.id);
+      expect(await rejection(page(w, more(first), { pageSize: 2 }))).toBeInstanceOf(ResyncRequiredError);
+    });
+  });
+
   describe("token reuse", () => {
     it("delta: an unchanged mailbox gets its own round cursor back while it is young, then a fresh issuedAt", async () => {
       const w = await openWorld();

@@ -8,6 +8,9 @@ import type { CursorBinding, DeltaCursor, PageCursor, RoundCursor } from "./delt
 import { checkBinding, checkRetained } from "./cursor-checks.js";
 import { WatermarkCache } from "../cache/watermark-cache.js";
 import { TOKEN_REUSE_MS } from "../cache/token-reuse.js";
+import { ChangeRoundCache } from "../cache/change-round-cache.js";
+import type { CalendarChange } from "../model.js";
+
 
 export type DeltaItem = { removed: false; calendar: Calendar } | { removed: true; id: string };
 
@@ -25,6 +28,8 @@ export interface DeltaOptions {
   retentionMs: number;
   /** How long the in-process watermark may be trusted before re-reading it. */
   watermarkTtlMs: number;
+  /** A round with more changes than this is read page by page instead of kept whole; default 20,000. */
+  roundReadLimit?: number;
 }
 
 /**
@@ -35,6 +40,7 @@ export interface DeltaOptions {
  */
 export class DeltaService {
   readonly watermarks: WatermarkCache;
+  readonly #rounds = new ChangeRoundCache();
 
   constructor(private readonly deps: { store: Store; clock: Clock; writer: ChangeLogWriter; options: DeltaOptions }) {
     this.watermarks = new WatermarkCache(deps.clock, deps.options.watermarkTtlMs, undefined, deps.store.foreignCommitMark?.bind(deps.store));
@@ -78,7 +84,7 @@ export class DeltaService {
     // unchanged mailbox whose cached watermark had expired) the query can only return nothing.
     const changes = Math.max(since, after) >= upTo
       ? []
-      : await this.deps.store.listChanges({ mailboxId: mailbox.id, since, upTo, after, limit: args.pageSize + 1 });
+      : await this.#changes(mailbox.id, since, upTo, after, args.pageSize + 1);
     const served = changes.slice(0, args.pageSize);
     const items: DeltaItem[] = served.map((c) => c.removed || !c.calendar
       ? { removed: true, id: c.calendarId }
@@ -89,6 +95,32 @@ export class DeltaService {
     }
     if (cursor.kind === "round" && upTo === cursor.since) return { kind: "complete", items, round: this.sameRound(cursor, binding) };
     return { kind: "complete", items, round: { kind: "round", since: upTo, ...binding } };
+  }
+
+  /**
+   * Up to `limit` collapsed changes of the round (since, upTo] above `after`. The round's first
+   * page reads the whole round once and keeps it (ChangeRoundCache); later pages are cut from
+   * it. A round too big to keep, or one whose entry was evicted, is read page by page.
+   */
+  async #changes(mailboxId: string, since: number, upTo: number, after: number, limit: number): Promise<readonly CalendarChange[]> {
+    const key = `${mailboxId}|${since}`;
+    let round = this.#rounds.get(key, upTo);
+    if (!round && after <= since) {
+      const most = this.deps.options.roundReadLimit ?? 20_000;
+      const all = await this.deps.store.listChanges({ mailboxId, since, upTo, after: since, limit: most + 1 });
+      if (all.length > most) return all.slice(0, limit);
+      round = this.#rounds.set(key, upTo, all);
+    }
+    if (!round) return this.deps.store.listChanges({ mailboxId, since, upTo, after, limit });
+    // Changes are in seq order: the page starts after the last one served.
+    let lo = 0;
+    let hi = round.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if ((round[mid] as CalendarChange).seq <= after) lo = mid + 1;
+      else hi = mid;
+    }
+    return round.slice(lo, lo + limit);
   }
 
   /**

@@ -2,7 +2,7 @@ import { CALENDAR_ODATA_TYPE, CALENDAR_PROPERTIES } from "../../graph/index.js";
 import type { DeltaItem } from "../../domain/index.js";
 import type { GraphRoute } from "../graph-path.js";
 import { mailboxFor, type GraphContext, type GraphResponse } from "../graph-context.js";
-import { calendarToWire } from "../odata/serialize.js";
+import { calendarJson, JsonText } from "../odata/serialize.js";
 import { resolveSelect } from "../odata/select.js";
 import { buildLink, metadataUrl, subjectPath } from "../odata/links.js";
 import { pageSizePreference } from "../odata/prefer.js";
@@ -12,9 +12,17 @@ import type { DeltaTokenCodec } from "../odata/delta-token.js";
 // GET /{me | users/{id}}/calendars/delta — the seed's function (spec §7).
 // see: https://learn.microsoft.com/graph/api/calendar-delta?view=graph-rest-beta
 
-function itemToWire(item: DeltaItem, ctx: GraphContext, select: string[] | undefined): Record<string, unknown> {
-  if (item.removed) return { "@odata.type": CALENDAR_ODATA_TYPE, id: item.id, "@removed": { reason: "deleted" } };
-  return { "@odata.type": CALENDAR_ODATA_TYPE, ...calendarToWire(item.calendar, ctx.apiVersion, select) };
+const TYPE_MEMBER = `"@odata.type":${JSON.stringify(CALENDAR_ODATA_TYPE)}`;
+
+/**
+ * An item's JSON text. A calendar's own JSON is memoised while it is frozen (the round's changes
+ * are, ChangeRoundCache), so every page and every client of a kept round reuses it; the
+ * `@odata.type` member goes in front as JSON.stringify of the spread object would put it.
+ */
+function itemJson(item: DeltaItem, ctx: GraphContext, select: string[] | undefined): string {
+  if (item.removed) return JSON.stringify({ "@odata.type": CALENDAR_ODATA_TYPE, id: item.id, "@removed": { reason: "deleted" } });
+  const json = calendarJson(item.calendar, ctx.apiVersion, select);
+  return json.length === 2 ? `{${TYPE_MEMBER}}` : `{${TYPE_MEMBER},${json.slice(1)}`;
 }
 
 export async function calendarDelta(ctx: GraphContext, route: Extract<GraphRoute, { kind: "delta" }>, codec: DeltaTokenCodec): Promise<GraphResponse> {
@@ -36,17 +44,17 @@ export async function calendarDelta(ctx: GraphContext, route: Extract<GraphRoute
     mailbox, cursor, pageSize: pageSize.size, apiVersion: ctx.apiVersion, select, caller: callerOf(ctx.principal),
   });
 
-  const link = page.kind === "more"
-    ? { "@odata.nextLink": buildLink(ctx.origin, ctx.apiVersion, path, [["$skiptoken", codec.encode(page.next)]]) }
-    : { "@odata.deltaLink": buildLink(ctx.origin, ctx.apiVersion, path, [["$deltatoken", codec.encode(page.round)]]) };
+  const link: [string, string] = page.kind === "more"
+    ? ["@odata.nextLink", buildLink(ctx.origin, ctx.apiVersion, path, [["$skiptoken", codec.encode(page.next)]])]
+    : ["@odata.deltaLink", buildLink(ctx.origin, ctx.apiVersion, path, [["$deltatoken", codec.encode(page.round)]])];
   return {
     status: 200,
     replayWhile: replayWhile({ delta: ctx.services.delta, principal: ctx.principal, cursor, page, viaGroup: false }),
     headers: { "preference-applied": pageSize.applied ? `odata.track-changes, odata.maxpagesize=${pageSize.size}` : "odata.track-changes" },
-    body: {
-      "@odata.context": metadataUrl(ctx.origin, ctx.apiVersion, "Collection(calendar)"),
-      value: page.items.map((item) => itemToWire(item, ctx, select ?? undefined)),
-      ...link,
-    },
+    body: JsonText.object([
+      ["@odata.context", JSON.stringify(metadataUrl(ctx.origin, ctx.apiVersion, "Collection(calendar)"))],
+      ["value", `[${page.items.map((item) => itemJson(item, ctx, select ?? undefined)).join(",")}]`],
+      [link[0], JSON.stringify(link[1])],
+    ]),
   };
 }
