@@ -1,5 +1,5 @@
 import {
-  CALENDAR_GROUP_PROPERTIES, CALENDAR_PROPERTIES, USER_PROPERTIES, type ApiVersion,
+  CALENDAR_GROUP_PROPERTIES, CALENDAR_ODATA_TYPE, CALENDAR_PROPERTIES, USER_PROPERTIES, type ApiVersion,
 } from "../../graph/index.js";
 import type { Calendar, CalendarGroup, Mailbox } from "../../domain/index.js";
 
@@ -30,13 +30,17 @@ export function userToWire(user: Mailbox, select?: readonly string[]): Record<st
  */
 const calendarJsonMemo = new WeakMap<Calendar, Map<string, string>>();
 
-export function calendarJson(calendar: Calendar, apiVersion: ApiVersion, select?: readonly string[]): string {
-  if (!Object.isFrozen(calendar)) return JSON.stringify(calendarToWire(calendar, apiVersion, select));
+export function calendarJson(calendar: Calendar, apiVersion: ApiVersion, select?: readonly string[], options: { typed?: boolean } = {}): string {
+  const render = () => JSON.stringify(options.typed
+    ? { "@odata.type": CALENDAR_ODATA_TYPE, ...calendarToWire(calendar, apiVersion, select) }
+    : calendarToWire(calendar, apiVersion, select));
+  if (!Object.isFrozen(calendar)) return render();
   let byShape = calendarJsonMemo.get(calendar);
   if (!byShape) calendarJsonMemo.set(calendar, byShape = new Map());
-  const shape = select ? `${apiVersion}:${select.join(",")}` : apiVersion;
+  // `typed`: with Graph's `@odata.type` member first, as delta items carry it.
+  const shape = `${options.typed ? "t" : ""}${apiVersion}${select ? `:${select.join(",")}` : ""}`;
   let json = byShape.get(shape);
-  if (json === undefined) byShape.set(shape, json = JSON.stringify(calendarToWire(calendar, apiVersion, select)));
+  if (json === undefined) byShape.set(shape, json = render());
   return json;
 }
 

@@ -12,17 +12,13 @@ import type { DeltaTokenCodec } from "../odata/delta-token.js";
 // GET /{me | users/{id}}/calendars/delta — the seed's function (spec §7).
 // see: https://learn.microsoft.com/graph/api/calendar-delta?view=graph-rest-beta
 
-const TYPE_MEMBER = `"@odata.type":${JSON.stringify(CALENDAR_ODATA_TYPE)}`;
-
 /**
- * An item's JSON text. A calendar's own JSON is memoised while it is frozen (the round's changes
- * are, ChangeRoundCache), so every page and every client of a kept round reuses it; the
- * `@odata.type` member goes in front as JSON.stringify of the spread object would put it.
+ * An item's JSON text. A calendar's JSON is memoised while it is frozen (a kept round's changes
+ * are, ChangeRoundCache), so every page and every client of a kept round reuses it.
  */
 function itemJson(item: DeltaItem, ctx: GraphContext, select: string[] | undefined): string {
   if (item.removed) return JSON.stringify({ "@odata.type": CALENDAR_ODATA_TYPE, id: item.id, "@removed": { reason: "deleted" } });
-  const json = calendarJson(item.calendar, ctx.apiVersion, select);
-  return json.length === 2 ? `{${TYPE_MEMBER}}` : `{${TYPE_MEMBER},${json.slice(1)}`;
+  return calendarJson(item.calendar, ctx.apiVersion, select, { typed: true });
 }
 
 export async function calendarDelta(ctx: GraphContext, route: Extract<GraphRoute, { kind: "delta" }>, codec: DeltaTokenCodec): Promise<GraphResponse> {
