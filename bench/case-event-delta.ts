@@ -3,7 +3,8 @@
 // mailbox against a nearly empty one (as case 3 does for store size), and the initial round of a
 // one-year window in items/s against JSON.stringify of the same items. One graphcal child; the
 // mailboxes are filled through EventService (server-child createEvents), the delta rounds are
-// prepared in the child (prepareEventDelta) and then polled over HTTP with real tokens.
+// prepared in the child (prepareEventDelta) and then polled over HTTP with real tokens. 8d: the
+// year round's later pages against bare node:http (bench/pages-vs-bare.ts).
 import { cpuSeconds } from "./children.js";
 import { ServerChild } from "./children.js";
 import { DAY, manySeries, SERIES, singles, SINGLES, utc } from "./case-events.js";
@@ -15,6 +16,7 @@ import type { Target } from "./load.js";
 import { fmt, table } from "./report.js";
 import type { BareRoutes } from "./server-child.js";
 import { DeltaSync, MemoryLocalStore } from "../dist/client/index.js";
+import { pagesVsBare } from "./pages-vs-bare.js";
 
 const SMALL_EVENTS = 100;
 /** Windows polled per mailbox (each its own deltaLink): one-week windows shifted by an hour each. */
@@ -63,6 +65,8 @@ export async function caseEventDelta(): Promise<void> {
     await noChangeCase(server, pBig);
     await oneChangeCase(server, pBig, pSmall);
     await initialCase(server, big.token, nowMs);
+    out(`\n### 8d — the one-year window's initial round at maxpagesize=100: later pages vs bare node:http serving the same page bytes`);
+    await pagesVsBare({ id: "8d", what: "calendarView/delta initial round", server, firstPath: `/v1.0/me/calendarView/delta?${yearQuery(nowMs)}`, headers: { ...bearer(big.token), prefer: "odata.maxpagesize=100" } });
   } finally {
     await server.close();
   }
@@ -95,6 +99,8 @@ async function noChangeCase(server: ServerChild, p: PreparedWindows): Promise<vo
     clientBoundNote("bare node:http", bs.median);
     const ratio = pairedRatio(g, bs, (r) => r.rps);
     verdicts.push({ target: "8a. calendarView/delta no-change poll graphcal ÷ bare req/s >= 0.60x", measured: fmt.x(ratio), pass: ratio >= 0.6 });
+    const cost = pairedRatio(g, bs, cpuPerReq);
+    verdicts.push({ target: "8a. calendarView/delta no-change poll cost: graphcal ÷ bare server CPU/req <= 1.30x", measured: fmt.x(cost), pass: cost <= 1.3 });
   } finally {
     await bare.close();
   }
@@ -186,9 +192,12 @@ async function roundItems(server: ServerChild, token: string, query: string): Pr
  * slices them; a round that would still outlast ROUND_BUDGET_S is stopped there and its time
  * extrapolated (median page time × pages needed; items from calendarView $count + masters).
  */
+const yearFrom = (nowMs: number) => Math.floor(nowMs / 3_600_000) * 3_600_000 - 182 * DAY;
+const yearQuery = (nowMs: number) => `startDateTime=${iso(yearFrom(nowMs))}&endDateTime=${iso(yearFrom(nowMs) + 365 * DAY)}`;
+
 async function initialCase(server: ServerChild, token: string, nowMs: number): Promise<void> {
-  const from = Math.floor(nowMs / 3_600_000) * 3_600_000 - 182 * DAY;
-  const query = `startDateTime=${iso(from)}&endDateTime=${iso(from + 365 * DAY)}`;
+  const from = yearFrom(nowMs);
+  const query = yearQuery(nowMs);
   out(`\n### 8c — initial calendarView/delta round of a one-year window (${query}) over the big mailbox`);
   const expected = await roundItems(server, token, query);
   const rows: string[][] = [];

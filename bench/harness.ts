@@ -109,7 +109,7 @@ export function median(values: number[]): number {
 function medianOf(runs: LoadResult[]): LoadResult {
   const m = (f: (r: LoadResult) => number) => median(runs.map(f));
   return {
-    rps: m((r) => r.rps), p50: m((r) => r.p50), p99: m((r) => r.p99), mean: m((r) => r.mean),
+    rps: m((r) => r.rps), p50: m((r) => r.p50), p99: m((r) => r.p99), p999: m((r) => r.p999), mean: m((r) => r.mean),
     responses: runs.reduce((a, r) => a + r.responses, 0), bytesPerResponse: m((r) => r.bytesPerResponse),
     errors: runs.reduce((a, r) => a + r.errors, 0), unexpected: runs.reduce((a, r) => a + r.unexpected, 0),
     serverCpu: m((r) => r.serverCpu), clientCpu: m((r) => r.clientCpu), otherCpu: m((r) => r.otherCpu),

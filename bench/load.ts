@@ -36,6 +36,7 @@ export interface LoadResult {
   rps: number;
   p50: number;
   p99: number;
+  p999: number;
   mean: number;
   responses: number;
   bytesPerResponse: number;
@@ -124,6 +125,7 @@ async function once(options: LoadOptions, seconds: number, record: boolean): Pro
     rps: results.reduce((a, r) => a + r.requests.total / r.duration, 0),
     p50: percentile(sorted, 0.5),
     p99: percentile(sorted, 0.99),
+    p999: percentile(sorted, 0.999),
     mean: n ? sum / n : Number.NaN,
     responses,
     bytesPerResponse: responses ? bytes / responses : 0,

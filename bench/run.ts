@@ -1,10 +1,11 @@
 // npm run bench — graphcal's throughput and latency against bare node:http serving the same
 // bytes, measured in ONE run on this machine (ratios matter more than absolute figures).
 // Servers run in child processes pinned to their own CPU; autocannon (50 connections) runs here.
-// Cases 5 (SQLite vs PostgreSQL, two instances), 6 (sync client), 7 (events) and 8 (event delta) live in bench/case-*.ts.
+// Cases 5 (SQLite vs PostgreSQL, two instances), 6 (sync client), 7 (events), 8 (event delta) and 9 (soak) live in
+// bench/case-*.ts; 4b and 8d (pages vs bare) in bench/pages-vs-bare.ts.
 // Env: BENCH_DURATION (measured seconds per variant, default 8), BENCH_SLICE (default 2: the
 //      measured time is cut into slices run alternately with the compared variant), BENCH_WARMUP
-//      (default 2), BENCH_CASES (default "1,2,3,4,5,6,7,8"; "events" = 7, "event-delta" = 8), BENCH_QUIET_WAIT / BENCH_QUIET_BUDGET,
+//      (default 2), BENCH_CASES (default "1,2,3,4,5,6,7,8,9"; "events" = 7, "event-delta" = 8, "soak" = 9), BENCH_QUIET_WAIT / BENCH_QUIET_BUDGET,
 //      BENCH_STRICT, BENCH_CPU_PROF=dir (V8 CPU profiles of the servers), GRAPHCAL_PG_ADMIN_URL
 //      (case 5; default postgres://postgres@127.0.0.1:5432/postgres).
 import { mkdirSync, rmSync } from "node:fs";
@@ -25,10 +26,12 @@ import { casePostgres } from "./case-postgres.js";
 import { caseSync } from "./case-sync.js";
 import { caseEvents } from "./case-events.js";
 import { caseEventDelta } from "./case-event-delta.js";
+import { caseSoak } from "./case-soak.js";
+import { pagesVsBare } from "./pages-vs-bare.js";
 
 const BIG = join(WORK, "big-store");
-const CASE_NAMES: Record<string, string> = { events: "7", "event-delta": "8" };
-const CASES = new Set((process.env.BENCH_CASES ?? "1,2,3,4,5,6,7,8").split(",").map((s) => s.trim()).map((s) => CASE_NAMES[s] ?? s));
+const CASE_NAMES: Record<string, string> = { events: "7", "event-delta": "8", soak: "9" };
+const CASES = new Set((process.env.BENCH_CASES ?? "1,2,3,4,5,6,7,8,9").split(",").map((s) => s.trim()).map((s) => CASE_NAMES[s] ?? s));
 const BIG_MAILBOXES = 200_000;
 const BIG_PER_MAILBOX = 5;
 const started = performance.now();
@@ -124,6 +127,8 @@ async function case2(): Promise<void> {
   ]));
   clientBoundNote("bare node:http", b.median);
   verdicts.push({ target: "2. delta no-change poll graphcal ÷ bare req/s >= 0.60x", measured: fmt.x(ratio), pass: ratio >= 0.6 });
+  const cost = pairedRatio(g, b, cpuPerReq);
+  verdicts.push({ target: "2. delta no-change poll cost: graphcal ÷ bare server CPU/req <= 1.30x", measured: fmt.x(cost), pass: cost <= 1.3 });
   await Promise.all([graphcal.close(), bare.close(), fastify.close()]);
 }
 
@@ -266,6 +271,8 @@ async function case4(): Promise<number> {
   out(`ratio sync ÷ JSON.stringify = ${fmt.x(syncRate / stringifyRate)} (sync includes the SQLite reads, per-item JSON.parse of stored rows, `
     + "projection, serialisation, HTTP, and the client's JSON.parse; pages are requested one after another)");
   verdicts.push({ target: "4. initial sync items/s (no target; ratio to JSON.stringify)", measured: `${fmt.int(syncRate)} items/s = ${fmt.x(syncRate / stringifyRate)}`, pass: undefined });
+  out("\n### 4b — the same round's pages (maxpagesize=100) vs bare node:http serving the same page bytes");
+  await pagesVsBare({ id: "4b", what: "calendars/delta initial round", server: g, firstPath: "/beta/me/calendars/delta", headers: { authorization: `Bearer ${token}`, prefer: "odata.maxpagesize=100" } });
   await g.close();
   return syncRate;
 }
@@ -294,6 +301,7 @@ async function main(): Promise<void> {
   if (CASES.has("6")) await caseSync(serverOnlySync);
   if (CASES.has("7")) await caseEvents();
   if (CASES.has("8")) await caseEventDelta();
+  if (CASES.has("9")) await caseSoak();
   out("\n## Summary (client and server share the same 2 cores; figures are one run, ratios are what to compare)");
   out(summary(verdicts));
   const busy = disturbance.filter((c) => c > 0.2).length;

@@ -51,7 +51,7 @@ export { MailboxAccess, type UserRef } from "./access/mailbox-access.js";
 
 // Delta.
 export type { CalendarViewScope, DeltaCursor, DeltaScope, EventsScope, IssuedCursor, PageCursor, RoundCursor } from "./delta/delta-cursor.js";
-export { DeltaService, type DeltaItem, type DeltaOptions, type DeltaPage } from "./delta/delta-service.js";
+export { DeltaService, type DeltaItem, type DeltaOptions, type DeltaPage, type KeptSlice } from "./delta/delta-service.js";
 export { collapseChanges, type CollapseWindow } from "./delta/collapse-changes.js";
 export { EventDeltaService, type EventDeltaPage } from "./event-delta/event-delta-service.js";
 export { EventsDeltaService, type EventsDeltaPage } from "./event-delta/events-delta-service.js";

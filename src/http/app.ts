@@ -178,7 +178,7 @@ export function createApp(options: AppOptions): FastifyInstance {
         if (response.headers) for (const k in response.headers) reply.header(k, response.headers[k]);
         reply.code(response.status);
         if (response.body === undefined) return reply.send();
-        const text = response.body instanceof JsonText ? response.body.text : JSON.stringify(response.body);
+        const text = response.body instanceof JsonText ? response.body.content : JSON.stringify(response.body);
         const { authorization, prefer } = request.headers;
         if (response.replayWhile && request.method === "GET" && typeof authorization === "string" && typeof prefer !== "object") {
           replay.remember({

@@ -26,7 +26,7 @@ export interface ReplayableAnswer {
   stillUnchanged: () => boolean;
   /** Response headers besides the per-request correlation ones. */
   headers: Record<string, string>;
-  body: string;
+  body: string | Buffer;
 }
 
 interface Entry {
@@ -57,7 +57,7 @@ export class PollReplay {
   }
 
   remember(answer: ReplayableAnswer): void {
-    const body = Buffer.from(answer.body);
+    const body = typeof answer.body === "string" ? Buffer.from(answer.body) : answer.body;
     const flat: string[] = [];
     for (const name in answer.headers) flat.push(name, answer.headers[name] as string);
     flat.push("content-length", String(body.length));

@@ -83,7 +83,7 @@ export async function createServer(config: Readonly<Config>, deps: ServerDeps = 
   await httpsApp?.ready();
   ready = true;
 
-  const prune = () => store.pruneChanges({ before: new Date(clock.now().getTime() - retentionMs) });
+  const prune = () => delta.prune({ before: new Date(clock.now().getTime() - retentionMs) });
   let timer: NodeJS.Timeout | undefined;
 
   return {

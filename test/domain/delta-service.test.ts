@@ -86,7 +86,7 @@ function complete(p: DeltaPage): RoundCursor {
 }
 
 /** Items as names (live calendars) or `-id` (removals). */
-const seen = (items: DeltaItem[]): string[] => items.map((i) => (i.removed ? `-${i.id}` : i.calendar.name));
+const seen = (items: readonly DeltaItem[]): string[] => items.map((i) => (i.removed ? `-${i.id}` : i.calendar.name));
 
 const create = (w: World | Process, mailbox: Mailbox, name: string) =>
   w.calendars.create({ mailbox, body: { name }, apiVersion: "beta" });

@@ -10,6 +10,7 @@ import { WatermarkCache } from "../cache/watermark-cache.js";
 import { TOKEN_REUSE_MS } from "../cache/token-reuse.js";
 import { ChangeRoundCache } from "../cache/change-round-cache.js";
 import type { CalendarChange } from "../model.js";
+import { KeptPages } from "../cache/kept-pages.js";
 
 
 export type DeltaItem = { removed: false; calendar: Calendar } | { removed: true; id: string };
@@ -20,8 +21,43 @@ export type DeltaItem = { removed: false; calendar: Calendar } | { removed: true
  * the two links (spec §1, fact 2).
  */
 export type DeltaPage =
-  | { kind: "more"; items: DeltaItem[]; next: PageCursor }
-  | { kind: "complete"; items: DeltaItem[]; round: RoundCursor };
+  | { kind: "more"; items: readonly DeltaItem[]; next: PageCursor; kept?: KeptSlice }
+  | { kind: "complete"; items: readonly DeltaItem[]; round: RoundCursor; kept?: KeptSlice };
+
+/** A page of a round: its items, whether more follow, the seq of its last change. */
+interface Slice {
+  readonly items: readonly DeltaItem[];
+  readonly more: boolean;
+  readonly lastSeq: number;
+  readonly kept?: KeptSlice;
+}
+
+/** Sync states kept by `syncState`, at most (one per polling mailbox). */
+const STATE_LIMIT = 100_000;
+
+const NO_ITEMS: Slice = Object.freeze({ items: Object.freeze([]), more: false, lastSeq: 0 });
+
+/** Up to `pageSize` items of `changes` from index `from`, and whether more follow. */
+function sliceOf(changes: readonly CalendarChange[], from: number, pageSize: number): Slice {
+  const end = Math.min(changes.length, from + pageSize);
+  const items: DeltaItem[] = [];
+  for (let i = from; i < end; i++) {
+    const c = changes[i] as CalendarChange;
+    items.push(c.removed || !c.calendar ? { removed: true, id: c.calendarId } : { removed: false, calendar: c.calendar });
+  }
+  return { items, more: changes.length > end, lastSeq: end > from ? (changes[end - 1] as CalendarChange).seq : 0 };
+}
+
+/**
+ * Where a page's items were cut from when its round is kept whole (ChangeRoundCache): the
+ * round's frozen change list and the index of the page's first item. The same slice of the same
+ * frozen list always holds the same items, so the HTTP edge may keep the page's JSON by it
+ * (catalogue entry 14).
+ */
+export interface KeptSlice {
+  readonly round: object;
+  readonly from: number;
+}
 
 export interface DeltaOptions {
   /** Change history (and tokens) older than this are pruned; default 30 days. */
@@ -41,6 +77,8 @@ export interface DeltaOptions {
 export class DeltaService {
   readonly watermarks: WatermarkCache;
   readonly #rounds = new ChangeRoundCache();
+  readonly #keptPages = new KeptPages<Slice>();
+  readonly #states = new Map<string, { state: MailboxSyncState; atMs: number }>();
 
   constructor(private readonly deps: { store: Store; clock: Clock; writer: ChangeLogWriter; options: DeltaOptions }) {
     this.watermarks = new WatermarkCache(deps.clock, deps.options.watermarkTtlMs, undefined, deps.store.foreignCommitMark?.bind(deps.store));
@@ -82,36 +120,33 @@ export class DeltaService {
 
     // The log slice is (max(since, after), upTo]; when that is empty (typically a poll of an
     // unchanged mailbox whose cached watermark had expired) the query can only return nothing.
-    const changes = Math.max(since, after) >= upTo
-      ? []
-      : await this.#changes(mailbox.id, since, upTo, after, args.pageSize + 1);
-    const served = changes.slice(0, args.pageSize);
-    const items: DeltaItem[] = served.map((c) => c.removed || !c.calendar
-      ? { removed: true, id: c.calendarId }
-      : { removed: false, calendar: c.calendar });
-    if (changes.length > args.pageSize) {
-      const last = served[served.length - 1] as { seq: number };
-      return { kind: "more", items, next: { kind: "page", since, upTo, after: last.seq, ...binding } };
+    const slice = Math.max(since, after) >= upTo ? NO_ITEMS : await this.#slice(mailbox.id, since, upTo, after, args.pageSize);
+    const { items, kept } = slice;
+    if (slice.more) {
+      return { kind: "more", items, next: { kind: "page", since, upTo, after: slice.lastSeq, ...binding }, ...(kept && { kept }) };
     }
     if (cursor.kind === "round" && upTo === cursor.since) return { kind: "complete", items, round: this.sameRound(cursor, binding) };
-    return { kind: "complete", items, round: { kind: "round", since: upTo, ...binding } };
+    return { kind: "complete", items, round: { kind: "round", since: upTo, ...binding }, ...(kept && { kept }) };
   }
 
   /**
-   * Up to `limit` collapsed changes of the round (since, upTo] above `after`. The round's first
-   * page reads the whole round once and keeps it (ChangeRoundCache); later pages are cut from
-   * it. A round too big to keep, or one whose entry was evicted, is read page by page.
+   * The page of the round (since, upTo] that starts above `after`: up to `pageSize` items,
+   * whether more follow, and the seq of its last item. The round's first page reads the whole
+   * round once and keeps it (ChangeRoundCache); later pages are cut from it, and a page cut from
+   * a kept round is itself kept by its place in it (the same slice of a frozen round is the same
+   * page for every request). A round too big to keep, or one whose entry was evicted, is read
+   * page by page.
    */
-  async #changes(mailboxId: string, since: number, upTo: number, after: number, limit: number): Promise<readonly CalendarChange[]> {
+  async #slice(mailboxId: string, since: number, upTo: number, after: number, pageSize: number): Promise<Slice> {
     const key = `${mailboxId}|${since}`;
     let round = this.#rounds.get(key, upTo);
     if (!round && after <= since) {
       const most = this.deps.options.roundReadLimit ?? 20_000;
       const all = await this.deps.store.listChanges({ mailboxId, since, upTo, after: since, limit: most + 1 });
-      if (all.length > most) return all.slice(0, limit);
+      if (all.length > most) return sliceOf(all, 0, pageSize);
       round = this.#rounds.set(key, upTo, all);
     }
-    if (!round) return this.deps.store.listChanges({ mailboxId, since, upTo, after, limit });
+    if (!round) return sliceOf(await this.deps.store.listChanges({ mailboxId, since, upTo, after, limit: pageSize + 1 }), 0, pageSize);
     // Changes are in seq order: the page starts after the last one served.
     let lo = 0;
     let hi = round.length;
@@ -120,7 +155,7 @@ export class DeltaService {
       if ((round[mid] as CalendarChange).seq <= after) lo = mid + 1;
       else hi = mid;
     }
-    return round.slice(lo, lo + limit);
+    return this.#keptPages.get(round, lo, pageSize, () => ({ ...sliceOf(round, lo, pageSize), kept: { round, from: lo } }));
   }
 
   /**
@@ -152,13 +187,39 @@ export class DeltaService {
     return ageMs >= 0 && ageMs < reuseMs;
   }
 
-  /** The mailbox's counters, read now; the watermark cache learns the change seq. */
+  /**
+   * The mailbox's counters; the watermark cache learns the change seq. A state read earlier is
+   * reused while the watermark cache still vouches for its change seq (no write since, by this
+   * process or — through the store's mark — another) and it is younger than the watermark TTL:
+   * a reset takes a seq, so it is seen at once; pruning does not, so a prune is seen within the
+   * TTL (ADR 0002, rule 5).
+   */
   async syncState(mailboxId: string): Promise<MailboxSyncState> {
+    const nowMs = this.deps.clock.now().getTime();
+    const known = this.#states.get(mailboxId);
+    if (known && nowMs - known.atMs <= this.deps.options.watermarkTtlMs && nowMs >= known.atMs
+      && this.watermarks.get(mailboxId) === known.state.changeSeq) {
+      return known.state;
+    }
     const mark = this.watermarks.mark();
     const state = await this.deps.store.getSyncState({ mailboxId });
     if (!state) throw new BadSyncTokenError("mailbox has no sync state");
     this.watermarks.observe(mailboxId, state.changeSeq, mark);
+    // Bounded as the watermark cache is: a full map starts over (entries are re-read cheaply).
+    if (this.#states.size >= STATE_LIMIT) this.#states.clear();
+    this.#states.set(mailboxId, { state: Object.freeze(state), atMs: nowMs });
     return state;
+  }
+
+  /**
+   * The retention job: history older than `before` goes. Pruning takes no seq, so the sync
+   * states kept by `syncState` are dropped here for this process to see it at once (another
+   * process's prune moves the store's mark, or ages out with the TTL).
+   */
+  async prune(query: { before: Date }): Promise<{ pruned: number }> {
+    const result = await this.deps.store.pruneChanges(query);
+    this.#states.clear();
+    return result;
   }
 
   /** Admin action: every token issued so far answers 410 ResyncRequired. */

@@ -2,14 +2,23 @@ import type { DeltaCursor, PageCursor, RoundCursor } from "../delta/delta-cursor
 import { checkRetained } from "../delta/cursor-checks.js";
 import type { DeltaService } from "../delta/delta-service.js";
 import { pageOfGroups, type EventDeltaItem, type ItemGroup } from "./round-items.js";
+import type { KeptSlice } from "../delta/delta-service.js";
+import { KeptPages } from "../cache/kept-pages.js";
 
 // The round machinery both event delta functions share (calendarView/delta, beta events/delta):
 // the unchanged-mailbox fast path, retention and reset checks, the round's frozen bounds, and
 // pages cut between groups. What a round holds is the caller's (`groupsFor`).
 
 export type EventDeltaPage =
-  | { kind: "more"; items: EventDeltaItem[]; next: PageCursor }
-  | { kind: "complete"; items: EventDeltaItem[]; round: RoundCursor };
+  | { kind: "more"; items: readonly EventDeltaItem[]; next: PageCursor; kept?: KeptSlice }
+  | { kind: "complete"; items: readonly EventDeltaItem[]; round: RoundCursor; kept?: KeptSlice };
+
+/**
+ * Pages cut from a round's groups, by the groups' identity: the groups RoundCache keeps are
+ * frozen, so the page at the same place of them is the same page for every request
+ * (catalogue entry 14). Groups too big to keep are new each time and their pages die with them.
+ */
+const keptPages = new KeptPages<{ items: readonly EventDeltaItem[]; next: number; done: boolean }>();
 
 /**
  * One page of a round. The cursor's binding must already have been checked (checkBinding);
@@ -35,8 +44,13 @@ export async function pageOfRound(args: {
     since = cursor.since;
     if (cursor.kind === "page") ({ upTo, after } = cursor);
   }
-  const page = pageOfGroups(await args.groupsFor(since, upTo), after, args.pageSize);
-  if (!page.done) return { kind: "more", items: page.items, next: { kind: "page", since, upTo, after: page.next, ...binding } };
+  const groups = await args.groupsFor(since, upTo);
+  const page = keptPages.get(groups, after, args.pageSize, () => {
+    const cut = pageOfGroups(groups, after, args.pageSize);
+    return { ...cut, items: Object.freeze(cut.items) };
+  });
+  const kept: KeptSlice = { round: groups, from: after };
+  if (!page.done) return { kind: "more", items: page.items, next: { kind: "page", since, upTo, after: page.next, ...binding }, kept };
   if (cursor.kind === "round" && upTo === cursor.since) return { kind: "complete", items: page.items, round: delta.sameRound(cursor, binding) };
-  return { kind: "complete", items: page.items, round: { kind: "round", since: upTo, ...binding } };
+  return { kind: "complete", items: page.items, round: { kind: "round", since: upTo, ...binding }, kept };
 }

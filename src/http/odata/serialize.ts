@@ -44,12 +44,32 @@ export function calendarJson(calendar: Calendar, apiVersion: ApiVersion, select?
   return json;
 }
 
-/** A response body that is JSON text already (assembled from memoised parts); sent as is. */
+/** A response body that is JSON already, as text or as UTF-8 bytes (assembled from memoised parts); sent as is. */
 export class JsonText {
-  constructor(readonly text: string) {}
+  constructor(readonly content: string | Buffer) {}
 
   /** An object from [name, JSON text of the value] pairs, in order. */
   static object(members: readonly (readonly [string, string])[]): JsonText {
     return new JsonText(`{${members.map(([name, value]) => `${JSON.stringify(name)}:${value}`).join(",")}}`);
+  }
+
+  /**
+   * The same, where values may be JSON bytes kept elsewhere (a memoised page): the parts are
+   * copied into one buffer, so the kept bytes are never encoded again.
+   */
+  static objectBytes(members: readonly (readonly [string, string | Buffer])[]): JsonText {
+    const parts: Buffer[] = [];
+    let text = "{";
+    members.forEach(([name, value], i) => {
+      text += `${i ? "," : ""}${JSON.stringify(name)}:`;
+      if (typeof value === "string") {
+        text += value;
+        return;
+      }
+      parts.push(Buffer.from(text), value);
+      text = "";
+    });
+    parts.push(Buffer.from(`${text}}`));
+    return new JsonText(Buffer.concat(parts));
   }
 }

@@ -3,6 +3,7 @@ import type { DeltaItem } from "../../domain/index.js";
 import type { GraphRoute } from "../graph-path.js";
 import { mailboxFor, type GraphContext, type GraphResponse } from "../graph-context.js";
 import { calendarJson, JsonText } from "../odata/serialize.js";
+import { keptPageJson } from "../odata/page-json-memo.js";
 import { resolveSelect } from "../odata/select.js";
 import { buildLink, metadataUrl, subjectPath } from "../odata/links.js";
 import { pageSizePreference } from "../odata/prefer.js";
@@ -47,9 +48,10 @@ export async function calendarDelta(ctx: GraphContext, route: Extract<GraphRoute
     status: 200,
     replayWhile: replayWhile({ delta: ctx.services.delta, principal: ctx.principal, cursor, page, viaGroup: false }),
     headers: { "preference-applied": pageSize.applied ? `odata.track-changes, odata.maxpagesize=${pageSize.size}` : "odata.track-changes" },
-    body: JsonText.object([
+    body: JsonText.objectBytes([
       ["@odata.context", JSON.stringify(metadataUrl(ctx.origin, ctx.apiVersion, "Collection(calendar)"))],
-      ["value", `[${page.items.map((item) => itemJson(item, ctx, select ?? undefined)).join(",")}]`],
+      ["value", keptPageJson.value(page.kept, page.items.length, `${ctx.apiVersion}:${select?.join(",") ?? "*"}`,
+        () => `[${page.items.map((item) => itemJson(item, ctx, select ?? undefined)).join(",")}]`)],
       [link[0], JSON.stringify(link[1])],
     ]),
   };

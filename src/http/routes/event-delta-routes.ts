@@ -6,6 +6,8 @@ import { buildLink, metadataUrl } from "../odata/links.js";
 import { pageSizePreference } from "../odata/prefer.js";
 import { callerOf, readDeltaRequest, replayWhile } from "./delta-request.js";
 import type { DeltaTokenCodec } from "../odata/delta-token.js";
+import { keptPageJson } from "../odata/page-json-memo.js";
+import { JsonText } from "../odata/serialize.js";
 import { eventRendering, parseWindow, subjectScopePath, type EventRendering } from "./event-response.js";
 
 // GET …/calendarView/delta (issue 10, spec §3): the window's events round by round.
@@ -58,19 +60,21 @@ export async function calendarViewDelta(ctx: GraphContext, route: CalendarViewDe
     mailbox, calendar: route.scope.calendar ?? { defaultCalendar: true }, ...(route.scope.group && { group: route.scope.group }),
     cursor, ...(window && { window }), pageSize: pageSize.size, apiVersion: ctx.apiVersion, select, caller: callerOf(ctx.principal),
   });
-  const link = page.kind === "more"
-    ? { "@odata.nextLink": buildLink(ctx.origin, ctx.apiVersion, path, [["$skiptoken", codec.encode(page.next)]]) }
-    : { "@odata.deltaLink": buildLink(ctx.origin, ctx.apiVersion, path, [["$deltatoken", codec.encode(page.round)]]) };
+  const link: [string, string] = page.kind === "more"
+    ? ["@odata.nextLink", buildLink(ctx.origin, ctx.apiVersion, path, [["$skiptoken", codec.encode(page.next)]])]
+    : ["@odata.deltaLink", buildLink(ctx.origin, ctx.apiVersion, path, [["$deltatoken", codec.encode(page.round)]])];
   const applied = ["odata.track-changes", ...(pageSize.applied ? [`odata.maxpagesize=${pageSize.size}`] : [])];
   if (wire.headers["preference-applied"]) applied.push(wire.headers["preference-applied"]);
   return {
     status: 200,
     replayWhile: replayWhile({ delta: ctx.services.delta, principal: ctx.principal, cursor, page, viaGroup: route.scope.group !== undefined }),
     headers: { "preference-applied": applied.join(", ") },
-    body: {
-      "@odata.context": metadataUrl(ctx.origin, ctx.apiVersion, "Collection(event)"),
-      value: page.items.map((item) => itemToWire(item, wire)),
-      ...link,
-    },
+    // A page cut from a kept round is rendered once per shape and its bytes reused (catalogue entry 14).
+    body: JsonText.objectBytes([
+      ["@odata.context", JSON.stringify(metadataUrl(ctx.origin, ctx.apiVersion, "Collection(event)"))],
+      ["value", keptPageJson.value(page.kept, page.items.length, `event|${wire.shape}`,
+        () => JSON.stringify(page.items.map((item) => itemToWire(item, wire))))],
+      [link[0], JSON.stringify(link[1])],
+    ]),
   };
 }

@@ -22,6 +22,8 @@ export interface EventRendering {
   /** Preference-Applied, when a preference was applied. */
   headers: Record<string, string>;
   select: string[] | undefined;
+  /** Everything the JSON depends on besides the event itself, as one key. */
+  readonly shape: string;
 }
 
 /**
@@ -52,7 +54,11 @@ export function eventRendering(ctx: GraphContext, options: { select?: boolean; f
   };
   // Everything the JSON depends on besides the event itself (built on first use: most delta polls render nothing).
   let shape: string | undefined;
+  const shapeOf = () => shape ??= `${ctx.apiVersion}|${select?.join(",") ?? "*"}|${zone.timeZone.name}|${zone.timeZone.iana}|${body.bodyContentType ?? "html"}|${basic ? "basic" : "full"}`;
   return {
+    get shape() {
+      return shapeOf();
+    },
     select,
     timeZone: zone.timeZone,
     headers: applied === undefined ? {} : { "preference-applied": applied },
@@ -61,9 +67,9 @@ export function eventRendering(ctx: GraphContext, options: { select?: boolean; f
       if (!Object.isFrozen(event)) return JSON.stringify(toWire(event));
       let byShape = eventJsonMemo.get(event);
       if (!byShape) eventJsonMemo.set(event, byShape = new Map());
-      shape ??= `${ctx.apiVersion}|${select?.join(",") ?? "*"}|${zone.timeZone.name}|${zone.timeZone.iana}|${body.bodyContentType ?? "html"}|${basic ? "basic" : "full"}`;
-      let json = byShape.get(shape);
-      if (json === undefined) byShape.set(shape, json = JSON.stringify(toWire(event)));
+      const key = shapeOf();
+      let json = byShape.get(key);
+      if (json === undefined) byShape.set(key, json = JSON.stringify(toWire(event)));
       return json;
     },
   };
