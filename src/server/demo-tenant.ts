@@ -1,6 +1,6 @@
 import type { Clock, EventService, MailboxService, Store } from "../domain/index.js";
 import { hashSecret } from "../auth/index.js";
-import { seedDemoEvents } from "./demo-events.js";
+import { DEMO_EVENTS_MARK, seedDemoEvents } from "./demo-events.js";
 
 // The demo tenant seeded on first start (like Azurite's well-known dev account). These values
 // are public on purpose; turn seeding off (SEED_DEMO=false / --no-seed) for anything real.
@@ -33,6 +33,15 @@ export async function seedDemoTenant(
   const seeded = await seedDirectory(store, mailboxes);
   if (week) await seedDemoEvents({ store, mailboxes, ...week, userPrincipalNames: DEMO_USERS.map((u) => u.userPrincipalName) });
   return seeded;
+}
+
+/**
+ * Seeds the demo tenant again after a whole-store reset (issue 11): the reset kept the
+ * settings, so the seed marks go first and the seed runs as on a first start.
+ */
+export async function reseedDemoTenant(store: Store, mailboxes: MailboxService, week: { events: EventService; clock: Clock }): Promise<void> {
+  await store.deleteSettings([SEED_MARK, DEMO_EVENTS_MARK]);
+  await seedDemoTenant(store, mailboxes, week);
 }
 
 async function seedDirectory(store: Store, mailboxes: MailboxService): Promise<boolean> {
