@@ -7,7 +7,7 @@ import type { ChangeLogWriter } from "../change-log/change-log-writer.js";
 import type { CursorBinding, DeltaCursor, PageCursor, RoundCursor } from "./delta-cursor.js";
 import { checkBinding, checkRetained } from "./cursor-checks.js";
 import { cursorFingerprint } from "./cursor-fingerprint.js";
-import { SyncStateNotFoundError } from "../errors.js";
+import { ResyncRequiredError, SyncStateNotFoundError } from "../errors.js";
 import type { IssuedCursor } from "./delta-cursor.js";
 import { WatermarkCache } from "../cache/watermark-cache.js";
 import { TOKEN_REUSE_MS } from "../cache/token-reuse.js";
@@ -177,6 +177,20 @@ export class DeltaService {
     if (await this.deps.store.isDeltaTokenExpired({ mailboxId: cursor.mailboxId, tokenHash: cursorFingerprint(cursor) })) {
       throw new SyncStateNotFoundError(cursor.since, state.changeSeq);
     }
+  }
+
+  /**
+   * Rethrows a binding refusal (checkBinding) of a token of `mailboxId`, unless the token
+   * predates an admin reset: a reset can replace what the token was bound to (the default
+   * calendar of a re-seeded mailbox has a new id), and the client must hear 410
+   * ResyncRequired, not a 400 it cannot recover from. Costs a read on refusals only.
+   */
+  async refuseBinding(cursor: IssuedCursor, mailboxId: string, error: unknown): Promise<never> {
+    if (error instanceof BadSyncTokenError && cursor.mailboxId === mailboxId) {
+      const state = await this.deps.store.getSyncState({ mailboxId });
+      if (state && (cursor.kind === "page" ? cursor.upTo : cursor.since) < state.resetSeq) throw new ResyncRequiredError();
+    }
+    throw error;
   }
 
   /** Forgets every watermark (a whole-store reset: mailboxes went, and may come back under their ids). */

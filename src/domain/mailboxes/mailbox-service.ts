@@ -66,9 +66,15 @@ export class MailboxService {
    */
   async reset(mailbox: Mailbox): Promise<void> {
     await this.deps.writer.write(mailbox.id, async (tx, seq, takeSeq) => {
+      // The default group and calendar keep their ids, as an Exchange mailbox's do: a client
+      // that syncs "the default calendar" then hears 410 ResyncRequired, not a foreign-calendar 400.
+      const keep = {
+        groupId: (await tx.getDefaultCalendarGroup({ mailboxId: mailbox.id }))?.id,
+        calendarId: (await tx.getDefaultCalendar({ mailboxId: mailbox.id }))?.id,
+      };
       await tx.clearMailbox({ mailboxId: mailbox.id });
       await tx.setResetSeq({ mailboxId: mailbox.id, resetSeq: seq });
-      if (mailbox.hasMailbox) await this.#provisionFolders(tx, mailbox, await takeSeq(), takeSeq);
+      if (mailbox.hasMailbox) await this.#provisionFolders(tx, mailbox, await takeSeq(), takeSeq, keep);
     });
   }
 
@@ -78,10 +84,15 @@ export class MailboxService {
   }
 
   /** The "My Calendars" group, the default "Calendar" and (when enabled) "Birthdays". */
-  async #provisionFolders(tx: StoreTx, mailbox: Mailbox, seq: number, takeSeq: () => Promise<number>): Promise<void> {
-    const group = newCalendarGroup({ ids: this.deps.ids, mailbox, seq, name: "My Calendars", isDefault: true });
+  async #provisionFolders(
+    tx: StoreTx, mailbox: Mailbox, seq: number, takeSeq: () => Promise<number>,
+    keep: { groupId?: string | undefined; calendarId?: string | undefined } = {},
+  ): Promise<void> {
+    const made = newCalendarGroup({ ids: this.deps.ids, mailbox, seq, name: "My Calendars", isDefault: true });
+    const group = keep.groupId ? { ...made, id: keep.groupId } : made;
     await tx.insertCalendarGroup({ mailboxId: mailbox.id, group });
-    const calendar = newDefaultCalendar({ ids: this.deps.ids, mailbox, seq: await takeSeq(), group });
+    const fresh = newDefaultCalendar({ ids: this.deps.ids, mailbox, seq: await takeSeq(), group });
+    const calendar = keep.calendarId ? { ...fresh, id: keep.calendarId } : fresh;
     await tx.insertCalendar({ mailboxId: mailbox.id, calendar });
     await this.deps.writer.log(tx, mailbox.id, calendar);
     if (this.deps.birthdays) {
