@@ -61,6 +61,6 @@ async function verifyEitherClock(options: AdminAuthOptions, authorization: strin
 export async function adminMailbox(
   caller: AdminCaller, user: string, deps: { access: MailboxAccess; mailboxes: MailboxService },
 ): Promise<Mailbox> {
-  if (caller.open) return deps.mailboxes.getUser(user);
+  if (caller.open) return deps.mailboxes.getMailbox(user);
   return deps.access.adminMailbox({ principal: caller.principal, user: { id: user } });
 }
