@@ -45,12 +45,15 @@ export class AccessTokenVerifier {
     }
   }
 
-  async verify(authorization: string | undefined): Promise<Principal> {
+  /**
+   * `nowMs` is the time expiry is judged at: the (virtual) clock's, unless the caller says
+   * otherwise (admin controls also accept a token still valid by the wall clock, admin-auth.ts).
+   */
+  async verify(authorization: string | undefined, nowMs = this.deps.clock.now().getTime()): Promise<Principal> {
     if (authorization === undefined) throw new AuthenticationError("Access token is empty.");
     // A hit is the whole header as sent, so it needs no parsing: one header value always
     // carries the same token and verifies the same way (VerifiedCache: found by the header's
     // tail, which is part of the signature, then compared in full).
-    const nowMs = this.deps.clock.now().getTime();
     const hit = this.cachedPrincipal(authorization, nowMs);
     if (hit !== undefined) return hit;
 

@@ -4,7 +4,7 @@ import { parseArgs } from "node:util";
 const USAGE = `graphcal — a Microsoft Graph calendar server (calendars, calendar groups, calendars/delta)
 
 Usage:
-  graphcal serve [--port N] [--host H] [--data-dir DIR | --database-url postgres://…] [--public-base-url URL] [--https-port N] [--no-seed] [--log-level L]
+  graphcal serve [--port N] [--host H] [--data-dir DIR | --database-url postgres://… | --memory] [--public-base-url URL] [--https-port N] [--no-seed] [--log-level L] [--dev-open-admin]
   graphcal token --user <upn|id> [--scopes "Calendars.Read User.Read"] [--data-dir DIR]
   graphcal token --app [--client-id ID] [--roles "Calendars.Read"] [--data-dir DIR]
   graphcal migrate [--data-dir DIR | --database-url postgres://…]
@@ -13,9 +13,13 @@ Usage:
                 [--events --from DATE --to DATE [--calendar ID]] [--page-size N] [--select a,b] [--watch SECONDS] [--json]
   graphcal local-store dump --store <file.db> [--events] [--ics FILE]
   graphcal local-store ics FILE --store <file.db>
+  graphcal clock [--advance P1D | --set 2027-01-01T00:00:00Z | --real | --manual] [--allow-backwards]
+  graphcal reset [--mailbox <id|upn>]
+  graphcal expire-tokens (--delta-link URL | --mailbox <id|upn>)
+    (admin commands: [--base-url http://127.0.0.1:8080] [--token T]; without a token one is minted over --data-dir)
 
 Environment: PORT, HOST, DATA_DIR, DATABASE_URL, DATABASE_POOL_SIZE, PUBLIC_BASE_URL, HTTPS_PORT, LOG_LEVEL, SEED_DEMO, ISSUER_ORIGIN,
-EXTERNAL_JWKS_URL, EXTERNAL_ISSUER, EXTRA_AUDIENCES, DELTA_RETENTION_DAYS, PRUNE_INTERVAL_SECONDS.
+EXTERNAL_JWKS_URL, EXTERNAL_ISSUER, EXTRA_AUDIENCES, DELTA_RETENTION_DAYS, PRUNE_INTERVAL_SECONDS, DEV_OPEN_ADMIN, GRAPHCAL_ADMIN_TOKEN.
 `;
 
 // Commands load lazily: `sync` and `local-store` must not pay for loading the whole server.
@@ -27,6 +31,9 @@ const COMMANDS: Record<string, () => Promise<(args: string[]) => Promise<number>
   "local-store": async () => (await import("./local-store-command.js")).runLocalStore,
   // The command's name before 0.2 (it clashed with the server's store); kept so scripts work.
   store: async () => (await import("./local-store-command.js")).runLocalStore,
+  clock: async () => (await import("./control-commands.js")).runClock,
+  reset: async () => (await import("./control-commands.js")).runReset,
+  "expire-tokens": async () => (await import("./control-commands.js")).runExpireTokens,
 };
 
 /** Errors users caused (bad flags, bad config) print their message only; others their stack. */

@@ -8,6 +8,7 @@ export async function runServe(args: string[]): Promise<number> {
       port: { type: "string" }, host: { type: "string" }, "data-dir": { type: "string" }, "database-url": { type: "string" },
       "public-base-url": { type: "string" }, "https-port": { type: "string" },
       "log-level": { type: "string" }, "no-seed": { type: "boolean" },
+      memory: { type: "boolean" }, "dev-open-admin": { type: "boolean" },
     },
   });
   const config = parseConfig(process.env, values);
@@ -15,8 +16,10 @@ export async function runServe(args: string[]): Promise<number> {
   const addresses = await server.listen();
   const lines = [`graphcal listening on ${addresses.http} (Graph at ${addresses.http}/v1.0 and /beta)`];
   if (addresses.https) lines.push(`graphcal HTTPS on ${addresses.https} (certificate: ${addresses.certPath})`);
-  const where = config.databaseUrl ? `PostgreSQL ${new URL(config.databaseUrl).host}${new URL(config.databaseUrl).pathname}` : config.dataDir;
+  const where = config.databaseUrl ? `PostgreSQL ${new URL(config.databaseUrl).host}${new URL(config.databaseUrl).pathname}`
+    : config.dataDir === ":memory:" ? "in memory (nothing is written to disk; gone when the server stops)" : config.dataDir;
   lines.push(`data: ${where}${config.seedDemo ? " — demo tenant contoso seeded (see README)" : ""}`);
+  if (config.devOpenAdmin) lines.push("WARNING: --dev-open-admin: anyone who reaches this port can reset data and move the clock (/_graphcal)");
   process.stderr.write(`${lines.join("\n")}\n`);
 
   await new Promise<void>((resolve) => {

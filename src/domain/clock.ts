@@ -5,19 +5,5 @@ export interface Clock {
 
 export const systemClock: Clock = { now: () => new Date() };
 
-/** A clock tests (and the emulator's "move the clock" feature) can set and advance. */
-export class ManualClock implements Clock {
-  #ms: number;
-  constructor(start: Date | number = Date.UTC(2026, 0, 1)) {
-    this.#ms = typeof start === "number" ? start : start.getTime();
-  }
-  now(): Date {
-    return new Date(this.#ms);
-  }
-  set(to: Date | number): void {
-    this.#ms = typeof to === "number" ? to : to.getTime();
-  }
-  advance(ms: number): void {
-    this.#ms += ms;
-  }
-}
+// The clock the emulator runs on, and the frozen one tests start with (controlled-clock.ts).
+export { ControlledClock, ManualClock, type ClockMode } from "./controlled-clock.js";

@@ -3,7 +3,7 @@
 // not `export *`, so that this file is where the surface is read and reviewed.
 
 // Time, ids and errors.
-export { ManualClock, systemClock, type Clock } from "./clock.js";
+export { ControlledClock, ManualClock, systemClock, type Clock, type ClockMode } from "./clock.js";
 export { changeKeyFor, newEntityId, occurrenceIdFor, parseOccurrenceId, randomIds, type IdSource } from "./ids.js";
 export {
   AccessDeniedError, BadSyncTokenError, DelegatedOnlyError, DistinguishedFolderError, DomainError, InvalidQueryError,
@@ -56,6 +56,11 @@ export { collapseChanges, type CollapseWindow } from "./delta/collapse-changes.j
 export { EventDeltaService, type EventDeltaPage } from "./event-delta/event-delta-service.js";
 export { EventsDeltaService, type EventsDeltaPage } from "./event-delta/events-delta-service.js";
 export type { EventDeltaItem } from "./event-delta/round-items.js";
+
+// Emulator controls under /_graphcal (issue 11).
+export { ClockControl, type ClockState } from "./controls/clock-control.js";
+export { ResetService } from "./controls/reset-service.js";
+export { DeltaTokenExpiry } from "./controls/delta-token-expiry.js";
 
 // Caches other layers build on (the catalogue: cache/README.md).
 export { BoundedMap } from "./cache/bounded-map.js";

@@ -137,6 +137,11 @@ export interface MailboxSyncState {
   pruneSeq: number;
   /** Tokens issued at or below this sequence were invalidated by an admin reset. */
   resetSeq: number;
+  /**
+   * The sequence of the mailbox's latest single-link expiry (admin): a token issued below it
+   * may be one of the expired links and is looked up; 0 when none was ever expired.
+   */
+  expirySeq: number;
 }
 
 /**

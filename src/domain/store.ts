@@ -77,6 +77,9 @@ export interface StoreReader {
   /** Every share the mailbox's owner gave to one grantee (one row per calendar). */
   listGrantsTo(query: { mailboxId: string; granteeMailboxId: string }): Promise<CalendarPermission[]>;
 
+  /** Whether an administrator expired the delta link whose cursor hashes to `tokenHash`. */
+  isDeltaTokenExpired(query: { mailboxId: string; tokenHash: string }): Promise<boolean>;
+
   getSetting(key: string): Promise<string | undefined>;
   getApp(clientId: string): Promise<AppRegistration | undefined>;
 }
@@ -111,6 +114,17 @@ export interface StoreTx extends StoreReader {
   /** Invalidates every token issued so far for the mailbox (admin reset). */
   setResetSeq(query: { mailboxId: string; resetSeq: number }): Promise<void>;
 
+  /** Raises the mailbox's prune watermark: history at or below it counts as gone (admin expiry). */
+  raisePruneSeq(query: { mailboxId: string; pruneSeq: number }): Promise<void>;
+  /** Records an expired delta link (by its cursor's hash) and the seq it was expired at. */
+  insertExpiredDeltaToken(query: { mailboxId: string; tokenHash: string; expiredAt: Date; expirySeq: number }): Promise<void>;
+  /**
+   * Removes everything the mailbox holds — calendar groups, calendars, events, the shares it
+   * gave, both change logs, expired-link records — keeping the mailbox row and its counters,
+   * so sequence numbers go on rising (admin reset; the caller then provisions the defaults).
+   */
+  clearMailbox(query: { mailboxId: string }): Promise<void>;
+
   /** Inserts the setting unless present; returns the value that is stored afterwards. */
   putSettingIfAbsent(key: string, value: string): Promise<string>;
   putApp(app: AppRegistration): Promise<void>;
@@ -127,6 +141,15 @@ export interface Store extends StoreReader {
    */
   foreignCommitMark?(): number;
   transaction<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T>;
+  /**
+   * Empties the store but for its settings (keys, marks): every mailbox and all it holds, and
+   * the app registrations, in one transaction. Mailboxes inserted afterwards start their change
+   * sequence above every sequence the store had, so a delta token issued before cannot match
+   * a mailbox recreated with the same id (admin reset, issue 11).
+   */
+  resetAll(): Promise<void>;
+  /** Deletes settings by key (a reset forgets the demo seed's marks so it seeds again). */
+  deleteSettings(keys: readonly string[]): Promise<void>;
   /**
    * Drops change history older than `before`, keeping for each live calendar its latest entry
    * so initial rounds stay complete. Returns how many entries went.

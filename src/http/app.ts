@@ -17,6 +17,8 @@ import { JsonText } from "./odata/serialize.js";
 import type { DeltaTokenCodec } from "./odata/delta-token.js";
 import { registerIdentityRoutes } from "./routes/identity-routes.js";
 import { registerAdminRoutes } from "./routes/admin-routes.js";
+import { installAdminAuth } from "./routes/admin-auth.js";
+import { registerControlRoutes, type AdminControls } from "./routes/control-routes.js";
 import { correlationHeaders } from "./correlation.js";
 import { attachPollReplay, PollReplay } from "./poll-replay.js";
 
@@ -37,6 +39,12 @@ export interface AppOptions {
   https?: { key: string; cert: string };
   /** Answers /healthz with 200 once true. */
   isReady?: () => boolean;
+  /** The /_graphcal controls (issue 11); absent, only resetSync is served. */
+  controls?: AdminControls;
+  /** /_graphcal open to anyone (--dev-open-admin); never the default. */
+  devOpenAdmin?: boolean;
+  /** The wall clock (ms) admin tokens are also judged by; defaults to Date.now. */
+  wallNow?: () => number;
 }
 
 const BODY_LIMIT = 1024 * 1024;
@@ -139,7 +147,13 @@ export function createApp(options: AppOptions): FastifyInstance {
     identity: options.identity, issuer: options.issuer,
     signingKey: options.signingKey, issuerOrigin: options.issuerOrigin, originOf,
   });
-  registerAdminRoutes(app, { authenticate, access: options.services.access, delta: options.services.delta });
+  installAdminAuth(app, {
+    verify: (authorization, nowMs) => options.verifier.verify(authorization, nowMs),
+    wallNow: options.wallNow ?? Date.now, devOpenAdmin: options.devOpenAdmin ?? false,
+  });
+  const { access, mailboxes } = options.services;
+  registerAdminRoutes(app, { access, mailboxes, delta: options.services.delta });
+  if (options.controls) registerControlRoutes(app, { controls: options.controls, codec: options.codec, access, mailboxes });
 
   // 5. Graph itself: resolve the path, check the method, authenticate, dispatch, serialise.
   for (const apiVersion of API_VERSIONS) {

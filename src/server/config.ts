@@ -27,6 +27,8 @@ export interface Config {
   pruneIntervalSeconds: number;
   watermarkTtlMs: number;
   birthdays: boolean;
+  /** /_graphcal controls open to anyone, without an admin token (--dev-open-admin); for local test rigs only. */
+  devOpenAdmin: boolean;
 }
 
 export type ConfigInput = Record<string, string | boolean | undefined>;
@@ -78,7 +80,11 @@ function str(value: string | boolean | undefined): string | undefined {
  */
 export function parseConfig(env: ConfigInput, flags: ConfigInput = {}): Readonly<Config> {
   const pick = (envName: string, flag: string) => flags[flag] ?? env[envName];
-  const dataDir = str(pick("DATA_DIR", "data-dir")) ?? "./data";
+  // --memory: an in-memory SQLite store, nothing written to disk (other languages' test suites).
+  if (flags.memory === true && (flags["data-dir"] !== undefined || pick("DATABASE_URL", "database-url"))) {
+    throw new ConfigError("--memory cannot be combined with --data-dir or a database URL");
+  }
+  const dataDir = flags.memory === true ? ":memory:" : str(pick("DATA_DIR", "data-dir")) ?? "./data";
   return Object.freeze({
     port: int("PORT", pick("PORT", "port"), 8080, 0, 65535),
     host: str(pick("HOST", "host")) ?? "127.0.0.1",
@@ -97,5 +103,6 @@ export function parseConfig(env: ConfigInput, flags: ConfigInput = {}): Readonly
     pruneIntervalSeconds: int("PRUNE_INTERVAL_SECONDS", env.PRUNE_INTERVAL_SECONDS, 3600, 1, 86400 * 7),
     watermarkTtlMs: int("WATERMARK_TTL_MS", env.WATERMARK_TTL_MS, 1000, 0, 3600_000),
     birthdays: bool("PROVISION_BIRTHDAYS", env.PROVISION_BIRTHDAYS, true),
+    devOpenAdmin: bool("DEV_OPEN_ADMIN", pick("DEV_OPEN_ADMIN", "dev-open-admin"), false),
   });
 }

@@ -1,13 +1,14 @@
 import type { FastifyInstance } from "fastify";
 import {
   CalendarGroupService, CalendarPermissionService, CalendarService, EventDeltaService, EventsDeltaService, EventService, ChangeLogWriter, DeltaService, MailboxAccess, MailboxService,
-  randomIds, systemClock, type Clock, type IdSource, type Store,
+  ControlledClock, randomIds, type Clock, type IdSource, type Store,
 } from "../domain/index.js";
 import { loadSigningKey, AccessTokenIssuer, AccessTokenVerifier, IdentityService } from "../auth/index.js";
 import { createApp, DeltaTokenCodec, loadTokenKeys, type GraphServices } from "../http/index.js";
 import { openStore } from "../store/index.js";
 import type { Config } from "./config.js";
-import { seedDemoTenant } from "./demo-tenant.js";
+import { reseedDemoTenant, seedDemoTenant } from "./demo-tenant.js";
+import { buildAdminControls } from "./admin-controls.js";
 import { loadOrCreateCertificate } from "./tls.js";
 
 export interface GraphcalServer {
@@ -36,7 +37,8 @@ export interface ServerDeps {
  * see: docs/architecture.md
  */
 export async function createServer(config: Readonly<Config>, deps: ServerDeps = {}): Promise<GraphcalServer> {
-  const clock = deps.clock ?? systemClock;
+  // The virtual clock (issue 11): the wall clock until an admin moves it.
+  const clock = deps.clock ?? new ControlledClock();
   const ids = deps.ids ?? randomIds;
   const store = deps.store ?? await openStore({
     dataDir: config.dataDir, databaseUrl: config.databaseUrl, poolSize: config.databasePoolSize,
@@ -68,12 +70,17 @@ export async function createServer(config: Readonly<Config>, deps: ServerDeps = 
   });
   const identity = new IdentityService({ store, mailboxes, issuer });
   const codec = new DeltaTokenCodec(await loadTokenKeys(store));
-  if (config.seedDemo) await seedDemoTenant(store, services.mailboxes, { events: services.events, clock });
+  const demoWeek = { events: services.events, clock };
+  if (config.seedDemo) await seedDemoTenant(store, services.mailboxes, demoWeek);
+  const controls = buildAdminControls({
+    store, writer, clock, services,
+    ...(config.seedDemo && { reseed: () => reseedDemoTenant(store, services.mailboxes, demoWeek) }),
+  });
 
   let ready = false;
   const appOptions = {
     services, identity, verifier, issuer, signingKey, codec, clock, issuerOrigin: config.issuerOrigin,
-    logLevel: config.logLevel, isReady: () => ready,
+    logLevel: config.logLevel, isReady: () => ready, controls, devOpenAdmin: config.devOpenAdmin,
     ...(config.publicBaseUrl && { publicBaseUrl: config.publicBaseUrl }),
   };
   const app = createApp(appOptions);

@@ -13,7 +13,7 @@ export const DEMO_USER_ZONES: Readonly<Record<string, string>> = {
   "alexw@contoso.com": "GMT Standard Time",
 };
 
-const EVENTS_MARK = "demo.events.v1";
+export const DEMO_EVENTS_MARK = "demo.events.v1";
 const WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday"];
 const DAY_MS = 86400_000;
 
@@ -50,7 +50,7 @@ const startDate = (e: Event) => formatDateTimeTimeZone({ epochMs: e.start.epochM
 export async function seedDemoEvents(deps: {
   store: Store; mailboxes: MailboxService; events: EventService; clock: Clock; userPrincipalNames: readonly string[];
 }): Promise<boolean> {
-  if ((await deps.store.getSetting(EVENTS_MARK)) !== undefined) return false;
+  if ((await deps.store.getSetting(DEMO_EVENTS_MARK)) !== undefined) return false;
   const monday = demoWeekMonday(deps.clock.now().getTime());
   const users: Mailbox[] = [];
   for (const upn of deps.userPrincipalNames) {
@@ -62,7 +62,7 @@ export async function seedDemoEvents(deps: {
     if (existing > 0) continue;
     await seedWeek(deps.events, user, users.filter((u) => u.id !== user.id), monday);
   }
-  await deps.store.transaction((tx) => tx.putSettingIfAbsent(EVENTS_MARK, "done"));
+  await deps.store.transaction((tx) => tx.putSettingIfAbsent(DEMO_EVENTS_MARK, "done"));
   return true;
 }
 

@@ -1,6 +1,6 @@
 import type { Clock, EventService, MailboxService, Store } from "../domain/index.js";
 import { hashSecret } from "../auth/index.js";
-import { seedDemoEvents } from "./demo-events.js";
+import { DEMO_EVENTS_MARK, seedDemoEvents } from "./demo-events.js";
 
 // The demo tenant seeded on first start (like Azurite's well-known dev account). These values
 // are public on purpose; turn seeding off (SEED_DEMO=false / --no-seed) for anything real.
@@ -21,6 +21,18 @@ export const DEMO_USERS = [
 const SEED_MARK = "demo.seeded.v1";
 
 /**
+ * The demo secrets' scrypt hashes, made once per process: a hash costs ~50 ms on purpose, and a
+ * whole-store reset re-seeds the tenant (issue 11), often before every test. The secrets are
+ * public and shared by every demo user, so one salted hash each serves them all.
+ */
+const demoHashes = new Map<string, string>();
+function demoHash(secret: string): string {
+  let hash = demoHashes.get(secret);
+  if (hash === undefined) demoHashes.set(secret, hash = hashSecret(secret));
+  return hash;
+}
+
+/**
  * Seeds the demo tenant once per store, then (given EventService) the demo week of events
  * (demo-events.ts has its own mark, so a store seeded before events existed gets them on its
  * next start). Every step is idempotent (the app insert ignores a duplicate, users are
@@ -35,16 +47,25 @@ export async function seedDemoTenant(
   return seeded;
 }
 
+/**
+ * Seeds the demo tenant again after a whole-store reset (issue 11): the reset kept the
+ * settings, so the seed marks go first and the seed runs as on a first start.
+ */
+export async function reseedDemoTenant(store: Store, mailboxes: MailboxService, week: { events: EventService; clock: Clock }): Promise<void> {
+  await store.deleteSettings([SEED_MARK, DEMO_EVENTS_MARK]);
+  await seedDemoTenant(store, mailboxes, week);
+}
+
 async function seedDirectory(store: Store, mailboxes: MailboxService): Promise<boolean> {
   if ((await store.getSetting(SEED_MARK)) !== undefined) return false;
   await store.transaction((tx) => tx.putApp({
     clientId: DEMO_CLIENT_ID, tenantId: DEMO_TENANT_ID, displayName: "graphcal demo app",
-    secretHash: hashSecret(DEMO_CLIENT_SECRET), roles: DEMO_APP_ROLES,
+    secretHash: demoHash(DEMO_CLIENT_SECRET), roles: DEMO_APP_ROLES,
   }));
   for (const user of DEMO_USERS) {
     if (await mailboxes.findUser(user.id)) continue;
     try {
-      await mailboxes.provision({ ...user, tenantId: DEMO_TENANT_ID, passwordHash: hashSecret(DEMO_USER_PASSWORD) });
+      await mailboxes.provision({ ...user, tenantId: DEMO_TENANT_ID, passwordHash: demoHash(DEMO_USER_PASSWORD) });
     } catch (error) {
       if (!(await mailboxes.findUser(user.id))) throw error;
     }

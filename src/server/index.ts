@@ -3,7 +3,7 @@ export { parseConfig, ConfigError, type Config } from "./config.js";
 export {
   DEMO_APP_ROLES, DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, DEMO_TENANT_ID, DEMO_USER_PASSWORD, DEMO_USERS,
 } from "./demo-tenant.js";
-export { ManualClock, systemClock, type Clock } from "../domain/index.js";
+export { ADMIN_ROLE, ControlledClock, ManualClock, systemClock, type Clock, type ClockMode } from "../domain/index.js";
 /**
  * Opens the configured store and applies pending migrations, without starting a server
  * (`graphcal migrate`; `createServer` does the same on start).

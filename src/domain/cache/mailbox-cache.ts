@@ -64,6 +64,12 @@ export class MailboxCache {
     return entry.mailbox;
   }
 
+  /** A whole-store reset deleted the records: nothing kept may be served again. */
+  clear(): void {
+    this.#byKey.clear();
+    this.#byInput.clear();
+  }
+
   /** The store found nothing for `idOrUpn`: drops what it pointed at (an expired entry, if any). */
   forget(idOrUpn: string): void {
     this.#byKey.delete(keyOf(idOrUpn));

@@ -44,9 +44,10 @@ export class WatermarkCache {
   get(mailboxId: string): number | undefined {
     const entry = this.#entries.get(mailboxId);
     if (!entry) return undefined;
-    const stale = entry.mark !== undefined
-      ? entry.mark !== this.#mark?.()
-      : this.#clock.now().getTime() - entry.atMs > this.#ttlMs;
+    // A negative age means the virtual clock was set back since: the TTL cannot be measured, so
+    // the entry is re-read rather than trusted for however long the clock takes to catch up.
+    const ageMs = this.#clock.now().getTime() - entry.atMs;
+    const stale = entry.mark !== undefined ? entry.mark !== this.#mark?.() : ageMs > this.#ttlMs || ageMs < 0;
     if (stale) {
       this.#entries.delete(mailboxId);
       return undefined;
@@ -66,5 +67,9 @@ export class WatermarkCache {
 
   forget(mailboxId: string): void {
     this.#entries.delete(mailboxId);
+  }
+
+  clear(): void {
+    this.#entries.clear();
   }
 }

@@ -6,6 +6,9 @@ import type { Store } from "../store.js";
 import type { ChangeLogWriter } from "../change-log/change-log-writer.js";
 import type { CursorBinding, DeltaCursor, PageCursor, RoundCursor } from "./delta-cursor.js";
 import { checkBinding, checkRetained } from "./cursor-checks.js";
+import { cursorFingerprint } from "./cursor-fingerprint.js";
+import { ResyncRequiredError, SyncStateNotFoundError } from "../errors.js";
+import type { IssuedCursor } from "./delta-cursor.js";
 import { WatermarkCache } from "../cache/watermark-cache.js";
 import { TOKEN_REUSE_MS } from "../cache/token-reuse.js";
 import { ChangeRoundCache } from "../cache/change-round-cache.js";
@@ -112,7 +115,7 @@ export class DeltaService {
     if (cursor.kind === "initial") {
       since = 0; upTo = state.changeSeq; after = 0;
     } else {
-      checkRetained(cursor, state);
+      await this.checkIssued(cursor, state);
       since = cursor.since;
       upTo = cursor.kind === "page" ? cursor.upTo : state.changeSeq;
       after = cursor.kind === "page" ? cursor.after : cursor.since;
@@ -220,6 +223,41 @@ export class DeltaService {
     const result = await this.deps.store.pruneChanges(query);
     this.#states.clear();
     return result;
+  }
+
+  /**
+   * The store-side checks of a token every delta function makes before serving from it:
+   * retention, admin resets (checkRetained), and whether an administrator expired this very
+   * link. Only a token issued below the mailbox's latest expiry can be one, so newer tokens
+   * (nearly every poll) cost no lookup.
+   */
+  async checkIssued(cursor: IssuedCursor, state: MailboxSyncState): Promise<void> {
+    checkRetained(cursor, state);
+    const upTo = cursor.kind === "page" ? cursor.upTo : cursor.since;
+    if (upTo >= state.expirySeq) return;
+    if (await this.deps.store.isDeltaTokenExpired({ mailboxId: cursor.mailboxId, tokenHash: cursorFingerprint(cursor) })) {
+      throw new SyncStateNotFoundError(cursor.since, state.changeSeq);
+    }
+  }
+
+  /**
+   * Rethrows a binding refusal (checkBinding) of a token of `mailboxId`, unless the token
+   * predates an admin reset: a reset can replace what the token was bound to (the default
+   * calendar of a re-seeded mailbox has a new id), and the client must hear 410
+   * ResyncRequired, not a 400 it cannot recover from. Costs a read on refusals only.
+   */
+  async refuseBinding(cursor: IssuedCursor, mailboxId: string, error: unknown): Promise<never> {
+    if (error instanceof BadSyncTokenError && cursor.mailboxId === mailboxId) {
+      const state = await this.deps.store.getSyncState({ mailboxId });
+      if (state && (cursor.kind === "page" ? cursor.upTo : cursor.since) < state.resetSeq) throw new ResyncRequiredError();
+    }
+    throw error;
+  }
+
+  /** Forgets every watermark (a whole-store reset: mailboxes went, and may come back under their ids). */
+  forgetAll(): void {
+    this.watermarks.clear();
+    this.#states.clear();
   }
 
   /** Admin action: every token issued so far answers 410 ResyncRequired. */

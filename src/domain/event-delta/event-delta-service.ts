@@ -56,11 +56,15 @@ export class EventDeltaService {
       select: cursor.kind === "initial" ? args.select : cursor.select, scope,
     };
     if (cursor.kind !== "initial") {
-      checkBinding(cursor, {
-        mailboxId: mailbox.id, apiVersion: args.apiVersion, caller: args.caller, nowSec,
-        retentionMs: this.deps.options.retentionMs,
-        scopeKey: scopeKeyOf({ scope: { ...scope, calendarId: calendar.id, viaDefault } }),
-      });
+      try {
+        checkBinding(cursor, {
+          mailboxId: mailbox.id, apiVersion: args.apiVersion, caller: args.caller, nowSec,
+          retentionMs: this.deps.options.retentionMs,
+          scopeKey: scopeKeyOf({ scope: { ...scope, calendarId: calendar.id, viaDefault } }),
+        });
+      } catch (error) {
+        await this.deps.delta.refuseBinding(cursor, mailbox.id, error);
+      }
     }
     return pageOfRound({
       delta: this.deps.delta, mailboxId: mailbox.id, cursor, pageSize: args.pageSize, binding,

@@ -1,5 +1,4 @@
 import type { DeltaCursor, PageCursor, RoundCursor } from "../delta/delta-cursor.js";
-import { checkRetained } from "../delta/cursor-checks.js";
 import type { DeltaService } from "../delta/delta-service.js";
 import { pageOfGroups, type EventDeltaItem, type ItemGroup } from "./round-items.js";
 import type { KeptSlice } from "../delta/delta-service.js";
@@ -40,7 +39,7 @@ export async function pageOfRound(args: {
   let upTo = state.changeSeq;
   let after = 0;
   if (cursor.kind !== "initial") {
-    checkRetained(cursor, state);
+    await delta.checkIssued(cursor, state);
     since = cursor.since;
     if (cursor.kind === "page") ({ upTo, after } = cursor);
   }

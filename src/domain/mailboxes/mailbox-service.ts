@@ -51,19 +51,55 @@ export class MailboxService {
       await this.deps.writer.store.transaction(setup);
       return mailbox;
     }
-    await this.deps.writer.write(mailbox.id, async (tx, seq, takeSeq) => {
-      const group = newCalendarGroup({ ids: this.deps.ids, mailbox, seq, name: "My Calendars", isDefault: true });
-      await tx.insertCalendarGroup({ mailboxId: mailbox.id, group });
-      const calendar = newDefaultCalendar({ ids: this.deps.ids, mailbox, seq: await takeSeq(), group });
-      await tx.insertCalendar({ mailboxId: mailbox.id, calendar });
-      await this.deps.writer.log(tx, mailbox.id, calendar);
-      if (this.deps.birthdays) {
-        const birthdays = newBirthdaysCalendar({ ids: this.deps.ids, mailbox, seq: await takeSeq(), group });
-        await tx.insertCalendar({ mailboxId: mailbox.id, calendar: birthdays });
-        await this.deps.writer.log(tx, mailbox.id, birthdays);
-      }
-    }, { setup });
+    await this.deps.writer.write(mailbox.id, (tx, seq, takeSeq) => this.#provisionFolders(tx, mailbox, seq, takeSeq), { setup });
     return mailbox;
+  }
+
+  /**
+   * Admin reset (issue 11 §2): the mailbox goes back to what `provision` made of it. Its
+   * calendars, groups, events, shares and change history go, the default folders come back
+   * (with new ids, as a new mailbox's would), and every delta token issued before answers 410
+   * ResyncRequired: the reset takes a change seq and becomes the mailbox's reset watermark, the
+   * per-mailbox invalidation `DeltaService.reset` uses. Sequences keep rising, so every cache
+   * validated by the mailbox's seq (calendar lists, calendarView windows, the delta watermark,
+   * the poll replay) misses from the commit on.
+   */
+  async reset(mailbox: Mailbox): Promise<void> {
+    await this.deps.writer.write(mailbox.id, async (tx, seq, takeSeq) => {
+      // The default group and calendar keep their ids, as an Exchange mailbox's do: a client
+      // that syncs "the default calendar" then hears 410 ResyncRequired, not a foreign-calendar 400.
+      const keep = {
+        groupId: (await tx.getDefaultCalendarGroup({ mailboxId: mailbox.id }))?.id,
+        calendarId: (await tx.getDefaultCalendar({ mailboxId: mailbox.id }))?.id,
+      };
+      await tx.clearMailbox({ mailboxId: mailbox.id });
+      await tx.setResetSeq({ mailboxId: mailbox.id, resetSeq: seq });
+      if (mailbox.hasMailbox) await this.#provisionFolders(tx, mailbox, await takeSeq(), takeSeq, keep);
+    });
+  }
+
+  /** A whole-store reset deleted every record: forget the cached ones. */
+  forgetAll(): void {
+    this.#cache.clear();
+  }
+
+  /** The "My Calendars" group, the default "Calendar" and (when enabled) "Birthdays". */
+  async #provisionFolders(
+    tx: StoreTx, mailbox: Mailbox, seq: number, takeSeq: () => Promise<number>,
+    keep: { groupId?: string | undefined; calendarId?: string | undefined } = {},
+  ): Promise<void> {
+    const made = newCalendarGroup({ ids: this.deps.ids, mailbox, seq, name: "My Calendars", isDefault: true });
+    const group = keep.groupId ? { ...made, id: keep.groupId } : made;
+    await tx.insertCalendarGroup({ mailboxId: mailbox.id, group });
+    const fresh = newDefaultCalendar({ ids: this.deps.ids, mailbox, seq: await takeSeq(), group });
+    const calendar = keep.calendarId ? { ...fresh, id: keep.calendarId } : fresh;
+    await tx.insertCalendar({ mailboxId: mailbox.id, calendar });
+    await this.deps.writer.log(tx, mailbox.id, calendar);
+    if (this.deps.birthdays) {
+      const birthdays = newBirthdaysCalendar({ ids: this.deps.ids, mailbox, seq: await takeSeq(), group });
+      await tx.insertCalendar({ mailboxId: mailbox.id, calendar: birthdays });
+      await this.deps.writer.log(tx, mailbox.id, birthdays);
+    }
   }
 
   /** Finds a user by object id or UPN (case-insensitive), as `/users/{id | userPrincipalName}` does. */

@@ -20,6 +20,7 @@ export interface MailboxesTable {
   reset_seq: number;
   created_at: number;
   max_event_ms: Generated<number>;
+  expiry_seq: Generated<number>;
 }
 
 export interface CalendarGroupsTable {
@@ -100,6 +101,13 @@ export interface EventChangesTable {
   after_data: string | null;
 }
 
+/** A delta link an administrator expired, by the hash of its cursor (migration 004). */
+export interface ExpiredDeltaTokensTable {
+  mailbox_id: string;
+  token_hash: string;
+  expired_at: number;
+}
+
 export interface SettingsTable {
   key: string;
   value: string;
@@ -122,6 +130,7 @@ export interface Database {
   calendar_permissions: CalendarPermissionsTable;
   events: EventsTable;
   event_changes: EventChangesTable;
+  expired_delta_tokens: ExpiredDeltaTokensTable;
   settings: SettingsTable;
   apps: AppsTable;
 }

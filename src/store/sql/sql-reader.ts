@@ -98,12 +98,13 @@ export class SqlReader implements StoreReader {
   }
 
   async getSyncState(query: { mailboxId: string }): Promise<MailboxSyncState | undefined> {
-    const row = await this.db.selectFrom("mailboxes").select(["change_seq", "prune_seq", "reset_seq"])
+    const row = await this.db.selectFrom("mailboxes").select(["change_seq", "prune_seq", "reset_seq", "expiry_seq"])
       .where("mailbox_id", "=", query.mailboxId).executeTakeFirst();
     return row && {
       changeSeq: Number(row.change_seq),
       pruneSeq: Number(row.prune_seq),
       resetSeq: Number(row.reset_seq),
+      expirySeq: Number(row.expiry_seq),
     };
   }
 
@@ -229,6 +230,12 @@ export class SqlReader implements StoreReader {
       .where("mailbox_id", "=", query.mailboxId).where("grantee_mailbox_id", "=", query.granteeMailboxId)
       .execute();
     return rows.map(toCalendarPermission);
+  }
+
+  async isDeltaTokenExpired(query: { mailboxId: string; tokenHash: string }): Promise<boolean> {
+    const row = await this.db.selectFrom("expired_delta_tokens").select("token_hash")
+      .where("mailbox_id", "=", query.mailboxId).where("token_hash", "=", query.tokenHash).executeTakeFirst();
+    return row !== undefined;
   }
 
   async getSetting(key: string): Promise<string | undefined> {

@@ -6,6 +6,7 @@ import { migrationProvider } from "../migrations/index.js";
 import type { Database } from "./schema.js";
 import { fromCalendar, fromCalendarGroup, fromCalendarPermission, fromChange, fromEvent, fromEventChange, fromMailbox } from "./rows.js";
 import { SqlReader } from "./sql-reader.js";
+import { clearAllRows, clearMailboxRows, seqFloor } from "./reset-sql.js";
 
 class SqlTx extends SqlReader implements StoreTx {
   constructor(db: Kysely<Database>, private readonly nowMs: () => number) {
@@ -23,7 +24,10 @@ class SqlTx extends SqlReader implements StoreTx {
   }
 
   async insertMailbox(mailbox: Mailbox, passwordHash: string | null): Promise<void> {
-    await this.db.insertInto("mailboxes").values(fromMailbox(mailbox, passwordHash, this.nowMs())).execute();
+    // After a whole-store reset, counters start above every token issued before (reset-sql.ts).
+    const floor = await seqFloor(this.db);
+    const row = fromMailbox(mailbox, passwordHash, this.nowMs());
+    await this.db.insertInto("mailboxes").values(floor === 0 ? row : { ...row, change_seq: floor, reset_seq: floor }).execute();
   }
 
   async insertCalendar(query: { mailboxId: string; calendar: Calendar }): Promise<void> {
@@ -108,6 +112,23 @@ class SqlTx extends SqlReader implements StoreTx {
       .where("mailbox_id", "=", query.mailboxId).execute();
   }
 
+  async raisePruneSeq(query: { mailboxId: string; pruneSeq: number }): Promise<void> {
+    await this.db.updateTable("mailboxes").set({ prune_seq: query.pruneSeq })
+      .where("mailbox_id", "=", query.mailboxId).where("prune_seq", "<", query.pruneSeq).execute();
+  }
+
+  async insertExpiredDeltaToken(query: { mailboxId: string; tokenHash: string; expiredAt: Date; expirySeq: number }): Promise<void> {
+    await this.db.insertInto("expired_delta_tokens")
+      .values({ mailbox_id: query.mailboxId, token_hash: query.tokenHash, expired_at: query.expiredAt.getTime() })
+      .onConflict((oc) => oc.columns(["mailbox_id", "token_hash"]).doNothing()).execute();
+    await this.db.updateTable("mailboxes").set({ expiry_seq: query.expirySeq })
+      .where("mailbox_id", "=", query.mailboxId).where("expiry_seq", "<", query.expirySeq).execute();
+  }
+
+  async clearMailbox(query: { mailboxId: string }): Promise<void> {
+    await clearMailboxRows(this.db, query.mailboxId);
+  }
+
   async putSettingIfAbsent(key: string, value: string): Promise<string> {
     await this.db.insertInto("settings").values({ key, value })
       .onConflict((oc) => oc.column("key").doNothing()).execute();
@@ -142,6 +163,15 @@ export class SqlStore extends SqlReader implements Store {
 
   async transaction<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T> {
     return this.db.transaction().execute((trx) => fn(new SqlTx(trx, this.nowMs)));
+  }
+
+  async resetAll(): Promise<void> {
+    await this.db.transaction().execute((trx) => clearAllRows(trx));
+  }
+
+  async deleteSettings(keys: readonly string[]): Promise<void> {
+    if (keys.length === 0) return;
+    await this.db.deleteFrom("settings").where("key", "in", keys).execute();
   }
 
   async pruneChanges(query: { before: Date }): Promise<{ pruned: number }> {

@@ -4,7 +4,7 @@ import type { MailboxSyncState } from "../../domain/index.js";
 import type { Database as Schema } from "../sql/schema.js";
 import { SqlStore } from "../sql/sql-store.js";
 
-type Counters = { change_seq: number; prune_seq: number; reset_seq: number };
+type Counters = { change_seq: number; prune_seq: number; reset_seq: number; expiry_seq: number };
 
 /**
  * The SQL store with SQLite's hottest reads answered by raw prepared statements. Every delta
@@ -44,14 +44,14 @@ export class SqliteStore extends SqlStore {
   override async getSyncState(query: { mailboxId: string }): Promise<MailboxSyncState | undefined> {
     if (this.raw.inTransaction) return super.getSyncState(query);
     const row = this.statements().counters.get(query.mailboxId);
-    return row && { changeSeq: row.change_seq, pruneSeq: row.prune_seq, resetSeq: row.reset_seq };
+    return row && { changeSeq: row.change_seq, pruneSeq: row.prune_seq, resetSeq: row.reset_seq, expirySeq: row.expiry_seq };
   }
 
   /** Prepared on first use: the table exists only once migrate() has run. */
   private statements() {
     return this.#statements ??= {
       changeSeq: this.raw.prepare<[string], number>("select change_seq from mailboxes where mailbox_id = ?").pluck(),
-      counters: this.raw.prepare<[string], Counters>("select change_seq, prune_seq, reset_seq from mailboxes where mailbox_id = ?"),
+      counters: this.raw.prepare<[string], Counters>("select change_seq, prune_seq, reset_seq, expiry_seq from mailboxes where mailbox_id = ?"),
     };
   }
 }

@@ -1,0 +1,21 @@
+import {
+  ClockControl, ControlledClock, DeltaTokenExpiry, ResetService, type ChangeLogWriter, type Clock, type Store,
+} from "../domain/index.js";
+import type { AdminControls, GraphServices } from "../http/index.js";
+
+/**
+ * The /_graphcal controls over the server's store, services and clock (issue 11). The clock can
+ * be moved when it is a ControlledClock: the default one, or a test's ManualClock.
+ */
+export function buildAdminControls(deps: {
+  store: Store; writer: ChangeLogWriter; clock: Clock; services: GraphServices;
+  /** The startup state a whole-store reset returns to (the demo seed); absent: empty. */
+  reseed?: () => Promise<void>;
+}): AdminControls {
+  const { store, writer, clock, services } = deps;
+  return {
+    clock: clock instanceof ControlledClock ? new ClockControl(clock) : undefined,
+    resets: new ResetService({ store, mailboxes: services.mailboxes, delta: services.delta, ...(deps.reseed && { reseed: deps.reseed }) }),
+    tokenExpiry: new DeltaTokenExpiry({ writer, clock }),
+  };
+}

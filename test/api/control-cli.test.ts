@@ -1,0 +1,108 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { spawn, type ChildProcess } from "node:child_process";
+import { existsSync, readdirSync, rmSync } from "node:fs";
+import { runCli } from "../support/run-cli.js";
+import { CLI } from "../support/spawn-server.js";
+import { tempDataDir } from "../support/harness.js";
+
+// The admin commands of the built CLI (clock, reset, expire-tokens) against `graphcal serve`
+// run as users run it: `--memory --dev-open-admin` (nothing on disk, no token needed), and a
+// server over a data folder whose admin token the CLI mints itself.
+
+interface Served { child: ChildProcess; origin: string; stop: () => Promise<void> }
+
+async function serve(args: string[], cwd: string): Promise<Served> {
+  const child = spawn(process.execPath, [CLI, "serve", "--port", "0", "--log-level", "warn", ...args], {
+    cwd, env: { ...process.env, DATA_DIR: "", DATABASE_URL: "" }, stdio: ["ignore", "ignore", "pipe"],
+  });
+  let err = "";
+  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  const origin = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`server did not start:\n${err}`)), 20_000);
+    child.stderr!.on("data", (d: Buffer) => {
+      err += d.toString();
+      const m = /listening on (http:\/\/[^\s]+)/.exec(err);
+      if (m) {
+        clearTimeout(timer);
+        resolve(m[1] as string);
+      }
+    });
+    child.once("exit", (code) => reject(new Error(`server exited with ${code}:\n${err}`)));
+  });
+  return { child, origin, stop: async () => { child.kill("SIGTERM"); await exited; } };
+}
+
+describe("graphcal serve --memory --dev-open-admin and the admin commands", () => {
+  const cwd = tempDataDir();
+  let server: Served;
+  beforeAll(async () => {
+    server = await serve(["--memory", "--dev-open-admin"], cwd);
+  }, 30_000);
+  afterAll(async () => {
+    await server?.stop();
+    rmSync(cwd, { recursive: true, force: true });
+  });
+
+  it("cli: clock shows, advances, sets and refuses a move backwards", async () => {
+    const base = ["--base-url", server.origin];
+    const shown = await runCli(["clock", ...base]);
+    expect(shown.code, shown.stderr).toBe(0);
+    expect(JSON.parse(shown.stdout).mode).toBe("real");
+    const set = await runCli(["clock", "--set", "2030-01-01T00:00:00Z", ...base]);
+    expect(JSON.parse(set.stdout)).toEqual({ now: "2030-01-01T00:00:00.000Z", mode: "manual" });
+    const advanced = await runCli(["clock", "--advance", "P1D", ...base]);
+    expect(JSON.parse(advanced.stdout).now).toBe("2030-01-02T00:00:00.000Z");
+    const back = await runCli(["clock", "--set", "2029-01-01T00:00:00Z", ...base]);
+    expect(back.code).toBe(1);
+    expect(back.stderr).toMatch(/400 BadRequest .*allowBackwards/);
+    const real = await runCli(["clock", "--real", "--allow-backwards", ...base]);
+    expect(JSON.parse(real.stdout).mode).toBe("real");
+    expect((await runCli(["clock", "--real", "--advance", "P1D", ...base])).code).toBe(2);
+  }, 60_000);
+
+  it("cli: reset of the store and of a mailbox, and expire-tokens, answer as the API does", async () => {
+    const base = ["--base-url", server.origin];
+    const store = await runCli(["reset", ...base]);
+    expect(store.code, store.stderr).toBe(0);
+    expect(JSON.parse(store.stdout)).toEqual({ reset: "store", startupState: "demo" });
+    const mailbox = await runCli(["reset", "--mailbox", "adelev@contoso.com", ...base]);
+    expect(JSON.parse(mailbox.stdout)).toMatchObject({ reset: "mailbox", userPrincipalName: "adelev@contoso.com" });
+    const expired = await runCli(["expire-tokens", "--mailbox", "adelev@contoso.com", ...base]);
+    expect(JSON.parse(expired.stdout)).toMatchObject({ expired: "mailbox" });
+    const unknown = await runCli(["reset", "--mailbox", "nobody@contoso.com", ...base]);
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toMatch(/404 ErrorInvalidUser/);
+    expect((await runCli(["expire-tokens", ...base])).code, "neither --delta-link nor --mailbox").toBe(2);
+  }, 60_000);
+
+  it("cli: serve --memory writes nothing to disk", () => {
+    expect(readdirSync(cwd)).toEqual([]);
+  });
+});
+
+describe("graphcal admin commands against a server over a data folder", () => {
+  const dataDir = tempDataDir();
+  let server: Served;
+  beforeAll(async () => {
+    server = await serve(["--data-dir", dataDir], dataDir);
+  }, 30_000);
+  afterAll(async () => {
+    await server?.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it("cli: mints its admin token over --data-dir; without one the server answers 401", async () => {
+    const minted = await runCli(["clock", "--base-url", server.origin, "--data-dir", dataDir]);
+    expect(minted.code, minted.stderr).toBe(0);
+    expect(JSON.parse(minted.stdout).mode).toBe("real");
+    const elsewhere = tempDataDir();
+    try {
+      const none = await runCli(["clock", "--base-url", server.origin, "--data-dir", elsewhere]);
+      expect(none.code).toBe(1);
+      expect(none.stderr).toMatch(/401 InvalidAuthenticationToken/);
+      expect(existsSync(`${elsewhere}/graphcal.db`), "no store was created to mint from").toBe(false);
+    } finally {
+      rmSync(elsewhere, { recursive: true, force: true });
+    }
+  }, 60_000);
+});
