@@ -8,6 +8,7 @@ export async function runServe(args: string[]): Promise<number> {
       port: { type: "string" }, host: { type: "string" }, "data-dir": { type: "string" }, "database-url": { type: "string" },
       "public-base-url": { type: "string" }, "https-port": { type: "string" },
       "log-level": { type: "string" }, "no-seed": { type: "boolean" },
+      faults: { type: "string" }, throttle: { type: "string" },
     },
   });
   const config = parseConfig(process.env, values);
