@@ -16,18 +16,21 @@ export interface RequestLogEntry {
   fault?: string;
 }
 
+/** As recorded: the time stays a number until someone reads the log (formatting costs more than the rest). */
+export type RecordedRequest = Omit<RequestLogEntry, "time"> & { timeMs: number };
+
 export const REQUEST_LOG_SIZE = 1000;
 
 export class RequestLog {
-  readonly #entries: (RequestLogEntry | undefined)[];
+  readonly #entries: (RecordedRequest | undefined)[];
   #next = 0;
   #count = 0;
 
   constructor(readonly capacity = REQUEST_LOG_SIZE) {
-    this.#entries = new Array<RequestLogEntry | undefined>(capacity);
+    this.#entries = new Array<RecordedRequest | undefined>(capacity);
   }
 
-  record(entry: RequestLogEntry): void {
+  record(entry: RecordedRequest): void {
     this.#entries[this.#next] = entry;
     this.#next = (this.#next + 1) % this.capacity;
     if (this.#count < this.capacity) this.#count++;
@@ -37,7 +40,10 @@ export class RequestLog {
   recent(limit = this.capacity): RequestLogEntry[] {
     const n = Math.min(limit, this.#count);
     const out: RequestLogEntry[] = [];
-    for (let i = n; i > 0; i--) out.push(this.#entries[(this.#next - i + this.capacity) % this.capacity] as RequestLogEntry);
+    for (let i = n; i > 0; i--) {
+      const { timeMs, ...rest } = this.#entries[(this.#next - i + this.capacity) % this.capacity] as RecordedRequest;
+      out.push({ time: new Date(timeMs).toISOString(), ...rest });
+    }
     return out;
   }
 
