@@ -5,9 +5,11 @@ const USAGE = `graphcal — a Microsoft Graph calendar server (calendars, calend
 
 Usage:
   graphcal serve [--port N] [--host H] [--data-dir DIR | --database-url postgres://… | --memory] [--public-base-url URL] [--https-port N] [--no-seed] [--log-level L] [--dev-open-admin]
+                 [--faults RULES.json] [--throttle outlook]
   graphcal token --user <upn|id> [--scopes "Calendars.Read User.Read"] [--data-dir DIR]
   graphcal token --app [--client-id ID] [--roles "Calendars.Read"] [--data-dir DIR]
   graphcal migrate [--data-dir DIR | --database-url postgres://…]
+  graphcal faults add --status 429 --path /me/calendars/delta [--times N] … | list | delete ID | clear | requests  [--base-url URL] [--token T]
   graphcal sync --base-url <URL/beta> (--me | --user <id|upn>) --store <file.db>
                 (--token T | --token-command "CMD" | --tenant T --client-id ID --client-secret S [--authority URL])
                 [--events --from DATE --to DATE [--calendar ID]] [--page-size N] [--select a,b] [--watch SECONDS] [--json]
@@ -19,7 +21,8 @@ Usage:
     (admin commands: [--base-url http://127.0.0.1:8080] [--token T]; without a token one is minted over --data-dir)
 
 Environment: PORT, HOST, DATA_DIR, DATABASE_URL, DATABASE_POOL_SIZE, PUBLIC_BASE_URL, HTTPS_PORT, LOG_LEVEL, SEED_DEMO, ISSUER_ORIGIN,
-EXTERNAL_JWKS_URL, EXTERNAL_ISSUER, EXTRA_AUDIENCES, DELTA_RETENTION_DAYS, PRUNE_INTERVAL_SECONDS, DEV_OPEN_ADMIN, GRAPHCAL_ADMIN_TOKEN.
+EXTERNAL_JWKS_URL, EXTERNAL_ISSUER, EXTRA_AUDIENCES, DELTA_RETENTION_DAYS, PRUNE_INTERVAL_SECONDS, DEV_OPEN_ADMIN, GRAPHCAL_ADMIN_TOKEN,
+FAULTS_FILE, THROTTLE (outlook), THROTTLE_CONCURRENCY, THROTTLE_REQUESTS, THROTTLE_WINDOW_SECONDS.
 `;
 
 // Commands load lazily: `sync` and `local-store` must not pay for loading the whole server.
@@ -27,6 +30,7 @@ const COMMANDS: Record<string, () => Promise<(args: string[]) => Promise<number>
   serve: async () => (await import("./serve-command.js")).runServe,
   token: async () => (await import("./token-command.js")).runToken,
   migrate: async () => (await import("./migrate-command.js")).runMigrate,
+  faults: async () => (await import("./faults-command.js")).runFaults,
   sync: async () => (await import("./sync-command.js")).runSync,
   "local-store": async () => (await import("./local-store-command.js")).runLocalStore,
   // The command's name before 0.2 (it clashed with the server's store); kept so scripts work.

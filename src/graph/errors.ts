@@ -26,6 +26,9 @@ export const GraphErrorCode = {
   MethodNotAllowed: "ErrorInvalidRequest",
   TooManyRequests: "TooManyRequests",
   ServiceUnavailable: "ServiceUnavailable",
+  ApplicationThrottled: "ApplicationThrottled",
+  GatewayTimeout: "GatewayTimeout",
+  UnknownError: "UnknownError",
   InternalServerError: "ErrorInternalServerError",
 } as const;
 /** Exchange's fixed wording for ErrorPropertyValidationFailure (e.g. an unknown time zone). */

@@ -21,6 +21,9 @@ import { installAdminAuth } from "./routes/admin-auth.js";
 import { registerControlRoutes, type AdminControls } from "./routes/control-routes.js";
 import { correlationHeaders } from "./correlation.js";
 import { attachPollReplay, PollReplay } from "./poll-replay.js";
+import { FaultControl } from "./faults/fault-control.js";
+import { registerFaultHooks } from "./faults/fault-hooks.js";
+import { registerFaultRoutes } from "./routes/fault-routes.js";
 
 export interface AppOptions {
   services: GraphServices;
@@ -45,6 +48,8 @@ export interface AppOptions {
   devOpenAdmin?: boolean;
   /** The wall clock (ms) admin tokens are also judged by; defaults to Date.now. */
   wallNow?: () => number;
+  /** Fault rules, throttling and the requests log, shared by a server's apps (one made here if absent). */
+  faults?: FaultControl;
 }
 
 const BODY_LIMIT = 1024 * 1024;
@@ -52,6 +57,7 @@ const SAFE_HOST = /^[A-Za-z0-9.\-:[\]]+$/;
 
 /** The whole HTTP app. Its pipeline, in order, is the list of hooks below. */
 export function createApp(options: AppOptions): FastifyInstance {
+  const faults = options.faults ?? new FaultControl({ clock: options.clock, findMailbox: (id) => options.services.mailboxes.findUser(id) });
   const replay = new PollReplay({
     cachedPrincipal: (authorization) => options.verifier.cachedPrincipal(authorization),
     https: options.https !== undefined,
@@ -71,7 +77,9 @@ export function createApp(options: AppOptions): FastifyInstance {
     serverFactory: (handler, fastifyConfig) => {
       const config = fastifyConfig as { keepAliveTimeout?: number; requestTimeout?: number; connectionTimeout?: number; maxRequestsPerSocket?: number };
       const listener = (request: IncomingMessage, response: ServerResponse) => {
-        if (!replay.tryServe(request, response)) handler(request, response);
+        // A request a fault rule or throttling may touch skips the replay (faults/fault-control.ts).
+        if (faults.stepsAside(request) || !replay.tryServe(request, response)) handler(request, response);
+        else faults.recordReplayed(request);
       };
       const server: Server = options.https ? createHttpsServer(options.https, listener) : createHttpServer(listener);
       server.keepAliveTimeout = config.keepAliveTimeout ?? 72_000;
@@ -105,6 +113,8 @@ export function createApp(options: AppOptions): FastifyInstance {
     correlate(request, reply);
     done();
   });
+  // 1b. Throttling and fault injection on Graph requests, and the requests log (faults/fault-hooks.ts).
+  registerFaultHooks(app, faults, { authenticate, originOf });
 
   // 2. Bodies: JSON for Graph, form-encoded for the token endpoint; 1 MB at most.
   app.addContentTypeParser("application/x-www-form-urlencoded", { parseAs: "string" }, (_req, body, done) => {
@@ -154,6 +164,7 @@ export function createApp(options: AppOptions): FastifyInstance {
   const { access, mailboxes } = options.services;
   registerAdminRoutes(app, { access, mailboxes, delta: options.services.delta });
   if (options.controls) registerControlRoutes(app, { controls: options.controls, codec: options.codec, access, mailboxes });
+  registerFaultRoutes(app, { faults });
 
   // 5. Graph itself: resolve the path, check the method, authenticate, dispatch, serialise.
   for (const apiVersion of API_VERSIONS) {

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import * as domain from "../domain/index.js";
 import * as auth from "../auth/index.js";
 import * as edge from "./edge-errors.js";
+import * as faults from "./faults/fault-errors.js";
 import {
   ERROR_TABLE, FRAMEWORK_ERRORS, OAUTH_STATUS, WWW_AUTHENTICATE, errorResponse, toGraphError, type ErrorContext,
 } from "./errors.js";
@@ -12,7 +13,7 @@ import {
 
 type ErrorClass = abstract new (...args: never[]) => Error;
 
-const MODULES: Record<string, Record<string, unknown>> = { domain, auth, "http/edge-errors": edge };
+const MODULES: Record<string, Record<string, unknown>> = { domain, auth, "http/edge-errors": edge, "http/faults/fault-errors": faults };
 
 /** Abstract bases: never thrown themselves, only their subclasses are. */
 const BASES = new Set<unknown>([domain.DomainError, edge.EdgeError]);
@@ -79,6 +80,14 @@ const SAMPLES: Record<string, Sample> = {
     args: ["microsoft.graph.event"], status: 400, code: "BadRequest",
     message: "Unsupported request: Change tracking is not supported against 'microsoft.graph.event'.",
   },
+  ThrottledError: {
+    args: ["ApplicationThrottled", 3], status: 429, code: "ApplicationThrottled", headers: { "retry-after": "3" },
+    message: "Application is over its MailboxConcurrency limit.",
+  },
+  ServiceUnavailableError: { args: [2.5], status: 503, code: "ServiceUnavailable", headers: { "retry-after": "2.5" } },
+  GatewayTimeoutError: { args: [], status: 504, code: "GatewayTimeout" },
+  UnknownServerError: { args: [], status: 500, code: "UnknownError" },
+  UnknownFaultRuleError: { args: ["f-9"], status: 404, code: "ErrorItemNotFound" },
 };
 
 function sampleOf(name: string, errorClass: ErrorClass): Error {
@@ -180,6 +189,18 @@ describe("errorResponse", () => {
       error: {
         code: "ResyncRequired", message: new domain.ResyncRequiredError().message,
         innerError: { date: "2026-11-25T12:00:00", "request-id": "r-1", "client-request-id": "c-1" },
+      },
+    });
+  });
+
+  it("errorResponse: a TooManyRequests 429 repeats its code and status in innerError, as Graph's sample does", () => {
+    const response = errorResponse(toGraphError(new faults.ThrottledError("TooManyRequests", 2)), ids);
+    expect(response.status).toBe(429);
+    expect(response.headers["retry-after"]).toBe("2");
+    expect(JSON.parse(response.body)).toEqual({
+      error: {
+        code: "TooManyRequests", message: "Please retry again later.",
+        innerError: { code: "429", message: "Please retry after", status: "429", date: "2026-11-25T12:00:00", "request-id": "r-1", "client-request-id": "c-1" },
       },
     });
   });

@@ -9,6 +9,9 @@ import {
   BadPercentEncodingError, ChangeTrackingUnsupportedError, EdgeError, InvalidApiVersionError, MethodNotAllowedError, UnknownSegmentError,
   UnsupportedContentTypeError,
 } from "./edge-errors.js";
+import {
+  GatewayTimeoutError, ServiceUnavailableError, ThrottledError, UnknownFaultRuleError, UnknownServerError,
+} from "./faults/fault-errors.js";
 
 // The one place that knows HTTP statuses, Graph's error body and OAuth's (spec §8, ADR 0004).
 // Domain, auth and edge errors are plain typed values; every one the app raises passes through
@@ -21,6 +24,8 @@ export interface MappedError {
   code: string;
   message: string;
   headers?: Record<string, string>;
+  /** Fields `innerError` carries besides the ids and date (Graph's 429 repeats its code and status there). */
+  innerError?: Record<string, string>;
   /** Present when the answer is an OAuth 2.0 error body (the token endpoint), not Graph's. */
   oauth?: { errorCodes: readonly number[] };
 }
@@ -51,7 +56,8 @@ type MappableError =
   | PreconditionFailedError | OccurrenceCrossingBoundaryError
   | AuthenticationError | OAuthError
   | UnknownSegmentError | InvalidApiVersionError | MethodNotAllowedError | UnsupportedContentTypeError
-  | BadPercentEncodingError | ChangeTrackingUnsupportedError;
+  | BadPercentEncodingError | ChangeTrackingUnsupportedError
+  | ThrottledError | ServiceUnavailableError | GatewayTimeoutError | UnknownServerError | UnknownFaultRuleError;
 
 /**
  * A row sees its own error class, typed, and the request's context, so it can compute headers
@@ -133,6 +139,21 @@ export const ERROR_TABLE: Rows = {
   badPercentEncoding: (e) => ({ status: 400, code: GraphErrorCode.InvalidUrlQuery, message: e.message }),
   // v1.0 events/delta (spec §6 X5): the message is Graph's; no source quotes its code.
   changeTrackingUnsupported: (e) => ({ status: 400, code: GraphErrorCode.BadRequest, message: e.message }),
+
+  // Injected failures (http/faults/fault-errors.ts): fault rules and the throttling profile.
+  // Graph's documented 429 repeats code and status in innerError; Outlook's concurrency 429 is
+  // observed with its code and message only (spec §8.4).
+  // see: https://learn.microsoft.com/graph/throttling#sample-response
+  throttled: (e) => ({
+    status: 429, code: e.code, message: e.message, headers: { "retry-after": String(e.retryAfterSeconds) },
+    ...(e.code === "TooManyRequests" && { innerError: { code: "429", message: "Please retry after", status: "429" } }),
+  }),
+  serviceUnavailable: (e) => ({
+    status: 503, code: GraphErrorCode.ServiceUnavailable, message: e.message, headers: { "retry-after": String(e.retryAfterSeconds) },
+  }),
+  gatewayTimeout: (e) => ({ status: 504, code: GraphErrorCode.GatewayTimeout, message: e.message }),
+  unknownServer: (e) => ({ status: 500, code: GraphErrorCode.UnknownError, message: e.message }),
+  unknownFaultRule: (e) => ({ status: 404, code: GraphErrorCode.ItemNotFound, message: e.message }),
 };
 
 /** Fastify's own errors (body parsing, limits) by their code. */
@@ -187,7 +208,7 @@ export function errorResponse(mapped: MappedError | undefined, ids: ErrorRequest
   const m = mapped ?? INTERNAL_ERROR;
   const body = m.oauth
     ? oauthErrorBody({ error: m.code, description: m.message, errorCodes: m.oauth.errorCodes, ...ids })
-    : graphErrorBody({ code: m.code, message: m.message, ...ids });
+    : graphErrorBody({ code: m.code, message: m.message, ...ids, ...(m.innerError && { extra: m.innerError }) });
   const contentType = m.oauth ? "application/json; charset=utf-8" : ODATA_CONTENT_TYPE;
   return { status: m.status, headers: { ...m.headers, "content-type": contentType }, body: JSON.stringify(body) };
 }

@@ -1,4 +1,5 @@
 import { resolve } from "node:path";
+import { OUTLOOK_LIMITS, type ThrottleLimits } from "../http/index.js";
 
 /** Everything the server can be told, parsed once at the edge and frozen. */
 export interface Config {
@@ -29,6 +30,10 @@ export interface Config {
   birthdays: boolean;
   /** /_graphcal controls open to anyone, without an admin token (--dev-open-admin); for local test rigs only. */
   devOpenAdmin: boolean;
+  /** A JSON file of fault rules loaded at start (`--faults FILE`). */
+  faultsFile: string | undefined;
+  /** The Outlook throttling profile's limits (`--throttle outlook`); undefined when off. */
+  throttle: ThrottleLimits | undefined;
 }
 
 export type ConfigInput = Record<string, string | boolean | undefined>;
@@ -74,6 +79,18 @@ function str(value: string | boolean | undefined): string | undefined {
   return typeof value === "string" && value !== "" ? value : undefined;
 }
 
+/** `THROTTLE=outlook` turns on Graph's Outlook limits, each overridable (issue 11). */
+function throttle(value: string | boolean | undefined, env: ConfigInput): ThrottleLimits | undefined {
+  const profile = str(value)?.toLowerCase();
+  if (profile === undefined || profile === "off") return undefined;
+  if (profile !== "outlook") throw new ConfigError(`THROTTLE must be 'outlook' or 'off', got '${String(value)}'`);
+  return Object.freeze({
+    concurrency: int("THROTTLE_CONCURRENCY", env.THROTTLE_CONCURRENCY, OUTLOOK_LIMITS.concurrency, 1, 10_000),
+    requests: int("THROTTLE_REQUESTS", env.THROTTLE_REQUESTS, OUTLOOK_LIMITS.requests, 1, 100_000_000),
+    windowSeconds: int("THROTTLE_WINDOW_SECONDS", env.THROTTLE_WINDOW_SECONDS, OUTLOOK_LIMITS.windowSeconds, 1, 86_400),
+  });
+}
+
 /**
  * Builds the configuration from environment variables, overridden by command-line flags
  * (same names in lower-kebab case: --port, --data-dir, --public-base-url, --no-seed …).
@@ -104,5 +121,7 @@ export function parseConfig(env: ConfigInput, flags: ConfigInput = {}): Readonly
     watermarkTtlMs: int("WATERMARK_TTL_MS", env.WATERMARK_TTL_MS, 1000, 0, 3600_000),
     birthdays: bool("PROVISION_BIRTHDAYS", env.PROVISION_BIRTHDAYS, true),
     devOpenAdmin: bool("DEV_OPEN_ADMIN", pick("DEV_OPEN_ADMIN", "dev-open-admin"), false),
+    faultsFile: str(pick("FAULTS_FILE", "faults")),
+    throttle: throttle(pick("THROTTLE", "throttle"), env),
   });
 }

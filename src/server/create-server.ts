@@ -4,12 +4,13 @@ import {
   ControlledClock, randomIds, type Clock, type IdSource, type Store,
 } from "../domain/index.js";
 import { loadSigningKey, AccessTokenIssuer, AccessTokenVerifier, IdentityService } from "../auth/index.js";
-import { createApp, DeltaTokenCodec, loadTokenKeys, type GraphServices } from "../http/index.js";
+import { createApp, DeltaTokenCodec, FaultControl, loadTokenKeys, type GraphServices } from "../http/index.js";
 import { openStore } from "../store/index.js";
 import type { Config } from "./config.js";
 import { reseedDemoTenant, seedDemoTenant } from "./demo-tenant.js";
 import { buildAdminControls } from "./admin-controls.js";
 import { loadOrCreateCertificate } from "./tls.js";
+import { loadFaultsFile } from "./faults-file.js";
 
 export interface GraphcalServer {
   config: Readonly<Config>;
@@ -18,6 +19,8 @@ export interface GraphcalServer {
   httpsApp: FastifyInstance | undefined;
   services: GraphServices;
   issuer: AccessTokenIssuer;
+  /** Fault rules, throttling and the requests log of both listeners (`/_graphcal/faults`). */
+  faults: FaultControl;
   /** Listens on the configured ports; returns the bound addresses. */
   listen(): Promise<{ http: string; https?: string; certPath?: string }>;
   /** Runs one pass of the retention job (also run periodically while listening). */
@@ -77,8 +80,12 @@ export async function createServer(config: Readonly<Config>, deps: ServerDeps = 
     ...(config.seedDemo && { reseed: () => reseedDemoTenant(store, services.mailboxes, demoWeek) }),
   });
 
+  const faults = new FaultControl({ clock, findMailbox: (id) => mailboxes.findUser(id), throttle: config.throttle });
+  if (config.faultsFile) await loadFaultsFile(config.faultsFile, faults);
+
   let ready = false;
   const appOptions = {
+    faults,
     services, identity, verifier, issuer, signingKey, codec, clock, issuerOrigin: config.issuerOrigin,
     logLevel: config.logLevel, isReady: () => ready, controls, devOpenAdmin: config.devOpenAdmin,
     ...(config.publicBaseUrl && { publicBaseUrl: config.publicBaseUrl }),
@@ -94,7 +101,7 @@ export async function createServer(config: Readonly<Config>, deps: ServerDeps = 
   let timer: NodeJS.Timeout | undefined;
 
   return {
-    config, store, app, httpsApp, services, issuer, prune,
+    config, store, app, httpsApp, services, issuer, prune, faults,
     async listen() {
       const http = await app.listen({ port: config.port, host: config.host });
       const https = httpsApp && config.httpsPort !== undefined
