@@ -40,6 +40,11 @@ const STATE_LIMIT = 100_000;
 
 const NO_ITEMS: Slice = Object.freeze({ items: Object.freeze([]), more: false, lastSeq: 0 });
 
+/** The change seq a token was issued at (0 for an initial request): its state is at least there. */
+export function issuedAtSeq(cursor: DeltaCursor): number {
+  return cursor.kind === "initial" ? 0 : cursor.kind === "page" ? cursor.upTo : cursor.since;
+}
+
 /** Up to `pageSize` items of `changes` from index `from`, and whether more follow. */
 function sliceOf(changes: readonly CalendarChange[], from: number, pageSize: number): Slice {
   const end = Math.min(changes.length, from + pageSize);
@@ -110,7 +115,7 @@ export class DeltaService {
       return { kind: "complete", items: [], round: this.sameRound(cursor, binding) };
     }
 
-    const state = await this.syncState(mailbox.id);
+    const state = await this.syncState(mailbox.id, issuedAtSeq(cursor));
     let since: number, upTo: number, after: number;
     if (cursor.kind === "initial") {
       since = 0; upTo = state.changeSeq; after = 0;
@@ -195,12 +200,14 @@ export class DeltaService {
    * reused while the watermark cache still vouches for its change seq (no write since, by this
    * process or — through the store's mark — another) and it is younger than the watermark TTL:
    * a reset takes a seq, so it is seen at once; pruning does not, so a prune is seen within the
-   * TTL (ADR 0002, rule 5).
+   * TTL (ADR 0002, rule 5). Never reused below `atLeast`.
    */
-  async syncState(mailboxId: string): Promise<MailboxSyncState> {
+  async syncState(mailboxId: string, atLeast = 0): Promise<MailboxSyncState> {
     const nowMs = this.deps.clock.now().getTime();
     const known = this.#states.get(mailboxId);
-    if (known && nowMs - known.atMs <= this.deps.options.watermarkTtlMs && nowMs >= known.atMs
+    // `atLeast`: the seq the caller's token was issued at. A kept state below it is behind a
+    // write another instance made (and issued that token after): read the store.
+    if (known && known.state.changeSeq >= atLeast && nowMs - known.atMs <= this.deps.options.watermarkTtlMs && nowMs >= known.atMs
       && this.watermarks.get(mailboxId) === known.state.changeSeq) {
       return known.state;
     }

@@ -1,7 +1,7 @@
 import type { ApiVersion } from "../../graph/index.js";
 import type { Clock } from "../clock.js";
 import { BadSyncTokenError } from "../errors.js";
-import type { Mailbox, TimeSpan } from "../model.js";
+import type { Calendar, Mailbox, TimeSpan } from "../model.js";
 import type { Store } from "../store.js";
 import type { CalendarViewScope, DeltaCursor } from "../delta/delta-cursor.js";
 import { checkBinding, scopeKeyOf } from "../delta/cursor-checks.js";
@@ -11,6 +11,7 @@ import { loadCalendar, type CalendarTarget, type GroupTarget } from "../calendar
 import { changedKeys, changeGroups, snapshotGroups, type ItemGroup } from "./round-items.js";
 import { seriesAt, windowRowsAt } from "./window-at.js";
 import { RoundCache } from "../cache/round-cache.js";
+import { BoundedMap } from "../cache/bounded-map.js";
 
 export type { EventDeltaPage };
 
@@ -30,6 +31,7 @@ export interface EventDeltaOptions {
 
 export class EventDeltaService {
   readonly #rounds = new RoundCache();
+  readonly #calendars = new BoundedMap<{ calendar: Calendar; seq: number }>({ limit: 10_000 });
 
   constructor(private readonly deps: { store: Store; clock: Clock; delta: DeltaService; options: EventDeltaOptions }) {}
 
@@ -46,7 +48,9 @@ export class EventDeltaService {
     const unchanged = this.unchangedRound(args, viaDefault, nowSec);
     if (unchanged) return unchanged;
     // The calendar must still exist (and be the one the token names): a deleted calendar is 404.
-    const calendar = await loadCalendar(store, mailbox.id, args.calendar, args.group);
+    const calendar = cursor.kind === "page" && !args.group
+      ? await this.#pageCalendar(mailbox.id, args.calendar)
+      : await loadCalendar(store, mailbox.id, args.calendar, args.group);
     // An events/delta token (DeltaScope is a union since beta events/delta) is another resource's.
     const scope: CalendarViewScope = cursor.kind === "initial"
       ? { resource: "calendarView", calendarId: calendar.id, viaDefault, window: requireWindow(args.window) }
@@ -96,6 +100,22 @@ export class EventDeltaService {
     });
     const binding = { mailboxId: args.mailbox.id, apiVersion: args.apiVersion, caller: args.caller, issuedAt: nowSec, select: cursor.select, scope };
     return { kind: "complete", items: [], round: this.deps.delta.sameRound(cursor, binding) };
+  }
+
+  /**
+   * The calendar a later page of a round names, as loadCalendar finds it, reused while the
+   * mailbox's watermark (cache 3) is the seq read before it: deleting, creating or re-defaulting
+   * a calendar takes a seq, so an entry is never served after such a write is known (catalogue
+   * entry 16). Pages are the hot path of an initial sync; polls and first pages always load.
+   */
+  async #pageCalendar(mailboxId: string, target: CalendarTarget): Promise<Calendar> {
+    const key = `${mailboxId}|${"calendarId" in target ? `id:${target.calendarId}` : "default"}`;
+    const kept = this.#calendars.get(key);
+    const seq = this.deps.delta.watermarks.get(mailboxId) ?? (await this.deps.delta.syncState(mailboxId)).changeSeq;
+    if (kept && kept.seq === seq) return kept.calendar;
+    const calendar = await loadCalendar(this.deps.store, mailboxId, target);
+    this.#calendars.set(key, { calendar, seq });
+    return calendar;
   }
 
   /** A round's groups: computed once per (calendar, window, since, upTo), then every page slices them. */

@@ -1,5 +1,5 @@
 import type { DeltaCursor, PageCursor, RoundCursor } from "../delta/delta-cursor.js";
-import type { DeltaService } from "../delta/delta-service.js";
+import { issuedAtSeq, type DeltaService } from "../delta/delta-service.js";
 import { pageOfGroups, type EventDeltaItem, type ItemGroup } from "./round-items.js";
 import type { KeptSlice } from "../delta/delta-service.js";
 import { KeptPages } from "../cache/kept-pages.js";
@@ -34,7 +34,7 @@ export async function pageOfRound(args: {
   if (cursor.kind === "round" && delta.watermarks.get(args.mailboxId) === cursor.since) {
     return { kind: "complete", items: [], round: delta.sameRound(cursor, binding) };
   }
-  const state = await delta.syncState(args.mailboxId);
+  const state = await delta.syncState(args.mailboxId, issuedAtSeq(cursor));
   let since = 0;
   let upTo = state.changeSeq;
   let after = 0;
