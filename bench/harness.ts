@@ -212,6 +212,15 @@ export function ratioLine(label: string, a: Series, b: Series): string[] {
     fmt.x(pairedRatio(a, b, (r) => r.p99)), fmt.x(pairedRatio(a, b, cpuPerReq))];
 }
 
+/** The three-way table of a case with the diagnostic Fastify-only variant: graphcal, bare, Fastify. */
+export function threeWayTable(g: Series, b: Series, f: Series): string {
+  return table(RATIO_HEADERS, [
+    ratioLine("graphcal ÷ bare", g, b),
+    ratioLine("diagnostic: Fastify only ÷ bare", f, b),
+    ratioLine("diagnostic: graphcal ÷ Fastify only", g, f),
+  ]);
+}
+
 export function clientBoundNote(label: string, r: LoadResult): void {
   if (r.clientCpu >= 0.9) {
     out(`note: ${label} was limited by the load generator (client CPU ${fmt.cpu(r.clientCpu)}, server ${fmt.cpu(r.serverCpu)}), so its req/s `

@@ -6,11 +6,11 @@
 // costs while the round is kept. Tokens are stateless, so each nextLink is the same page again.
 import type { ServerChild } from "./children.js";
 import {
-  bodyOk, capture, clientBoundNote, compare, cpuPerReq, FASTIFY_LABEL, out, pairedRatio, RATIO_HEADERS, ratioLine, startBare, toCaptured,
+  bodyOk, capture, clientBoundNote, compare, cpuPerReq, FASTIFY_LABEL, out, pairedRatio, startBare, threeWayTable, toCaptured,
   verdicts, type Series,
 } from "./harness.js";
 import type { Target } from "./load.js";
-import { fmt, table } from "./report.js";
+import { fmt } from "./report.js";
 import type { BareRoutes } from "./server-child.js";
 
 interface PagesOptions {
@@ -70,11 +70,7 @@ export async function pagesVsBare(o: PagesOptions): Promise<void> {
     const b = m.get(bLabel) as Series;
     const f = m.get(FASTIFY_LABEL) as Series;
     out();
-    out(table(RATIO_HEADERS, [
-      ratioLine("graphcal ÷ bare", g, b),
-      ratioLine("diagnostic: Fastify only ÷ bare", f, b),
-      ratioLine("diagnostic: graphcal ÷ Fastify only", g, f),
-    ]));
+    out(threeWayTable(g, b, f));
     clientBoundNote("bare node:http", b.median);
     // The rate each server could serve pages at on its own core = 1 ÷ its CPU per page.
     const rate = pairedRatio(b, g, cpuPerReq);

@@ -19,8 +19,8 @@ import type { BareRoutes, PreparedMailbox } from "./server-child.js";
 import { generateStore, readStoreMeta, upnOf, type StoreMeta } from "../scripts/generate-big-store.js";
 import {
   getText, bodyOk, capture, clientBoundNote, compare, CONNECTIONS, cpuCount, cpuPerReq, disturbance, DISTURBED, FASTIFY_LABEL,
-  freshDir, out, pairedRatio, pinned, POLLED_MAILBOXES, QUIET, QUIET_BUDGET, quietWait, RATIO_HEADERS, ratioLine, removeStaleRuns, ROOT, ROUNDS, RUN,
-  SECONDS, SERVER_CPU, SLICE, startBare, toCaptured, verdicts, WARMUP, WORK, type Series,
+  freshDir, out, pairedRatio, pinned, POLLED_MAILBOXES, QUIET, QUIET_BUDGET, quietWait, removeStaleRuns, ROOT, ROUNDS, RUN,
+  SECONDS, SERVER_CPU, SLICE, startBare, threeWayTable, toCaptured, verdicts, WARMUP, WORK, type Series,
 } from "./harness.js";
 import { casePostgres } from "./case-postgres.js";
 import { caseSync } from "./case-sync.js";
@@ -65,11 +65,7 @@ async function case1(): Promise<void> {
   const ratio = pairedRatio(g, b, (r) => r.rps);
   out();
   const f = m.get(FASTIFY_LABEL) as Series;
-  out(table(RATIO_HEADERS, [
-    ratioLine("graphcal ÷ bare", g, b),
-    ratioLine("diagnostic: Fastify only ÷ bare", f, b),
-    ratioLine("diagnostic: graphcal ÷ Fastify only", g, f),
-  ]));
+  out(threeWayTable(g, b, f));
   clientBoundNote("bare node:http", b.median);
   // The price of auth, measured in process on the server's own verifier code: the server has no
   // switch to turn authentication off, so the share is the verifier's per-request cost (a cache
@@ -120,11 +116,7 @@ async function case2(): Promise<void> {
   const b = m.get("bare node:http, same bytes") as Series;
   const ratio = pairedRatio(g, b, (r) => r.rps);
   out();
-  out(table(RATIO_HEADERS, [
-    ratioLine("graphcal ÷ bare", g, b),
-    ratioLine("diagnostic: Fastify only ÷ bare", f, b),
-    ratioLine("diagnostic: graphcal ÷ Fastify only", g, f),
-  ]));
+  out(threeWayTable(g, b, f));
   clientBoundNote("bare node:http", b.median);
   verdicts.push({ target: "2. delta no-change poll graphcal ÷ bare req/s >= 0.60x", measured: fmt.x(ratio), pass: ratio >= 0.6 });
   const cost = pairedRatio(g, b, cpuPerReq);

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { Agent, request } from "node:http";
 import { ControlledClock, DEMO_CLIENT_ID } from "../../src/server/index.js";
 import { pollReplayOf } from "../../src/http/index.js";
 import { startTestServer, useTestServer, type TestResponse, type TestServer } from "../support/harness.js";
+import { socketAgent as agent, socketGet } from "../support/socket-get.js";
 import { pathOf } from "./delta-support.js";
 
 // The virtual clock through HTTP (issue 11 §3): GET/POST /_graphcal/clock, and what follows it —
@@ -131,18 +131,9 @@ describe("virtual clock and the admin token", () => {
 });
 
 /** A GET over a kept-alive socket: PollReplay sits in front of Fastify, which inject bypasses. */
-const agent = new Agent({ keepAlive: true, maxSockets: 1 });
-function rawGet(url: string, token: string): Promise<{ status: number; body: any }> {
-  return new Promise((resolve, reject) => {
-    const req = request(url, { agent, headers: { authorization: `Bearer ${token}` } }, (res) => {
-      let text = "";
-      res.setEncoding("utf8");
-      res.on("data", (chunk: string) => (text += chunk));
-      res.on("end", () => resolve({ status: res.statusCode ?? 0, body: text ? JSON.parse(text) : undefined }));
-    });
-    req.on("error", reject);
-    req.end();
-  });
+async function rawGet(url: string, token: string): Promise<{ status: number; body: any }> {
+  const res = await socketGet(url, { authorization: `Bearer ${token}` });
+  return { status: res.status, body: res.text ? JSON.parse(res.text) : undefined };
 }
 
 describe("virtual clock and the poll replay (real socket)", () => {

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { rmSync } from "node:fs";
-import { Agent, request } from "node:http";
 import { pollReplayOf } from "../../src/http/index.js";
 import { startTestServer, tempDataDir, useTestServer, type TestResponse, type TestServer } from "../support/harness.js";
+import { socketAgent as agent, socketGet } from "../support/socket-get.js";
 import { pathOf } from "./delta-support.js";
 
 // POST /_graphcal/delta-tokens/expire (issue 11 §7): exactly the links asked for answer 410
@@ -117,18 +117,10 @@ describe("delta token expiry across a restart", () => {
   });
 });
 
-const agent = new Agent({ keepAlive: true, maxSockets: 1 });
-function rawGet(url: string, token: string): Promise<{ status: number; body: any }> {
-  return new Promise((resolve, reject) => {
-    const req = request(url, { agent, headers: { authorization: `Bearer ${token}` } }, (res) => {
-      let text = "";
-      res.setEncoding("utf8");
-      res.on("data", (chunk: string) => (text += chunk));
-      res.on("end", () => resolve({ status: res.statusCode ?? 0, body: text ? JSON.parse(text) : undefined }));
-    });
-    req.on("error", reject);
-    req.end();
-  });
+/** A GET over a kept-alive socket: PollReplay sits in front of Fastify, which inject bypasses. */
+async function rawGet(url: string, token: string): Promise<{ status: number; body: any }> {
+  const res = await socketGet(url, { authorization: `Bearer ${token}` });
+  return { status: res.status, body: res.text ? JSON.parse(res.text) : undefined };
 }
 
 describe("delta token expiry and the poll replay (real socket)", () => {

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { rmSync } from "node:fs";
-import { Agent, request } from "node:http";
 import { pollReplayOf } from "../../src/http/index.js";
 import { startTestServer, tempDataDir, TEST_ENGINE, type TestServer } from "../support/harness.js";
 import { pathOf, type Json } from "./delta-support.js";
+import { socketGet } from "../support/socket-get.js";
 
 // The no-change poll answered before Fastify (src/http/poll-replay.ts), over real sockets as
 // clients reach it (Fastify's inject bypasses the server it sits in). What must hold: a
@@ -12,22 +12,10 @@ import { pathOf, type Json } from "./delta-support.js";
 
 interface Answer { status: number; headers: Record<string, string>; text: string; body: Json }
 
-const agent = new Agent({ keepAlive: true, maxSockets: 1 });
-
 /** A GET over a kept-alive socket, with any headers (Host included) and optionally a body. */
-function rawGet(origin: string, path: string, headers: Record<string, string>, body?: string): Promise<Answer> {
-  return new Promise((resolve, reject) => {
-    const req = request(`${origin}${path}`, { agent, headers }, (res) => {
-      let text = "";
-      res.setEncoding("utf8");
-      res.on("data", (chunk: string) => (text += chunk));
-      res.on("end", () => resolve({
-        status: res.statusCode ?? 0, headers: res.headers as Record<string, string>, text, body: text ? JSON.parse(text) as Json : {},
-      }));
-    });
-    req.on("error", reject);
-    req.end(body);
-  });
+async function rawGet(origin: string, path: string, headers: Record<string, string>, body?: string): Promise<Answer> {
+  const res = await socketGet(`${origin}${path}`, headers, body);
+  return { status: res.status, headers: res.headers as Record<string, string>, text: res.text, body: res.text ? JSON.parse(res.text) as Json : {} };
 }
 
 const WEEK = { start: "2026-11-23T00:00:00Z", end: "2026-11-30T00:00:00Z" };

@@ -1,8 +1,9 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { Agent, request } from "node:http";
+import { request } from "node:http";
 import { pollReplayOf } from "../../../src/http/index.js";
 import { startTestServer, type TestServer } from "../../support/harness.js";
 import { pathOf } from "../delta-support.js";
+import { socketAgent as agent, socketGet } from "../../support/socket-get.js";
 
 // Faults over real sockets, where the poll replay answers before Fastify and a dropped
 // connection is a real one: a rule on /me/calendars/delta fires on polls the replay would
@@ -11,20 +12,7 @@ import { pathOf } from "../delta-support.js";
 
 interface Raw { status: number; headers: Record<string, string | string[] | undefined>; text: string }
 
-const agent = new Agent({ keepAlive: true, maxSockets: 1 });
-
-function rawGet(origin: string, path: string, token: string): Promise<Raw> {
-  return new Promise((resolve, reject) => {
-    const req = request(`${origin}${path}`, { agent, headers: { authorization: `Bearer ${token}` } }, (res) => {
-      let text = "";
-      res.setEncoding("utf8");
-      res.on("data", (chunk: string) => (text += chunk));
-      res.on("end", () => resolve({ status: res.statusCode ?? 0, headers: res.headers, text }));
-    });
-    req.on("error", reject);
-    req.end();
-  });
-}
+const rawGet = (origin: string, path: string, token: string): Promise<Raw> => socketGet(`${origin}${path}`, { authorization: `Bearer ${token}` });
 
 describe("fault rules over real sockets", () => {
   let t: TestServer;
