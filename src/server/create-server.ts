@@ -4,7 +4,7 @@ import {
   ControlledClock, randomIds, type Clock, type IdSource, type Store,
 } from "../domain/index.js";
 import { loadSigningKey, AccessTokenIssuer, AccessTokenVerifier, IdentityService } from "../auth/index.js";
-import { createApp, DeltaTokenCodec, FaultControl, loadTokenKeys, type GraphServices } from "../http/index.js";
+import { createApp, DeltaTokenCodec, FaultControl, loadTokenKeys, QuirkControl, type GraphServices } from "../http/index.js";
 import { openStore } from "../store/index.js";
 import type { Config } from "./config.js";
 import { reseedDemoTenant, seedDemoTenant } from "./demo-tenant.js";
@@ -21,6 +21,8 @@ export interface GraphcalServer {
   issuer: AccessTokenIssuer;
   /** Fault rules, throttling and the requests log of both listeners (`/_graphcal/faults`). */
   faults: FaultControl;
+  /** Graph quirk modes, global and per mailbox (`/_graphcal/quirks`). */
+  quirks: QuirkControl;
   /** Listens on the configured ports; returns the bound addresses. */
   listen(): Promise<{ http: string; https?: string; certPath?: string }>;
   /** Runs one pass of the retention job (also run periodically while listening). */
@@ -82,10 +84,11 @@ export async function createServer(config: Readonly<Config>, deps: ServerDeps = 
 
   const faults = new FaultControl({ clock, findMailbox: (id) => mailboxes.findUser(id), throttle: config.throttle });
   if (config.faultsFile) await loadFaultsFile(config.faultsFile, faults);
+  const quirks = new QuirkControl({ global: config.quirks });
 
   let ready = false;
   const appOptions = {
-    faults,
+    faults, quirks,
     services, identity, verifier, issuer, signingKey, codec, clock, issuerOrigin: config.issuerOrigin,
     logLevel: config.logLevel, isReady: () => ready, controls, devOpenAdmin: config.devOpenAdmin,
     ...(config.publicBaseUrl && { publicBaseUrl: config.publicBaseUrl }),
@@ -101,7 +104,7 @@ export async function createServer(config: Readonly<Config>, deps: ServerDeps = 
   let timer: NodeJS.Timeout | undefined;
 
   return {
-    config, store, app, httpsApp, services, issuer, prune, faults,
+    config, store, app, httpsApp, services, issuer, prune, faults, quirks,
     async listen() {
       const http = await app.listen({ port: config.port, host: config.host });
       const https = httpsApp && config.httpsPort !== undefined
