@@ -3,7 +3,7 @@ import {
   CalendarGroupService, CalendarPermissionService, CalendarService, EventDeltaService, EventsDeltaService, EventService, ChangeLogWriter, DeltaService, MailboxAccess, MailboxService,
   ControlledClock, randomIds, type Clock, type IdSource, type Store,
 } from "../domain/index.js";
-import { loadSigningKey, AccessTokenIssuer, AccessTokenVerifier, IdentityService } from "../auth/index.js";
+import { loadSigningKey, AccessTokenIssuer, AccessTokenVerifier, IdentityService, type SigningKey } from "../auth/index.js";
 import { createApp, DeltaTokenCodec, FaultControl, loadTokenKeys, QuirkControl, type GraphServices } from "../http/index.js";
 import { openStore } from "../store/index.js";
 import type { Config } from "./config.js";
@@ -35,6 +35,10 @@ export interface ServerDeps {
   ids?: IdSource;
   /** Use this store instead of opening the configured one (tests share one across restarts). */
   store?: Store;
+  /** Sign with this key instead of the store's (graphcal/testing reuses one across in-memory servers). */
+  signingKey?: SigningKey;
+  /** Seed the demo tenant without its week of events (graphcal/testing: tests bring their own). */
+  demoWithoutEvents?: boolean;
 }
 
 /**
@@ -67,7 +71,7 @@ export async function createServer(config: Readonly<Config>, deps: ServerDeps = 
     eventDelta: new EventDeltaService({ store, clock, delta, options: { retentionMs } }),
     eventsDelta: new EventsDeltaService({ store, clock, delta, options: { retentionMs } }),
   };
-  const signingKey = await loadSigningKey(store);
+  const signingKey = deps.signingKey ?? await loadSigningKey(store);
   const issuer = new AccessTokenIssuer({ key: signingKey, clock, ids, issuerOrigin: config.issuerOrigin });
   const verifier = new AccessTokenVerifier({
     key: signingKey, clock, issuerOrigin: config.issuerOrigin, audiences: config.extraAudiences,
@@ -75,7 +79,7 @@ export async function createServer(config: Readonly<Config>, deps: ServerDeps = 
   });
   const identity = new IdentityService({ store, mailboxes, issuer });
   const codec = new DeltaTokenCodec(await loadTokenKeys(store));
-  const demoWeek = { events: services.events, clock };
+  const demoWeek = deps.demoWithoutEvents ? undefined : { events: services.events, clock };
   if (config.seedDemo) await seedDemoTenant(store, services.mailboxes, demoWeek);
   const controls = buildAdminControls({
     store, writer, clock, services,
