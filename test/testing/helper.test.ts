@@ -58,7 +58,7 @@ describe("graphcal/testing", () => {
     expect([res.status, res.headers.get("retry-after")]).toEqual([503, "4"]);
     expect((await gc.faults.list()).map((r) => [r.id, r.hits])).toEqual([[one.id, 1], ["never", 0]]);
     expect((await gc.requests({ limit: 1 }))).toMatchObject([{ method: "GET", path: "/v1.0/me/calendars", status: 503, rule: one.id }]);
-    await expect(gc.faults.add({ status: 418 })).rejects.toMatchObject({ status: 400, code: "BadRequest" });
+    await expect(gc.faults.add({ status: 418 as never })).rejects.toMatchObject({ status: 400, code: "BadRequest" });
     await gc.faults.clear();
     expect(await gc.faults.list()).toEqual([]);
     await gc.faults.add({ path: "/me/calendars", status: 500 });
