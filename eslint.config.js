@@ -19,6 +19,8 @@ const LAYERS = {
   server: ["graph", "domain", "store", "auth", "http"],
   client: ["graph"],
   cli: ["server", "client", "auth"],
+  // graphcal/testing: a server in a test suite's process, driven through its public surfaces.
+  testing: ["server", "http", "auth"],
 };
 const FOLDERS = Object.keys(LAYERS);
 const MAX_DEPTH = 5; // src/<layer>/a/b/c/file.ts; deeper folders would need a larger number

@@ -2,7 +2,7 @@
 export { AuthenticationError, OAUTH_ERROR_CODES, OAuthError, type OAuthErrorCode } from "./auth-errors.js";
 export { hashSecret, verifySecret } from "./passwords.js";
 export { GRAPH_AUDIENCES } from "./graph-audiences.js";
-export { loadSigningKey, type SigningKey } from "./signing-key.js";
+export { generateSigningKeyJwk, loadSigningKey, signingKeyFromJwk, type SigningKey } from "./signing-key.js";
 export {
   AccessTokenIssuer, DEFAULT_ISSUER_ORIGIN, DEFAULT_TOKEN_LIFETIME_SECONDS, issuerFor,
 } from "./access-token-issuer.js";

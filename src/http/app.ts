@@ -24,6 +24,10 @@ import { attachPollReplay, PollReplay } from "./poll-replay.js";
 import { FaultControl } from "./faults/fault-control.js";
 import { registerFaultHooks } from "./faults/fault-hooks.js";
 import { registerFaultRoutes } from "./routes/fault-routes.js";
+import { noteQuirk } from "./faults/fault-hooks.js";
+import { QuirkControl } from "./quirks/quirk-control.js";
+import { applyDeltaQuirks, isDeltaRoute } from "./quirks/delta-quirks.js";
+import { registerQuirkRoutes } from "./routes/quirk-routes.js";
 
 export interface AppOptions {
   services: GraphServices;
@@ -50,6 +54,8 @@ export interface AppOptions {
   wallNow?: () => number;
   /** Fault rules, throttling and the requests log, shared by a server's apps (one made here if absent). */
   faults?: FaultControl;
+  /** Graph quirk modes (quirks/); strict mode when absent. */
+  quirks?: QuirkControl;
 }
 
 const BODY_LIMIT = 1024 * 1024;
@@ -58,6 +64,7 @@ const SAFE_HOST = /^[A-Za-z0-9.\-:[\]]+$/;
 /** The whole HTTP app. Its pipeline, in order, is the list of hooks below. */
 export function createApp(options: AppOptions): FastifyInstance {
   const faults = options.faults ?? new FaultControl({ clock: options.clock, findMailbox: (id) => options.services.mailboxes.findUser(id) });
+  const quirks = options.quirks ?? new QuirkControl();
   const replay = new PollReplay({
     cachedPrincipal: (authorization) => options.verifier.cachedPrincipal(authorization),
     https: options.https !== undefined,
@@ -78,7 +85,8 @@ export function createApp(options: AppOptions): FastifyInstance {
       const config = fastifyConfig as { keepAliveTimeout?: number; requestTimeout?: number; connectionTimeout?: number; maxRequestsPerSocket?: number };
       const listener = (request: IncomingMessage, response: ServerResponse) => {
         // A request a fault rule or throttling may touch skips the replay (faults/fault-control.ts).
-        if (faults.stepsAside(request) || !replay.tryServe(request, response)) handler(request, response);
+        // So does every request while a quirk mode is on anywhere (quirks/delta-quirks.ts).
+        if (faults.stepsAside(request) || quirks.active || !replay.tryServe(request, response)) handler(request, response);
         else faults.recordReplayed(request);
       };
       const server: Server = options.https ? createHttpsServer(options.https, listener) : createHttpServer(listener);
@@ -165,6 +173,7 @@ export function createApp(options: AppOptions): FastifyInstance {
   registerAdminRoutes(app, { access, mailboxes, delta: options.services.delta });
   if (options.controls) registerControlRoutes(app, { controls: options.controls, codec: options.codec, access, mailboxes });
   registerFaultRoutes(app, { faults });
+  registerQuirkRoutes(app, { quirks, access, mailboxes });
 
   // 5. Graph itself: resolve the path, check the method, authenticate, dispatch, serialise.
   for (const apiVersion of API_VERSIONS) {
@@ -199,6 +208,10 @@ export function createApp(options: AppOptions): FastifyInstance {
         } catch (error) {
           // The handler's notes about this request go along to the error table.
           return sendError(request, reply, error, errorContext);
+        }
+        // 5b. Graph's quirks, when a mode is on, change the delta page at the edge (quirks/).
+        if (quirks.active && isDeltaRoute(route)) {
+          response = applyDeltaQuirks({ control: quirks, route, principal, url: request.url, origin: ctx.origin, response, touch: (q) => noteQuirk(request, q) });
         }
         if (response.headers) for (const k in response.headers) reply.header(k, response.headers[k]);
         reply.code(response.status);

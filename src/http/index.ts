@@ -6,4 +6,8 @@ export { authorizeAdmin, adminMailbox, type AdminCaller } from "./routes/admin-a
 export type { AdminControls } from "./routes/control-routes.js";
 export { FaultControl, type FaultControlOptions } from "./faults/fault-control.js";
 export { parseFaultRules, type FaultRuleSpec } from "./faults/fault-rule.js";
+export type { FaultRuleView } from "./faults/fault-matcher.js";
+export type { RequestLogEntry } from "./faults/request-log.js";
 export { OUTLOOK_LIMITS, type ThrottleLimits } from "./faults/outlook-throttle.js";
+export { QuirkControl, type MailboxQuirks } from "./quirks/quirk-control.js";
+export { QUIRK_NAMES, parseQuirkList, type QuirkName } from "./quirks/quirk-names.js";

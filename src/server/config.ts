@@ -1,5 +1,5 @@
 import { resolve } from "node:path";
-import { OUTLOOK_LIMITS, type ThrottleLimits } from "../http/index.js";
+import { OUTLOOK_LIMITS, parseQuirkList, type QuirkName, type ThrottleLimits } from "../http/index.js";
 
 /** Everything the server can be told, parsed once at the edge and frozen. */
 export interface Config {
@@ -34,6 +34,8 @@ export interface Config {
   faultsFile: string | undefined;
   /** The Outlook throttling profile's limits (`--throttle outlook`); undefined when off. */
   throttle: ThrottleLimits | undefined;
+  /** Graph quirk modes on for every mailbox (`--quirks a,b`); empty: strict mode. */
+  quirks: readonly QuirkName[];
 }
 
 export type ConfigInput = Record<string, string | boolean | undefined>;
@@ -91,6 +93,14 @@ function throttle(value: string | boolean | undefined, env: ConfigInput): Thrott
   });
 }
 
+function quirks(value: string | boolean | undefined): readonly QuirkName[] {
+  try {
+    return Object.freeze(parseQuirkList(str(value) ?? ""));
+  } catch (error) {
+    throw new ConfigError((error as Error).message);
+  }
+}
+
 /**
  * Builds the configuration from environment variables, overridden by command-line flags
  * (same names in lower-kebab case: --port, --data-dir, --public-base-url, --no-seed …).
@@ -123,5 +133,6 @@ export function parseConfig(env: ConfigInput, flags: ConfigInput = {}): Readonly
     devOpenAdmin: bool("DEV_OPEN_ADMIN", pick("DEV_OPEN_ADMIN", "dev-open-admin"), false),
     faultsFile: str(pick("FAULTS_FILE", "faults")),
     throttle: throttle(pick("THROTTLE", "throttle"), env),
+    quirks: quirks(pick("QUIRKS", "quirks")),
   });
 }

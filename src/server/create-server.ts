@@ -3,8 +3,8 @@ import {
   CalendarGroupService, CalendarPermissionService, CalendarService, EventDeltaService, EventsDeltaService, EventService, ChangeLogWriter, DeltaService, MailboxAccess, MailboxService,
   ControlledClock, randomIds, type Clock, type IdSource, type Store,
 } from "../domain/index.js";
-import { loadSigningKey, AccessTokenIssuer, AccessTokenVerifier, IdentityService } from "../auth/index.js";
-import { createApp, DeltaTokenCodec, FaultControl, loadTokenKeys, type GraphServices } from "../http/index.js";
+import { loadSigningKey, AccessTokenIssuer, AccessTokenVerifier, IdentityService, type SigningKey } from "../auth/index.js";
+import { createApp, DeltaTokenCodec, FaultControl, loadTokenKeys, QuirkControl, type GraphServices } from "../http/index.js";
 import { openStore } from "../store/index.js";
 import type { Config } from "./config.js";
 import { reseedDemoTenant, seedDemoTenant } from "./demo-tenant.js";
@@ -21,6 +21,8 @@ export interface GraphcalServer {
   issuer: AccessTokenIssuer;
   /** Fault rules, throttling and the requests log of both listeners (`/_graphcal/faults`). */
   faults: FaultControl;
+  /** Graph quirk modes, global and per mailbox (`/_graphcal/quirks`). */
+  quirks: QuirkControl;
   /** Listens on the configured ports; returns the bound addresses. */
   listen(): Promise<{ http: string; https?: string; certPath?: string }>;
   /** Runs one pass of the retention job (also run periodically while listening). */
@@ -33,6 +35,10 @@ export interface ServerDeps {
   ids?: IdSource;
   /** Use this store instead of opening the configured one (tests share one across restarts). */
   store?: Store;
+  /** Sign with this key instead of the store's (graphcal/testing reuses one across in-memory servers). */
+  signingKey?: SigningKey;
+  /** Seed the demo tenant without its week of events (graphcal/testing: tests bring their own). */
+  demoWithoutEvents?: boolean;
 }
 
 /**
@@ -65,7 +71,7 @@ export async function createServer(config: Readonly<Config>, deps: ServerDeps = 
     eventDelta: new EventDeltaService({ store, clock, delta, options: { retentionMs } }),
     eventsDelta: new EventsDeltaService({ store, clock, delta, options: { retentionMs } }),
   };
-  const signingKey = await loadSigningKey(store);
+  const signingKey = deps.signingKey ?? await loadSigningKey(store);
   const issuer = new AccessTokenIssuer({ key: signingKey, clock, ids, issuerOrigin: config.issuerOrigin });
   const verifier = new AccessTokenVerifier({
     key: signingKey, clock, issuerOrigin: config.issuerOrigin, audiences: config.extraAudiences,
@@ -73,7 +79,7 @@ export async function createServer(config: Readonly<Config>, deps: ServerDeps = 
   });
   const identity = new IdentityService({ store, mailboxes, issuer });
   const codec = new DeltaTokenCodec(await loadTokenKeys(store));
-  const demoWeek = { events: services.events, clock };
+  const demoWeek = deps.demoWithoutEvents ? undefined : { events: services.events, clock };
   if (config.seedDemo) await seedDemoTenant(store, services.mailboxes, demoWeek);
   const controls = buildAdminControls({
     store, writer, clock, services,
@@ -82,10 +88,11 @@ export async function createServer(config: Readonly<Config>, deps: ServerDeps = 
 
   const faults = new FaultControl({ clock, findMailbox: (id) => mailboxes.findUser(id), throttle: config.throttle });
   if (config.faultsFile) await loadFaultsFile(config.faultsFile, faults);
+  const quirks = new QuirkControl({ global: config.quirks });
 
   let ready = false;
   const appOptions = {
-    faults,
+    faults, quirks,
     services, identity, verifier, issuer, signingKey, codec, clock, issuerOrigin: config.issuerOrigin,
     logLevel: config.logLevel, isReady: () => ready, controls, devOpenAdmin: config.devOpenAdmin,
     ...(config.publicBaseUrl && { publicBaseUrl: config.publicBaseUrl }),
@@ -101,7 +108,7 @@ export async function createServer(config: Readonly<Config>, deps: ServerDeps = 
   let timer: NodeJS.Timeout | undefined;
 
   return {
-    config, store, app, httpsApp, services, issuer, prune, faults,
+    config, store, app, httpsApp, services, issuer, prune, faults, quirks,
     async listen() {
       const http = await app.listen({ port: config.port, host: config.host });
       const https = httpsApp && config.httpsPort !== undefined

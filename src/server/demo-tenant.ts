@@ -1,5 +1,4 @@
 import type { Clock, EventService, MailboxService, Store } from "../domain/index.js";
-import { hashSecret } from "../auth/index.js";
 import { DEMO_EVENTS_MARK, seedDemoEvents } from "./demo-events.js";
 
 // The demo tenant seeded on first start (like Azurite's well-known dev account). These values
@@ -21,15 +20,17 @@ export const DEMO_USERS = [
 const SEED_MARK = "demo.seeded.v1";
 
 /**
- * The demo secrets' scrypt hashes, made once per process: a hash costs ~50 ms on purpose, and a
- * whole-store reset re-seeds the tenant (issue 11), often before every test. The secrets are
- * public and shared by every demo user, so one salted hash each serves them all.
+ * The demo secrets' scrypt hashes (auth/passwords.ts hashSecret), made once and written here: a
+ * hash costs ~50 ms on purpose, and a test suite starts the demo tenant (graphcal/testing) and
+ * re-seeds it after whole-store resets (issue 11) often. The secrets are public, so their salted
+ * hashes are too; demo-tenant.test.ts checks they still verify.
  */
-const demoHashes = new Map<string, string>();
+export const DEMO_SECRET_HASHES: Readonly<Record<string, string>> = Object.freeze({
+  [DEMO_CLIENT_SECRET]: "scrypt$DhE9njQ1zrspd83dsrNhBg$ES_Kpni2o5LOX_tDSZD4xHY2c7fyr1-xiZaF8K98PMg",
+  [DEMO_USER_PASSWORD]: "scrypt$kbJTDntPYLr7dkj0G01_hA$Lk_nQhCpurtygFfVcEFwGr_D1pUy2LyAdyEoGxttleo",
+});
 function demoHash(secret: string): string {
-  let hash = demoHashes.get(secret);
-  if (hash === undefined) demoHashes.set(secret, hash = hashSecret(secret));
-  return hash;
+  return DEMO_SECRET_HASHES[secret] as string;
 }
 
 /**
@@ -51,7 +52,7 @@ export async function seedDemoTenant(
  * Seeds the demo tenant again after a whole-store reset (issue 11): the reset kept the
  * settings, so the seed marks go first and the seed runs as on a first start.
  */
-export async function reseedDemoTenant(store: Store, mailboxes: MailboxService, week: { events: EventService; clock: Clock }): Promise<void> {
+export async function reseedDemoTenant(store: Store, mailboxes: MailboxService, week?: { events: EventService; clock: Clock }): Promise<void> {
   await store.deleteSettings([SEED_MARK, DEMO_EVENTS_MARK]);
   await seedDemoTenant(store, mailboxes, week);
 }

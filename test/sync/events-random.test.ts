@@ -1,24 +1,39 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DeltaSync, MemoryLocalStore } from "../../src/client/index.js";
-import { startTestServer, type TestServer } from "../support/harness.js";
+import { DEMO_USERS } from "../../src/server/index.js";
+import { startGraphcal, type Graphcal } from "../../src/testing/index.js";
+import type { TestResponse } from "../support/harness.js";
 import { expectInStep, FROM, TO, type EventsMailbox } from "./events-sync-support.js";
 
 // Random walks of writes around the window (singles and series moved in and out, exceptions,
 // cancellations, pattern edits, deletes), a round after each burst, small random page sizes:
 // after every round the local calendar view equals calendarView. Seeded, so a failure replays.
+// The server is graphcal/testing's (in-memory SQLite, a real socket); each seed walks a demo user
+// of its own, reset first, so seeds cannot collide.
 
-let t: TestServer;
+let gc: Graphcal;
 let appToken: string;
-let origin: string;
 
 beforeAll(async () => {
-  t = await startTestServer();
-  origin = (await t.server.listen()).http;
-  appToken = await t.appToken();
+  gc = await startGraphcal();
+  appToken = await gc.token({ app: true });
 });
 afterAll(async () => {
-  await t?.close();
+  await gc?.close();
 });
+
+/** Graph requests over the socket, in the shape the shared events helpers read. */
+const t = {
+  async request(method: string, url: string, options: { token?: string; body?: unknown } = {}): Promise<TestResponse> {
+    const res = await fetch(`${gc.origin}${url}`, {
+      method,
+      headers: { ...(options.token && { authorization: `Bearer ${options.token}` }), ...(options.body !== undefined && { "content-type": "application/json" }) },
+      ...(options.body !== undefined && { body: JSON.stringify(options.body) }),
+    });
+    const text = await res.text();
+    return { status: res.status, headers: Object.fromEntries(res.headers), body: text ? JSON.parse(text) : undefined, text };
+  },
+};
 
 function rng(seed: number) {
   let a = seed >>> 0;
@@ -93,14 +108,16 @@ async function randomBurst(m: EventsMailbox, r: ReturnType<typeof rng>, singles:
 describe("events sync, random walks", () => {
   it.each([1, 2, 3, 4])("random: seed %i — every round ends equal to calendarView", async (seed) => {
     const r = rng(seed);
-    const mailbox = await t.newMailbox();
-    const m: EventsMailbox = { mailbox, token: await t.userToken(mailbox), ids: {} };
+    const user = DEMO_USERS[seed - 1]!;
+    await gc.reset({ mailbox: user.userPrincipalName });
+    const mailbox = await gc.server.services.mailboxes.getUser(user.userPrincipalName);
+    const m: EventsMailbox = { mailbox, token: await gc.token(user.userPrincipalName), ids: {} };
     const store = new MemoryLocalStore();
     const singles: string[] = [];
     const masters: string[] = [];
     await randomBurst(m, r, singles, masters, "0");
     const sync = new DeltaSync({
-      baseUrl: `${origin}/beta`, userId: mailbox.userPrincipalName, store, token: appToken, pageSize: 1 + r.int(4),
+      baseUrl: gc.betaUrl, userId: mailbox.userPrincipalName, store, token: appToken, pageSize: 1 + r.int(4),
       resource: { kind: "calendarView", start: FROM, end: TO },
     });
     let seen = 0;

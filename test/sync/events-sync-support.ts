@@ -22,7 +22,7 @@ export interface EventsMailbox {
   ids: Record<string, string>;
 }
 
-async function call(t: TestServer, token: string, method: string, path: string, body?: unknown) {
+async function call(t: Pick<TestServer, "request">, token: string, method: string, path: string, body?: unknown) {
   const res = await t.request(method, `/v1.0/me${path}`, { token, ...(body !== undefined && { body }) });
   expect(res.status, `${method} ${path}: ${res.text.slice(0, 300)}`).toBeLessThan(300);
   return res.body;
@@ -84,7 +84,7 @@ function comparable(events: Array<Record<string, any>>) {
 }
 
 /** The server's calendarView of the window, every page. */
-export async function serverView(t: TestServer, m: EventsMailbox): Promise<Array<Record<string, any>>> {
+export async function serverView(t: Pick<TestServer, "request">, m: EventsMailbox): Promise<Array<Record<string, any>>> {
   const res = await t.request("GET", `/v1.0/me/calendarView?startDateTime=${FROM}&endDateTime=${TO}&$top=500`, { token: m.token });
   expect(res.status, res.text).toBe(200);
   expect(res.body["@odata.nextLink"]).toBeUndefined();
@@ -92,7 +92,7 @@ export async function serverView(t: TestServer, m: EventsMailbox): Promise<Array
 }
 
 /** Asserts the store's view equals the server's (of at least `minimum` events); returns the server's count. */
-export async function expectInStep(t: TestServer, m: EventsMailbox, store: LocalStore, minimum = 4): Promise<number> {
+export async function expectInStep(t: Pick<TestServer, "request">, m: EventsMailbox, store: LocalStore, minimum = 4): Promise<number> {
   const server = await serverView(t, m);
   expect(server.length).toBeGreaterThanOrEqual(minimum);
   expect(comparable(hydrateEvents(await store.listEvents()))).toEqual(comparable(server));

@@ -25,6 +25,17 @@ interface Touch {
 
 const touches = new WeakMap<FastifyRequest, Touch>();
 
+/**
+ * Notes that a quirk mode (quirks/) changed a request's answer, so the requests log names it as
+ * it names a fault rule: `rule: "quirk:replay-item"`, after the fault's rule if one fired too.
+ */
+export function noteQuirk(request: FastifyRequest, quirk: string): void {
+  const before = touches.get(request);
+  const rule = `quirk:${quirk}`;
+  if (before?.rule?.split(",").includes(rule)) return;
+  touches.set(request, { ...before, rule: before?.rule ? `${before.rule},${rule}` : rule, fault: before?.fault ?? "quirk" });
+}
+
 export function registerFaultHooks(app: FastifyInstance, control: FaultControl, deps: {
   authenticate: (authorization: string | undefined) => Promise<Principal>;
   originOf: (request: FastifyRequest) => string;
