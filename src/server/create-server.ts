@@ -1,13 +1,13 @@
 import type { FastifyInstance } from "fastify";
 import {
   CalendarGroupService, CalendarPermissionService, CalendarService, EventDeltaService, EventsDeltaService, EventService, ChangeLogWriter, DeltaService, MailboxAccess, MailboxService,
-  ControlledClock, randomIds, type Clock, type IdSource, type Store,
+  ControlledClock, randomIds, type Clock, type FixtureService, type IdSource, type Store,
 } from "../domain/index.js";
 import { loadSigningKey, AccessTokenIssuer, AccessTokenVerifier, IdentityService } from "../auth/index.js";
 import { createApp, DeltaTokenCodec, FaultControl, loadTokenKeys, type GraphServices } from "../http/index.js";
 import { openStore } from "../store/index.js";
 import type { Config } from "./config.js";
-import { reseedDemoTenant, seedDemoTenant } from "./demo-tenant.js";
+import { DEMO_TENANT_ID, reseedDemoTenant, seedDemoTenant } from "./demo-tenant.js";
 import { buildAdminControls } from "./admin-controls.js";
 import { loadOrCreateCertificate } from "./tls.js";
 import { loadFaultsFile } from "./faults-file.js";
@@ -21,6 +21,8 @@ export interface GraphcalServer {
   issuer: AccessTokenIssuer;
   /** Fault rules, throttling and the requests log of both listeners (`/_graphcal/faults`). */
   faults: FaultControl;
+  /** Fixtures: load and export (`/_graphcal/fixtures`; server/fixtures.ts). */
+  fixtures: FixtureService;
   /** Listens on the configured ports; returns the bound addresses. */
   listen(): Promise<{ http: string; https?: string; certPath?: string }>;
   /** Runs one pass of the retention job (also run periodically while listening). */
@@ -76,7 +78,7 @@ export async function createServer(config: Readonly<Config>, deps: ServerDeps = 
   const demoWeek = { events: services.events, clock };
   if (config.seedDemo) await seedDemoTenant(store, services.mailboxes, demoWeek);
   const controls = buildAdminControls({
-    store, writer, clock, services,
+    store, writer, clock, services, ids, birthdays: config.birthdays, defaultTenantId: DEMO_TENANT_ID,
     ...(config.seedDemo && { reseed: () => reseedDemoTenant(store, services.mailboxes, demoWeek) }),
   });
 
@@ -101,7 +103,7 @@ export async function createServer(config: Readonly<Config>, deps: ServerDeps = 
   let timer: NodeJS.Timeout | undefined;
 
   return {
-    config, store, app, httpsApp, services, issuer, prune, faults,
+    config, store, app, httpsApp, services, issuer, prune, faults, fixtures: controls.fixtures,
     async listen() {
       const http = await app.listen({ port: config.port, host: config.host });
       const https = httpsApp && config.httpsPort !== undefined
