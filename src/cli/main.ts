@@ -18,6 +18,8 @@ Usage:
   graphcal clock [--advance P1D | --set 2027-01-01T00:00:00Z | --real | --manual] [--allow-backwards]
   graphcal reset [--mailbox <id|upn>]
   graphcal expire-tokens (--delta-link URL | --mailbox <id|upn>)
+  graphcal seed FIXTURE.json [--mode merge|replace]
+  graphcal export [--mailbox <id|upn>]… [--out FILE]
     (admin commands: [--base-url http://127.0.0.1:8080] [--token T]; without a token one is minted over --data-dir)
 
 Environment: PORT, HOST, DATA_DIR, DATABASE_URL, DATABASE_POOL_SIZE, PUBLIC_BASE_URL, HTTPS_PORT, LOG_LEVEL, SEED_DEMO, ISSUER_ORIGIN,
@@ -38,6 +40,8 @@ const COMMANDS: Record<string, () => Promise<(args: string[]) => Promise<number>
   clock: async () => (await import("./control-commands.js")).runClock,
   reset: async () => (await import("./control-commands.js")).runReset,
   "expire-tokens": async () => (await import("./control-commands.js")).runExpireTokens,
+  seed: async () => (await import("./fixture-commands.js")).runSeed,
+  export: async () => (await import("./fixture-commands.js")).runExport,
 };
 
 /** Errors users caused (bad flags, bad config) print their message only; others their stack. */

@@ -61,6 +61,8 @@ export type { EventDeltaItem } from "./event-delta/round-items.js";
 export { ClockControl, type ClockState } from "./controls/clock-control.js";
 export { ResetService } from "./controls/reset-service.js";
 export { DeltaTokenExpiry } from "./controls/delta-token-expiry.js";
+export { FixtureService, FIXTURE_MODES, type FixtureLoadResult, type FixtureMode } from "./fixtures/fixture-service.js";
+export type { FixtureDocument } from "./fixtures/export-fixture.js";
 
 // Caches other layers build on (the catalogue: cache/README.md).
 export { BoundedMap } from "./cache/bounded-map.js";

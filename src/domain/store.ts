@@ -111,6 +111,24 @@ export interface StoreTx extends StoreReader {
   updateEvent(query: { mailboxId: string; event: Event; extent: TimeSpan }): Promise<void>;
   deleteEvent(query: { mailboxId: string; eventId: string }): Promise<void>;
   appendEventChange(query: { mailboxId: string; change: EventChange }): Promise<void>;
+  /**
+   * Takes `count` consecutive change sequence numbers of the mailbox at once and returns the
+   * first: a bulk load (fixtures) numbers its items itself instead of one UPDATE per item. It
+   * locks the counter row as nextChangeSeq does. Only ChangeLogWriter calls it.
+   */
+  reserveChangeSeqs(query: { mailboxId: string; count: number }): Promise<number>;
+  /** Rewrites a user's directory properties (id, tenant and UPN stay; fixtures). */
+  updateMailbox(mailbox: Mailbox): Promise<void>;
+  /**
+   * Inserts many new rows of one mailbox in a few multi-row statements (fixtures, issue 11):
+   * what the single inserts above do, row for row, for a bulk load.
+   */
+  insertBatch(query: {
+    mailboxId: string; groups: readonly CalendarGroup[]; calendars: readonly Calendar[];
+    permissions: readonly CalendarPermission[]; events: readonly { event: Event; extent: TimeSpan }[];
+  }): Promise<void>;
+  /** appendChange and appendEventChange for many entries, in a few statements. */
+  appendChangeBatch(query: { mailboxId: string; changes: readonly CalendarChange[]; eventChanges: readonly EventChange[] }): Promise<void>;
   /** Invalidates every token issued so far for the mailbox (admin reset). */
   setResetSeq(query: { mailboxId: string; resetSeq: number }): Promise<void>;
 

@@ -1,5 +1,5 @@
 import {
-  ClockControl, ControlledClock, DeltaTokenExpiry, ResetService, type ChangeLogWriter, type Clock, type Store,
+  ClockControl, ControlledClock, DeltaTokenExpiry, FixtureService, ResetService, type ChangeLogWriter, type Clock, type IdSource, type Store,
 } from "../domain/index.js";
 import type { AdminControls, GraphServices } from "../http/index.js";
 
@@ -11,11 +11,16 @@ export function buildAdminControls(deps: {
   store: Store; writer: ChangeLogWriter; clock: Clock; services: GraphServices;
   /** The startup state a whole-store reset returns to (the demo seed); absent: empty. */
   reseed?: () => Promise<void>;
-}): AdminControls {
+  /** For fixtures: new ids, whether mailboxes get "Birthdays", the tenant of users that name none. */
+  ids: IdSource; birthdays: boolean; defaultTenantId: string;
+}): AdminControls & { fixtures: FixtureService } {
   const { store, writer, clock, services } = deps;
   return {
     clock: clock instanceof ControlledClock ? new ClockControl(clock) : undefined,
     resets: new ResetService({ store, mailboxes: services.mailboxes, delta: services.delta, ...(deps.reseed && { reseed: deps.reseed }) }),
     tokenExpiry: new DeltaTokenExpiry({ writer, clock }),
+    fixtures: new FixtureService({
+      writer, clock, ids: deps.ids, mailboxes: services.mailboxes, birthdays: deps.birthdays, defaultTenantId: deps.defaultTenantId,
+    }),
   };
 }

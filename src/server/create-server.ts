@@ -1,13 +1,13 @@
 import type { FastifyInstance } from "fastify";
 import {
   CalendarGroupService, CalendarPermissionService, CalendarService, EventDeltaService, EventsDeltaService, EventService, ChangeLogWriter, DeltaService, MailboxAccess, MailboxService,
-  ControlledClock, randomIds, type Clock, type IdSource, type Store,
+  ControlledClock, randomIds, type Clock, type FixtureService, type IdSource, type Store,
 } from "../domain/index.js";
 import { loadSigningKey, AccessTokenIssuer, AccessTokenVerifier, IdentityService, type SigningKey } from "../auth/index.js";
 import { createApp, DeltaTokenCodec, FaultControl, loadTokenKeys, QuirkControl, type GraphServices } from "../http/index.js";
 import { openStore } from "../store/index.js";
 import type { Config } from "./config.js";
-import { reseedDemoTenant, seedDemoTenant } from "./demo-tenant.js";
+import { DEMO_TENANT_ID, reseedDemoTenant, seedDemoTenant } from "./demo-tenant.js";
 import { buildAdminControls } from "./admin-controls.js";
 import { loadOrCreateCertificate } from "./tls.js";
 import { loadFaultsFile } from "./faults-file.js";
@@ -23,6 +23,8 @@ export interface GraphcalServer {
   faults: FaultControl;
   /** Graph quirk modes, global and per mailbox (`/_graphcal/quirks`). */
   quirks: QuirkControl;
+  /** Fixtures: load and export (`/_graphcal/fixtures`; server/fixtures.ts). */
+  fixtures: FixtureService;
   /** Listens on the configured ports; returns the bound addresses. */
   listen(): Promise<{ http: string; https?: string; certPath?: string }>;
   /** Runs one pass of the retention job (also run periodically while listening). */
@@ -82,7 +84,7 @@ export async function createServer(config: Readonly<Config>, deps: ServerDeps = 
   const demoWeek = deps.demoWithoutEvents ? undefined : { events: services.events, clock };
   if (config.seedDemo) await seedDemoTenant(store, services.mailboxes, demoWeek);
   const controls = buildAdminControls({
-    store, writer, clock, services,
+    store, writer, clock, services, ids, birthdays: config.birthdays, defaultTenantId: DEMO_TENANT_ID,
     ...(config.seedDemo && { reseed: () => reseedDemoTenant(store, services.mailboxes, demoWeek) }),
   });
 
@@ -108,7 +110,7 @@ export async function createServer(config: Readonly<Config>, deps: ServerDeps = 
   let timer: NodeJS.Timeout | undefined;
 
   return {
-    config, store, app, httpsApp, services, issuer, prune, faults, quirks,
+    config, store, app, httpsApp, services, issuer, prune, faults, quirks, fixtures: controls.fixtures,
     async listen() {
       const http = await app.listen({ port: config.port, host: config.host });
       const https = httpsApp && config.httpsPort !== undefined

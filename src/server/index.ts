@@ -13,3 +13,5 @@ export { ADMIN_ROLE, ControlledClock, ManualClock, systemClock, type Clock, type
  * await store.close();
  */
 export { openStore, type StoreOptions } from "../store/index.js";
+export { exportFixture, loadFixture } from "./fixtures.js";
+export type { FixtureDocument, FixtureLoadResult, FixtureMode } from "../domain/index.js";

@@ -48,6 +48,42 @@ export class ChangeLogWriter {
     return result;
   }
 
+  /**
+   * One transaction over several mailboxes (a fixture load, all or nothing): `reserve` takes a
+   * block of `count` consecutive sequences of a mailbox and returns the first. After commit,
+   * listeners hear of each mailbox's highest sequence, as after `write`.
+   */
+  async writeMailboxes<T>(
+    fn: (tx: StoreTx, reserve: (mailboxId: string, count: number) => Promise<number>) => Promise<T>,
+  ): Promise<T> {
+    const last = new Map<string, number>();
+    const mark = this.store.foreignCommitMark?.();
+    const result = await this.store.transaction(async (tx) => {
+      const reserve = async (mailboxId: string, count: number): Promise<number> => {
+        const first = await tx.reserveChangeSeqs({ mailboxId, count });
+        last.set(mailboxId, first + count - 1);
+        return first;
+      };
+      return fn(tx, reserve);
+    });
+    for (const [mailboxId, changeSeq] of last) {
+      for (const listener of this.#listeners) listener({ mailboxId, changeSeq, mark });
+    }
+    return result;
+  }
+
+  /** `log` and `logEvent` for many items at once, in a few statements (bulk loads). */
+  async logBatch(tx: StoreTx, mailboxId: string, items: { calendars: readonly Calendar[]; events: readonly EventChangeEntry[] }): Promise<void> {
+    const changedAt = this.clock.now();
+    await tx.appendChangeBatch({
+      mailboxId,
+      changes: items.calendars.map((calendar) => ({
+        seq: calendar.changeSeq, calendarId: calendar.id, createdSeq: calendar.createdSeq, removed: false, calendar, changedAt,
+      })),
+      eventChanges: items.events.map((change) => ({ ...change, changedAt })),
+    });
+  }
+
   async log(tx: StoreTx, mailboxId: string, calendar: Calendar): Promise<void> {
     await tx.appendChange({
       mailboxId,

@@ -344,7 +344,7 @@ function checkIfMatch(ifMatch: IfMatch | undefined, event: Event): void {
  * when the same body gives `start`; a PATCH of the recurrence alone (or a POST without start)
  * would otherwise echo "" and differ from a POST of the same series.
  */
-function withRecurrenceZone(event: Event): Event {
+export function withRecurrenceZone(event: Event): Event {
   if (!event.recurrence || event.recurrence.range.recurrenceTimeZone !== "") return event;
   const range = { ...event.recurrence.range, recurrenceTimeZone: event.start.zone.name };
   return { ...event, recurrence: { ...event.recurrence, range } };

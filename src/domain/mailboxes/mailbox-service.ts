@@ -20,6 +20,11 @@ export interface NewUser {
   id?: string;
 }
 
+/** A UPN has the shape of an address: one `@`, no blanks. */
+export function checkUserPrincipalName(upn: string): void {
+  if (!/^[^@\s]+@[^@\s]+$/.test(upn)) throw new ValidationError(`'${upn}' is not a valid user principal name.`);
+}
+
 /** Users and their mailboxes: provisioning and lookup by id or UPN. */
 export class MailboxService {
   readonly #cache: MailboxCache;
@@ -33,9 +38,7 @@ export class MailboxService {
    * the default "Calendar" and "Birthdays" (spec §5.4) — all in one transaction.
    */
   async provision(user: NewUser): Promise<Mailbox> {
-    if (!/^[^@\s]+@[^@\s]+$/.test(user.userPrincipalName)) {
-      throw new ValidationError(`'${user.userPrincipalName}' is not a valid user principal name.`);
-    }
+    checkUserPrincipalName(user.userPrincipalName);
     const mailbox: Mailbox = {
       id: user.id ?? this.deps.ids.guid(),
       tenantId: user.tenantId,

@@ -12,7 +12,7 @@ import type { MailboxService } from "../mailboxes/mailbox-service.js";
 // see: https://learn.microsoft.com/graph/api/calendar-post-calendarpermissions
 
 /** Roles a share may carry; "none" and "custom" are Exchange states, not something to grant. */
-const GRANTABLE: readonly CalendarRole[] = [
+export const GRANTABLE: readonly CalendarRole[] = [
   "freeBusyRead", "limitedRead", "read", "write", "delegateWithoutPrivateEventAccess", "delegateWithPrivateEventAccess",
 ];
 const READS: ReadonlySet<CalendarRole> = new Set(["read", "write", "delegateWithoutPrivateEventAccess", "delegateWithPrivateEventAccess"]);
@@ -31,7 +31,7 @@ function parseRole(value: unknown): CalendarRole {
   return role;
 }
 
-function parseBody(body: unknown, mode: "create" | "update"): { address?: string; role?: CalendarRole; readOnly: Record<string, unknown> } {
+export function parsePermissionBody(body: unknown, mode: "create" | "update"): { address?: string; role?: CalendarRole; readOnly: Record<string, unknown> } {
   // Whom a share is for is fixed at creation: on PATCH emailAddress is an echo, like the rest.
   const { writable, readOnly } = readEntityBody(body, {
     type: "microsoft.graph.calendarPermission",
@@ -78,7 +78,7 @@ export class CalendarPermissionService {
   }
 
   async create(args: { mailbox: Mailbox; target: CalendarTarget; body: unknown }): Promise<CalendarPermission> {
-    const { address, role, readOnly } = parseBody(args.body, "create");
+    const { address, role, readOnly } = parsePermissionBody(args.body, "create");
     const grantee = await this.deps.mailboxes.findUser(address as string);
     if (!grantee || grantee.tenantId !== args.mailbox.tenantId) {
       throw new ValidationError(`The user '${address}' could not be found in the organization.`);
@@ -109,7 +109,7 @@ export class CalendarPermissionService {
   }
 
   async update(args: { mailbox: Mailbox; target: CalendarTarget; permissionId: string; body: unknown }): Promise<CalendarPermission> {
-    const { role, readOnly } = parseBody(args.body, "update");
+    const { role, readOnly } = parsePermissionBody(args.body, "update");
     return this.deps.writer.write(args.mailbox.id, async (tx, seq) => {
       const { calendar, permission } = await this.load(tx, args);
       const updated = { ...permission, ...(role !== undefined && { role }) };

@@ -1,4 +1,4 @@
-import { Migrator, sql, type Kysely } from "kysely";
+import { Migrator, sql, type Insertable, type Kysely } from "kysely";
 import type {
   AppRegistration, Calendar, CalendarChange, CalendarGroup, CalendarPermission, Event, EventChange, Mailbox, Store, StoreTx, TimeSpan,
 } from "../../domain/index.js";
@@ -107,6 +107,46 @@ class SqlTx extends SqlReader implements StoreTx {
     await this.db.insertInto("event_changes").values(fromEventChange(query.mailboxId, query.change)).execute();
   }
 
+  async reserveChangeSeqs(query: { mailboxId: string; count: number }): Promise<number> {
+    const row = await this.db.updateTable("mailboxes")
+      .set((eb) => ({ change_seq: eb("change_seq", "+", query.count) }))
+      .where("mailbox_id", "=", query.mailboxId)
+      .returning("change_seq").executeTakeFirstOrThrow();
+    return Number(row.change_seq) - query.count + 1;
+  }
+
+  async updateMailbox(mailbox: Mailbox): Promise<void> {
+    await this.db.updateTable("mailboxes")
+      .set({ display_name: mailbox.displayName, given_name: mailbox.givenName, surname: mailbox.surname, mail: mailbox.mail })
+      .where("mailbox_id", "=", mailbox.id).execute();
+  }
+
+  async insertBatch(query: {
+    mailboxId: string; groups: readonly CalendarGroup[]; calendars: readonly Calendar[];
+    permissions: readonly CalendarPermission[]; events: readonly { event: Event; extent: TimeSpan }[];
+  }): Promise<void> {
+    const { mailboxId } = query;
+    // Parents before children, as the foreign keys want them.
+    await insertChunked(this.db, "calendar_groups", query.groups.map((g) => fromCalendarGroup(mailboxId, g)));
+    await insertChunked(this.db, "calendars", query.calendars.map((c) => fromCalendar(mailboxId, c)));
+    await insertChunked(this.db, "calendar_permissions", query.permissions.map((p) => fromCalendarPermission(mailboxId, p)));
+    await insertChunked(this.db, "events", query.events.map(({ event, extent }) => fromEvent(mailboxId, event, extent)));
+    // One update for the longest-event bound instead of one per event (noteEventLength).
+    let longest = 0;
+    for (const { event } of query.events) {
+      if (event.type !== "seriesMaster") longest = Math.max(longest, event.end.epochMs - event.start.epochMs);
+    }
+    if (longest > 0) {
+      await this.db.updateTable("mailboxes").set({ max_event_ms: longest })
+        .where("mailbox_id", "=", mailboxId).where("max_event_ms", "<", longest).execute();
+    }
+  }
+
+  async appendChangeBatch(query: { mailboxId: string; changes: readonly CalendarChange[]; eventChanges: readonly EventChange[] }): Promise<void> {
+    await insertChunked(this.db, "calendar_changes", query.changes.map((c) => fromChange(query.mailboxId, c)));
+    await insertChunked(this.db, "event_changes", query.eventChanges.map((c) => fromEventChange(query.mailboxId, c)));
+  }
+
   async setResetSeq(query: { mailboxId: string; resetSeq: number }): Promise<void> {
     await this.db.updateTable("mailboxes").set({ reset_seq: query.resetSeq })
       .where("mailbox_id", "=", query.mailboxId).execute();
@@ -142,6 +182,20 @@ class SqlTx extends SqlReader implements StoreTx {
       client_id: app.clientId, tenant_id: app.tenantId, display_name: app.displayName,
       secret_hash: app.secretHash, roles: JSON.stringify(app.roles), created_at: this.nowMs(),
     }).onConflict((oc) => oc.column("client_id").doNothing()).execute();
+  }
+}
+
+/**
+ * A multi-row INSERT, cut so that no statement binds more than 30,000 values: SQLite's limit is
+ * 32,766 bound variables, PostgreSQL's 65,535 parameters.
+ */
+async function insertChunked<T extends keyof Database & string>(db: Kysely<Database>, table: T, rows: readonly Insertable<Database[T]>[]): Promise<void> {
+  const first = rows[0];
+  if (first === undefined) return;
+  const per = Math.max(1, Math.floor(30_000 / Object.keys(first).length));
+  for (let i = 0; i < rows.length; i += per) {
+    // Kysely cannot relate a generic table name to its row type; the rows come from that table's mapper.
+    await db.insertInto(table).values(rows.slice(i, i + per) as never).execute();
   }
 }
 
