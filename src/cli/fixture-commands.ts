@@ -1,6 +1,7 @@
 import { readFile, writeFile } from "node:fs/promises";
 import { extname } from "node:path";
 import { parseArgs } from "node:util";
+import { parse as parseYaml } from "yaml";
 import { ADMIN_CLIENT_OPTIONS, adminToken, callAdmin, DEFAULT_BASE_URL, runAdminCall } from "./admin-client.js";
 
 // `graphcal seed` and `graphcal export`: fixtures (issue 11 §1) through a running server's
@@ -12,17 +13,14 @@ export async function runSeed(args: string[]): Promise<number> {
   const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { ...ADMIN_CLIENT_OPTIONS, mode: { type: "string" } } });
   const [file, ...extra] = positionals;
   if (!file || extra.length > 0) {
-    process.stderr.write("graphcal seed: give one fixture file (JSON)\n");
-    return 2;
-  }
-  if (/^\.ya?ml$/i.test(extname(file))) {
-    // No YAML parser is a dependency yet; the server answers 415 to YAML too.
-    process.stderr.write("graphcal seed: YAML fixtures are not supported yet; convert the file to JSON\n");
+    process.stderr.write("graphcal seed: give one fixture file (JSON, or YAML by its .yaml/.yml extension)\n");
     return 2;
   }
   let fixture: unknown;
   try {
-    fixture = JSON.parse(await readFile(file, "utf8"));
+    const text = await readFile(file, "utf8");
+    // YAML is read here and sent as JSON: the server validates one shape either way.
+    fixture = /^\.ya?ml$/i.test(extname(file)) ? parseYaml(text) as unknown : JSON.parse(text);
   } catch (error) {
     process.stderr.write(`graphcal seed: cannot read ${file}: ${(error as Error).message}\n`);
     return 2;
