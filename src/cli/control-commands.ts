@@ -45,3 +45,20 @@ export async function runExpireTokens(args: string[]): Promise<number> {
   const body = values["delta-link"] !== undefined ? { deltaLink: values["delta-link"] } : { mailbox: values.mailbox };
   return runAdminCall("expire-tokens", values, { method: "POST", path: "/_graphcal/delta-tokens/expire", body });
 }
+
+/** `graphcal quirks [--mailbox ID] (--set a,b | --clear)`; neither lists them. */
+export async function runQuirks(args: string[]): Promise<number> {
+  const { values } = parseArgs({ args, options: { ...ADMIN_CLIENT_OPTIONS, mailbox: { type: "string" }, set: { type: "string" }, clear: { type: "boolean" } } });
+  if (values.set !== undefined && values.clear) {
+    process.stderr.write("graphcal quirks: give at most one of --set and --clear\n");
+    return 2;
+  }
+  if (values.clear) {
+    const path = values.mailbox ? `/_graphcal/quirks/${encodeURIComponent(values.mailbox)}` : "/_graphcal/quirks";
+    return runAdminCall("quirks", values, { method: "DELETE", path });
+  }
+  if (values.set === undefined) return runAdminCall("quirks", values, { method: "GET", path: "/_graphcal/quirks" });
+  // --set "" is strict mode for the mailbox (or everywhere).
+  const quirks = values.set.split(",").map((q) => q.trim()).filter((q) => q !== "");
+  return runAdminCall("quirks", values, { method: "POST", path: "/_graphcal/quirks", body: { ...(values.mailbox && { mailbox: values.mailbox }), quirks } });
+}

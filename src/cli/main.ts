@@ -17,6 +17,7 @@ Usage:
   graphcal local-store ics FILE --store <file.db>
   graphcal clock [--advance P1D | --set 2027-01-01T00:00:00Z | --real | --manual] [--allow-backwards]
   graphcal reset [--mailbox <id|upn>]
+  graphcal quirks [--mailbox <id|upn>] [--set replay-item,duplicate-item,empty-page,late-change | --clear]
   graphcal expire-tokens (--delta-link URL | --mailbox <id|upn>)
   graphcal seed FIXTURE.json [--mode merge|replace]
   graphcal export [--mailbox <id|upn>]… [--out FILE]
@@ -39,6 +40,7 @@ const COMMANDS: Record<string, () => Promise<(args: string[]) => Promise<number>
   store: async () => (await import("./local-store-command.js")).runLocalStore,
   clock: async () => (await import("./control-commands.js")).runClock,
   reset: async () => (await import("./control-commands.js")).runReset,
+  quirks: async () => (await import("./control-commands.js")).runQuirks,
   "expire-tokens": async () => (await import("./control-commands.js")).runExpireTokens,
   seed: async () => (await import("./fixture-commands.js")).runSeed,
   export: async () => (await import("./fixture-commands.js")).runExport,

@@ -75,6 +75,24 @@ describe("graphcal serve --memory --dev-open-admin and the admin commands", () =
     expect((await runCli(["expire-tokens", ...base])).code, "neither --delta-link nor --mailbox").toBe(2);
   }, 60_000);
 
+  it("cli: quirks sets a mailbox's and the global set, lists them, clears them; a bad name is a 400", async () => {
+    const base = ["--base-url", server.origin];
+    const set = await runCli(["quirks", "--mailbox", "adelev@contoso.com", "--set", "empty-page,late-change", ...base]);
+    expect(set.code, set.stderr).toBe(0);
+    expect(JSON.parse(set.stdout)).toMatchObject({ userPrincipalName: "adelev@contoso.com", quirks: ["empty-page", "late-change"] });
+    expect(JSON.parse((await runCli(["quirks", "--set", "replay-item", ...base])).stdout)).toEqual({ global: ["replay-item"] });
+    const listed = JSON.parse((await runCli(["quirks", ...base])).stdout);
+    expect(listed.global).toEqual(["replay-item"]);
+    expect(listed.value.map((m: { userPrincipalName: string; quirks: string[] }) => [m.userPrincipalName, m.quirks]))
+      .toEqual([["adelev@contoso.com", ["empty-page", "late-change"]]]);
+    const bad = await runCli(["quirks", "--set", "sometimes-wrong", ...base]);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toMatch(/400 BadRequest/);
+    expect((await runCli(["quirks", "--clear", ...base])).code).toBe(0);
+    expect(JSON.parse((await runCli(["quirks", ...base])).stdout)).toEqual({ global: [], value: [] });
+    expect((await runCli(["quirks", "--set", "x", "--clear", ...base])).code).toBe(2);
+  }, 60_000);
+
   it("cli: serve --memory writes nothing to disk", () => {
     expect(readdirSync(cwd)).toEqual([]);
   });
