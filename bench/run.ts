@@ -8,7 +8,7 @@
 //      (default 2), BENCH_CASES (default "1,2,3,4,5,6,7,8,9,10"; "events" = 7, "event-delta" = 8, "soak" = 9, "controls" = 10), BENCH_QUIET_WAIT / BENCH_QUIET_BUDGET,
 //      BENCH_STRICT, BENCH_CPU_PROF=dir (V8 CPU profiles of the servers), GRAPHCAL_PG_ADMIN_URL
 //      (case 5; default postgres://postgres@127.0.0.1:5432/postgres).
-import { mkdirSync, rmSync } from "node:fs";
+import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { cpus } from "node:os";
 import { join, relative } from "node:path";
 import type { Mailbox } from "../dist/domain/index.js";
@@ -122,7 +122,36 @@ async function case2(): Promise<void> {
   verdicts.push({ target: "2. delta no-change poll graphcal ÷ bare req/s >= 0.60x", measured: fmt.x(ratio), pass: ratio >= 0.6 });
   const cost = pairedRatio(g, b, cpuPerReq);
   verdicts.push({ target: "2. delta no-change poll cost: graphcal ÷ bare server CPU/req <= 1.30x", measured: fmt.x(cost), pass: cost <= 1.3 });
-  await Promise.all([graphcal.close(), bare.close(), fastify.close()]);
+  await Promise.all([bare.close(), fastify.close()]);
+  await faultRulesCost(dir, graphcal, targets);
+  await graphcal.close();
+}
+
+/**
+ * 2b (issue 11): the same polls on a second server over the same store with 100 fault rules
+ * loaded (`--faults FILE`), none of which matches a poll: what rule matching adds to the hot path.
+ */
+async function faultRulesCost(dir: string, plain: ServerChild, targets: Target[]): Promise<void> {
+  out("\n### 2b — the same no-change polls with 100 fault rules loaded that do not match them");
+  const rules = Array.from({ length: 100 }, (_, i) => ({
+    path: i % 2 ? `/users/*/calendars/${i}/calendarView/delta` : `/me/events/${i}`, method: i % 3 ? "GET" : "POST", status: 503,
+  }));
+  const file = join(RUN, "case2-rules.json");
+  writeFileSync(file, JSON.stringify(rules));
+  const withRules = await ServerChild.start("graphcal:rules", { BENCH_DATA_DIR: dir, BENCH_FAULTS_FILE: file }, SERVER_CPU);
+  try {
+    const m = await compare([
+      { label: "graphcal, no fault rules", server: plain, targets },
+      { label: "graphcal, 100 non-matching fault rules", server: withRules, targets },
+    ]);
+    const p = m.get("graphcal, no fault rules") as Series;
+    const r = m.get("graphcal, 100 non-matching fault rules") as Series;
+    const cost = pairedRatio(r, p, cpuPerReq);
+    out(`server CPU per poll with the rules ÷ without = ${fmt.x(cost)}`);
+    verdicts.push({ target: "2b. no-change poll with 100 non-matching fault rules ÷ none, server CPU/req <= 1.05x", measured: fmt.x(cost), pass: cost <= 1.05 });
+  } finally {
+    await withRules.close();
+  }
 }
 
 // --- case 3 -----------------------------------------------------------------------------------

@@ -58,6 +58,8 @@ async function graphcal(): Promise<void> {
   const config = parseConfig({
     DATA_DIR: env.BENCH_DATA_DIR, PORT: "0", HOST: "127.0.0.1", LOG_LEVEL: "silent", SEED_DEMO: "false",
     WATERMARK_TTL_MS: env.WATERMARK_TTL_MS, PROVISION_BIRTHDAYS: env.PROVISION_BIRTHDAYS,
+    // Case 2's variant with fault rules loaded (none of which matches the polls).
+    FAULTS_FILE: env.BENCH_FAULTS_FILE,
     // Only case 5 sets these (PostgreSQL); a DATABASE_URL in the bench's own environment is ignored.
     DATABASE_URL: env.BENCH_DATABASE_URL, DATABASE_POOL_SIZE: env.BENCH_DATABASE_POOL_SIZE,
   });

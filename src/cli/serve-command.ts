@@ -9,7 +9,7 @@ export async function runServe(args: string[]): Promise<number> {
       "public-base-url": { type: "string" }, "https-port": { type: "string" },
       "log-level": { type: "string" }, "no-seed": { type: "boolean" },
       memory: { type: "boolean" }, "dev-open-admin": { type: "boolean" },
-      faults: { type: "string" }, throttle: { type: "string" }, quirks: { type: "string" },
+      faults: { type: "string" }, throttle: { type: "string" }, quirks: { type: "string" }, fixtures: { type: "string" },
     },
   });
   const config = parseConfig(process.env, values);

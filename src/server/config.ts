@@ -32,6 +32,8 @@ export interface Config {
   devOpenAdmin: boolean;
   /** A JSON file of fault rules loaded at start (`--faults FILE`). */
   faultsFile: string | undefined;
+  /** A fixture loaded at start, after the demo seed, and again by a whole-store reset (`--fixtures FILE`). */
+  fixturesFile: string | undefined;
   /** The Outlook throttling profile's limits (`--throttle outlook`); undefined when off. */
   throttle: ThrottleLimits | undefined;
   /** Graph quirk modes on for every mailbox (`--quirks a,b`); empty: strict mode. */
@@ -132,6 +134,7 @@ export function parseConfig(env: ConfigInput, flags: ConfigInput = {}): Readonly
     birthdays: bool("PROVISION_BIRTHDAYS", env.PROVISION_BIRTHDAYS, true),
     devOpenAdmin: bool("DEV_OPEN_ADMIN", pick("DEV_OPEN_ADMIN", "dev-open-admin"), false),
     faultsFile: str(pick("FAULTS_FILE", "faults")),
+    fixturesFile: str(pick("FIXTURES_FILE", "fixtures")),
     throttle: throttle(pick("THROTTLE", "throttle"), env),
     quirks: quirks(pick("QUIRKS", "quirks")),
   });

@@ -11,6 +11,7 @@ import { DEMO_TENANT_ID, reseedDemoTenant, seedDemoTenant } from "./demo-tenant.
 import { buildAdminControls } from "./admin-controls.js";
 import { loadOrCreateCertificate } from "./tls.js";
 import { loadFaultsFile } from "./faults-file.js";
+import { loadStartupFixture, readFixturesFile } from "./fixtures-file.js";
 
 export interface GraphcalServer {
   config: Readonly<Config>;
@@ -83,10 +84,20 @@ export async function createServer(config: Readonly<Config>, deps: ServerDeps = 
   const codec = new DeltaTokenCodec(await loadTokenKeys(store));
   const demoWeek = deps.demoWithoutEvents ? undefined : { events: services.events, clock };
   if (config.seedDemo) await seedDemoTenant(store, services.mailboxes, demoWeek);
-  const controls = buildAdminControls({
+  // The startup state a whole-store reset returns to: the demo tenant, then the startup fixture.
+  let startupFixture = config.fixturesFile !== undefined ? readFixturesFile(config.fixturesFile) : undefined;
+  const startupState = [config.seedDemo && "demo", startupFixture !== undefined && "fixture"].filter((s) => s !== false).join("+");
+  const controls: ReturnType<typeof buildAdminControls> = buildAdminControls({
     store, writer, clock, services, ids, birthdays: config.birthdays, defaultTenantId: DEMO_TENANT_ID,
-    ...(config.seedDemo && { reseed: () => reseedDemoTenant(store, services.mailboxes, demoWeek) }),
+    ...(startupState && {
+      startupState,
+      reseed: async () => {
+        if (config.seedDemo) await reseedDemoTenant(store, services.mailboxes, demoWeek);
+        if (startupFixture !== undefined) await controls.fixtures.load({ fixture: startupFixture, mode: "merge" });
+      },
+    }),
   });
+  if (config.fixturesFile !== undefined) startupFixture = await loadStartupFixture(config.fixturesFile, startupFixture, controls.fixtures);
 
   const faults = new FaultControl({ clock, findMailbox: (id) => mailboxes.findUser(id), throttle: config.throttle });
   if (config.faultsFile) await loadFaultsFile(config.faultsFile, faults);

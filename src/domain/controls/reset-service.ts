@@ -20,20 +20,22 @@ import type { DeltaService } from "../delta/delta-service.js";
 export class ResetService {
   constructor(private readonly deps: {
     store: Store; mailboxes: MailboxService; delta: DeltaService;
-    /** Puts the startup state back after a whole-store reset (the demo seed); none: stays empty. */
+    /** Puts the startup state back after a whole-store reset (the demo seed, a startup fixture); none: stays empty. */
     reseed?: () => Promise<void>;
+    /** What `reseed` puts back, for the answer ("demo", "fixture", "demo+fixture"). */
+    startupState?: string;
   }) {}
 
   async resetMailbox(mailbox: Mailbox): Promise<void> {
     await this.deps.mailboxes.reset(mailbox);
   }
 
-  async resetAll(): Promise<{ reseeded: boolean }> {
+  async resetAll(): Promise<{ startupState: string }> {
     await this.deps.store.resetAll();
     this.deps.mailboxes.forgetAll();
     this.deps.delta.forgetAll();
-    if (!this.deps.reseed) return { reseeded: false };
+    if (!this.deps.reseed) return { startupState: "empty" };
     await this.deps.reseed();
-    return { reseeded: true };
+    return { startupState: this.deps.startupState ?? "demo" };
   }
 }

@@ -13,8 +13,8 @@ export function registerResetRoutes(app: FastifyInstance, deps: {
   app.post("/_graphcal/reset", async (request, reply) => {
     await authorizeAdmin(request);
     readControlBody(request.body, []);
-    const { reseeded } = await deps.resets.resetAll();
-    return reply.send({ reset: "store", startupState: reseeded ? "demo" : "empty" });
+    const { startupState } = await deps.resets.resetAll();
+    return reply.send({ reset: "store", startupState });
   });
 
   /** One mailbox back to its provisioned state: its default calendars only. */
