@@ -18,19 +18,22 @@ describe("PageJsonMemo", () => {
     expect(renders).toBe(5);
   });
 
-  it("stays within its byte budget, the oldest page going first", () => {
-    const memo = new PageJsonMemo(10);
+  it("stays within its byte budget (bytes and a fixed overhead per entry), the oldest page going first", () => {
+    const entry = 256 + 6;
+    const memo = new PageJsonMemo(2 * entry - 1);
     memo.value({ round, from: 0 }, 1, "s", () => "[1111]");
+    expect(memo.bytes).toBe(entry);
     memo.value({ round, from: 1 }, 1, "s", () => "[2222]");
-    expect(memo.bytes).toBe(6);
+    // Two do not fit: the first went.
+    expect(memo.bytes).toBe(entry);
     let rendered = false;
     memo.value({ round, from: 1 }, 1, "s", () => ((rendered = true), "[x]"));
     expect(rendered).toBe(false);
     memo.value({ round, from: 0 }, 1, "s", () => ((rendered = true), "[1111]"));
     expect(rendered).toBe(true);
-    expect(memo.bytes).toBeLessThanOrEqual(10);
+    expect(memo.bytes).toBe(entry);
     // Larger than the whole budget: served, not kept.
-    memo.value({ round, from: 2 }, 1, "s", () => "[12345678901]");
-    expect(memo.bytes).toBeLessThanOrEqual(10);
+    expect(memo.value({ round, from: 2 }, 1, "s", () => `[${"1".repeat(600)}]`).length).toBe(602);
+    expect(memo.bytes).toBe(entry);
   });
 });

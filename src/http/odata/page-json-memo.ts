@@ -11,13 +11,16 @@ import type { KeptSlice } from "../../domain/index.js";
  * Rounds are told apart by identity (a WeakMap number), so a round the domain has let go can no
  * longer be asked for; its pages wait here until the byte budget pushes them out, oldest first.
  */
+/** What an entry costs besides its bytes (key, Map slot, Buffer object), counted in the budget. */
+const ENTRY_OVERHEAD = 256;
+
 export class PageJsonMemo {
   readonly #ids = new WeakMap<object, number>();
   #nextId = 1;
   readonly #entries = new Map<string, Buffer>();
   #bytes = 0;
 
-  constructor(private readonly budgetBytes = 64 * 1024 * 1024) {}
+  constructor(private readonly budgetBytes = 16 * 1024 * 1024) {}
 
   /** The `[…]` bytes of a page; `render` makes the text when the page is not kept. */
   value(kept: KeptSlice | undefined, count: number, shape: string, render: () => string): Buffer {
@@ -27,11 +30,16 @@ export class PageJsonMemo {
     const key = `${id}|${kept.from}|${count}|${shape}`;
     let bytes = this.#entries.get(key);
     if (bytes) return bytes;
-    bytes = Buffer.from(render());
-    if (bytes.length > this.budgetBytes) return bytes;
-    while (this.#bytes + bytes.length > this.budgetBytes) this.#evictOldest();
+    const text = render();
+    const size = Buffer.byteLength(text) + ENTRY_OVERHEAD;
+    if (size > this.budgetBytes) return Buffer.from(text);
+    // Its own memory, not a slice of Node's shared 8 KB pool: a kept small page would otherwise
+    // hold a whole pool slab alive, and the budget would undercount what the memo keeps.
+    bytes = Buffer.allocUnsafeSlow(size - ENTRY_OVERHEAD);
+    bytes.write(text);
+    while (this.#bytes + size > this.budgetBytes) this.#evictOldest();
     this.#entries.set(key, bytes);
-    this.#bytes += bytes.length;
+    this.#bytes += size;
     return bytes;
   }
 
@@ -42,7 +50,7 @@ export class PageJsonMemo {
   #evictOldest(): void {
     const [key, bytes] = this.#entries.entries().next().value as [string, Buffer];
     this.#entries.delete(key);
-    this.#bytes -= bytes.length;
+    this.#bytes -= bytes.length + ENTRY_OVERHEAD;
   }
 }
 
