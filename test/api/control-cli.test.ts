@@ -1,40 +1,19 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync, readdirSync, rmSync } from "node:fs";
 import { runCli } from "../support/run-cli.js";
-import { CLI } from "../support/spawn-server.js";
+import { spawnServer, type SpawnedServer } from "../support/spawn-server.js";
 import { tempDataDir } from "../support/harness.js";
 
 // The admin commands of the built CLI (clock, reset, expire-tokens) against `graphcal serve`
 // run as users run it: `--memory --dev-open-admin` (nothing on disk, no token needed), and a
 // server over a data folder whose admin token the CLI mints itself.
 
-interface Served { child: ChildProcess; origin: string; stop: () => Promise<void> }
-
-async function serve(args: string[], cwd: string): Promise<Served> {
-  const child = spawn(process.execPath, [CLI, "serve", "--port", "0", "--log-level", "warn", ...args], {
-    cwd, env: { ...process.env, DATA_DIR: "", DATABASE_URL: "" }, stdio: ["ignore", "ignore", "pipe"],
-  });
-  let err = "";
-  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
-  const origin = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start:\n${err}`)), 20_000);
-    child.stderr!.on("data", (d: Buffer) => {
-      err += d.toString();
-      const m = /listening on (http:\/\/[^\s]+)/.exec(err);
-      if (m) {
-        clearTimeout(timer);
-        resolve(m[1] as string);
-      }
-    });
-    child.once("exit", (code) => reject(new Error(`server exited with ${code}:\n${err}`)));
-  });
-  return { child, origin, stop: async () => { child.kill("SIGTERM"); await exited; } };
-}
+/** `graphcal serve` with `args`, in `cwd`, over no configured store (the flags say which). */
+const serve = (args: string[], cwd: string): Promise<SpawnedServer> => spawnServer({ DATA_DIR: "", DATABASE_URL: "" }, { args, cwd });
 
 describe("graphcal serve --memory --dev-open-admin and the admin commands", () => {
   const cwd = tempDataDir();
-  let server: Served;
+  let server: SpawnedServer;
   beforeAll(async () => {
     server = await serve(["--memory", "--dev-open-admin"], cwd);
   }, 30_000);
@@ -100,7 +79,7 @@ describe("graphcal serve --memory --dev-open-admin and the admin commands", () =
 
 describe("graphcal admin commands against a server over a data folder", () => {
   const dataDir = tempDataDir();
-  let server: Served;
+  let server: SpawnedServer;
   beforeAll(async () => {
     server = await serve(["--data-dir", dataDir], dataDir);
   }, 30_000);

@@ -13,9 +13,13 @@ export interface SpawnedServer {
   kill(): Promise<void>;
 }
 
-/** Runs the built `graphcal serve` as users run it and waits for its listening line. */
-export async function spawnServer(env: Record<string, string>): Promise<SpawnedServer> {
-  const child = spawn(process.execPath, [CLI, "serve"], {
+/**
+ * Runs the built `graphcal serve` as users run it and waits for its listening line; `args` are
+ * its flags (`--memory`, `--dev-open-admin` …), `cwd` where it runs.
+ */
+export async function spawnServer(env: Record<string, string>, options: { args?: string[]; cwd?: string } = {}): Promise<SpawnedServer> {
+  const child = spawn(process.execPath, [CLI, "serve", ...(options.args ?? [])], {
+    ...(options.cwd && { cwd: options.cwd }),
     env: { ...process.env, PORT: "0", LOG_LEVEL: "warn", ...env },
     stdio: ["ignore", "ignore", "pipe"],
   });
