@@ -1,6 +1,8 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { ADMIN_ROLE, createServer, DEMO_CLIENT_ID, parseConfig } from "../server/index.js";
+import { ADMIN_ROLE, callAdmin, createServer, DEMO_CLIENT_ID, parseConfig } from "../server/index.js";
+
+export { callAdmin };
 
 // Talking to a running server's /_graphcal controls (issue 11) from the command line: one
 // helper for every admin command (clock, reset, expire-tokens, and the fault commands).
@@ -24,11 +26,6 @@ export interface AdminClientFlags {
 
 export const DEFAULT_BASE_URL = "http://127.0.0.1:8080";
 
-export interface AdminAnswer {
-  status: number;
-  body: unknown;
-}
-
 /**
  * The bearer for admin calls: `--token`, else GRAPHCAL_ADMIN_TOKEN, else one minted locally
  * with the Graphcal.Admin role over the server's own store (as `graphcal token --app --roles
@@ -50,26 +47,6 @@ export async function adminToken(flags: AdminClientFlags, env: NodeJS.ProcessEnv
   } finally {
     await server.close();
   }
-}
-
-/** One admin call; the answer's JSON body (or undefined for an empty one). */
-export async function callAdmin(args: {
-  baseUrl: string; token: string | undefined; method: "GET" | "POST" | "DELETE"; path: string; body?: unknown;
-}): Promise<AdminAnswer> {
-  const headers: Record<string, string> = {};
-  if (args.token) headers.authorization = `Bearer ${args.token}`;
-  if (args.body !== undefined) headers["content-type"] = "application/json";
-  const res = await fetch(`${args.baseUrl.replace(/\/+$/, "")}${args.path}`, {
-    method: args.method, headers, ...(args.body !== undefined && { body: JSON.stringify(args.body) }),
-  });
-  const text = await res.text();
-  let body: unknown;
-  try {
-    body = text ? JSON.parse(text) : undefined;
-  } catch {
-    body = text;
-  }
-  return { status: res.status, body };
 }
 
 /**

@@ -15,3 +15,4 @@ export { ADMIN_ROLE, ControlledClock, ManualClock, systemClock, type Clock, type
 export { openStore, type StoreOptions } from "../store/index.js";
 export { exportFixture, loadFixture } from "./fixtures.js";
 export type { FixtureDocument, FixtureLoadResult, FixtureMode } from "../domain/index.js";
+export { callAdmin, type AdminAnswer, type AdminMethod } from "./admin-call.js";

@@ -1,3 +1,7 @@
+import { callAdmin, type AdminMethod } from "../server/index.js";
+
+export type { AdminMethod };
+
 // The helper's calls to the server's /_graphcal controls: over HTTP, as any other client of the
 // emulator makes them, so the helper proves the endpoints it stands on.
 
@@ -14,27 +18,13 @@ export class GraphcalAdminError extends Error {
   }
 }
 
-export type AdminMethod = "GET" | "POST" | "DELETE";
-
 /** Sends one admin call with `bearer()` and returns its JSON answer (undefined for 204). */
 export async function adminCall(args: {
   origin: string; bearer: () => Promise<string | undefined>; method: AdminMethod; path: string; body?: unknown;
 }): Promise<unknown> {
-  const headers: Record<string, string> = {};
-  const token = await args.bearer();
-  if (token) headers.authorization = `Bearer ${token}`;
-  if (args.body !== undefined) headers["content-type"] = "application/json";
-  const res = await fetch(`${args.origin}${args.path}`, {
-    method: args.method, headers, ...(args.body !== undefined && { body: JSON.stringify(args.body) }),
-  });
-  const text = await res.text();
-  let body: unknown;
-  try {
-    body = text ? JSON.parse(text) : undefined;
-  } catch {
-    body = text;
-  }
-  if (res.ok) return body;
+  const res = await callAdmin({ baseUrl: args.origin, token: await args.bearer(), method: args.method, path: args.path, body: args.body });
+  const { body, text } = res;
+  if (res.status >= 200 && res.status < 300) return body;
   const error = (body as { error?: { code?: string; message?: string } } | undefined)?.error;
   throw new GraphcalAdminError(
     res.status, error?.code ?? "HttpError",

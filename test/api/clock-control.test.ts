@@ -1,8 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { ControlledClock, DEMO_CLIENT_ID } from "../../src/server/index.js";
 import { pollReplayOf } from "../../src/http/index.js";
-import { startTestServer, useTestServer, type TestResponse, type TestServer } from "../support/harness.js";
-import { socketAgent as agent, socketGet } from "../support/socket-get.js";
+import { useTestServer, type TestResponse } from "../support/harness.js";
+import { socketGetJson, useListeningServer } from "../support/socket-get.js";
 import { pathOf } from "./delta-support.js";
 
 // The virtual clock through HTTP (issue 11 §3): GET/POST /_graphcal/clock, and what follows it —
@@ -130,42 +130,27 @@ describe("virtual clock and the admin token", () => {
   });
 });
 
-/** A GET over a kept-alive socket: PollReplay sits in front of Fastify, which inject bypasses. */
-async function rawGet(url: string, token: string): Promise<{ status: number; body: any }> {
-  const res = await socketGet(url, { authorization: `Bearer ${token}` });
-  return { status: res.status, body: res.text ? JSON.parse(res.text) : undefined };
-}
-
 describe("virtual clock and the poll replay (real socket)", () => {
-  let t: TestServer;
-  let origin = "";
-  beforeAll(async () => {
-    t = await startTestServer();
-    origin = (await t.server.listen()).http;
-  });
-  afterAll(async () => {
-    agent.destroy();
-    await t.close();
-  });
+  const s = useListeningServer();
 
   it("clock: a replayed no-change poll is not replayed past retention: the next poll is 410", async () => {
-    const mailbox = await t.newMailbox();
-    const { token } = await t.server.issuer.mintDelegated({ mailbox, scopes: ["Calendars.Read"], clientId: DEMO_CLIENT_ID, lifetimeSeconds: 40 * 86400 });
-    const first = await rawGet(`${origin}/beta/me/calendars/delta`, token);
-    const link = `${origin}${pathOf(first.body["@odata.deltaLink"])}`;
-    const replay = pollReplayOf(t.server.app)!;
-    await rawGet(link, token);
+    const mailbox = await s.t.newMailbox();
+    const { token } = await s.t.server.issuer.mintDelegated({ mailbox, scopes: ["Calendars.Read"], clientId: DEMO_CLIENT_ID, lifetimeSeconds: 40 * 86400 });
+    const first = await socketGetJson(`${s.origin}/beta/me/calendars/delta`, token);
+    const link = `${s.origin}${pathOf(first.body["@odata.deltaLink"])}`;
+    const replay = pollReplayOf(s.t.server.app)!;
+    await socketGetJson(link, token);
     const before = replay.replayed;
-    const again = await rawGet(link, token);
+    const again = await socketGetJson(link, token);
     expect(again.status).toBe(200);
     expect(replay.replayed, "the second poll was served from the replay").toBe(before + 1);
 
-    const admin = await t.appToken(["Graphcal.Admin"]);
-    const moved = await fetch(`${origin}/_graphcal/clock`, {
+    const admin = await s.t.appToken(["Graphcal.Admin"]);
+    const moved = await fetch(`${s.origin}/_graphcal/clock`, {
       method: "POST", headers: { authorization: `Bearer ${admin}`, "content-type": "application/json" }, body: JSON.stringify({ advance: "P31D" }),
     });
     expect(moved.status).toBe(200);
-    const gone = await rawGet(link, token);
+    const gone = await socketGetJson(link, token);
     expect(gone.status).toBe(410);
     expect(gone.body.error.code).toBe("SyncStateNotFound");
     expect(replay.replayed, "not replayed").toBe(before + 1);

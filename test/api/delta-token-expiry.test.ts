@@ -1,8 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { rmSync } from "node:fs";
 import { pollReplayOf } from "../../src/http/index.js";
-import { startTestServer, tempDataDir, useTestServer, type TestResponse, type TestServer } from "../support/harness.js";
-import { socketAgent as agent, socketGet } from "../support/socket-get.js";
+import { startTestServer, tempDataDir, useTestServer, type TestResponse } from "../support/harness.js";
+import { socketGetJson, useListeningServer } from "../support/socket-get.js";
 import { pathOf } from "./delta-support.js";
 
 // POST /_graphcal/delta-tokens/expire (issue 11 §7): exactly the links asked for answer 410
@@ -117,41 +117,26 @@ describe("delta token expiry across a restart", () => {
   });
 });
 
-/** A GET over a kept-alive socket: PollReplay sits in front of Fastify, which inject bypasses. */
-async function rawGet(url: string, token: string): Promise<{ status: number; body: any }> {
-  const res = await socketGet(url, { authorization: `Bearer ${token}` });
-  return { status: res.status, body: res.text ? JSON.parse(res.text) : undefined };
-}
-
 describe("delta token expiry and the poll replay (real socket)", () => {
-  let t: TestServer;
-  let origin = "";
-  beforeAll(async () => {
-    t = await startTestServer();
-    origin = (await t.server.listen()).http;
-  });
-  afterAll(async () => {
-    agent.destroy();
-    await t.close();
-  });
+  const s = useListeningServer();
 
   it("expire: a link the replay was answering is refused at once after it is expired", async () => {
-    const mailbox = await t.newMailbox();
-    const token = await t.userToken(mailbox);
-    const first = await rawGet(`${origin}/beta/me/calendars/delta`, token);
-    const link = `${origin}${pathOf(first.body["@odata.deltaLink"])}`;
-    const replay = pollReplayOf(t.server.app)!;
-    await rawGet(link, token);
+    const mailbox = await s.t.newMailbox();
+    const token = await s.t.userToken(mailbox);
+    const first = await socketGetJson(`${s.origin}/beta/me/calendars/delta`, token);
+    const link = `${s.origin}${pathOf(first.body["@odata.deltaLink"])}`;
+    const replay = pollReplayOf(s.t.server.app)!;
+    await socketGetJson(link, token);
     const before = replay.replayed;
-    expect((await rawGet(link, token)).status).toBe(200);
+    expect((await socketGetJson(link, token)).status).toBe(200);
     expect(replay.replayed, "served from the replay").toBe(before + 1);
 
-    const admin = await t.appToken(["Graphcal.Admin"]);
-    const res = await fetch(`${origin}/_graphcal/delta-tokens/expire`, {
+    const admin = await s.t.appToken(["Graphcal.Admin"]);
+    const res = await fetch(`${s.origin}/_graphcal/delta-tokens/expire`, {
       method: "POST", headers: { authorization: `Bearer ${admin}`, "content-type": "application/json" }, body: JSON.stringify({ deltaLink: link }),
     });
     expect(res.status).toBe(200);
-    const gone = await rawGet(link, token);
+    const gone = await socketGetJson(link, token);
     expect(gone.status).toBe(410);
     expect(gone.body.error.code).toBe("SyncStateNotFound");
     expect(replay.replayed).toBe(before + 1);
