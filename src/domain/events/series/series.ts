@@ -39,6 +39,11 @@ function seriesZone(master: SeriesMaster): string {
   return (named === "" ? undefined : resolveTimeZone(named)?.iana) ?? master.start.zone.iana;
 }
 
+/** The pattern's occurrences of a series master overlapping `window` (none for other events). */
+export function expandSeries(master: Event, window: TimeSpan): Occurrence[] {
+  return isSeriesMaster(master) ? expand(master, window) : [];
+}
+
 function expand(master: SeriesMaster, window: TimeSpan): Occurrence[] {
   const iana = seriesZone(master);
   const wallClock = Temporal.Instant.fromEpochMilliseconds(master.start.epochMs).toZonedDateTimeISO(iana).toPlainDateTime();
@@ -61,7 +66,7 @@ export function seriesExtent(master: Event): TimeSpan {
   const iana = seriesZone(master);
   const duration = master.end.epochMs - master.start.epochMs;
   const midnight = (date: string) => Temporal.PlainDate.from(date).toZonedDateTime({ timeZone: iana }).epochMilliseconds;
-  const startMs = Math.min(master.start.epochMs, midnight(range.startDate)) - DAY_MS;
+  const startMs = seriesStartMs(master);
   switch (range.type) {
     case "noEnd": return { startMs, endMs: OPEN_END_MS };
     case "endDate": return { startMs, endMs: midnight(range.endDate) + 2 * DAY_MS + duration };
@@ -72,6 +77,13 @@ export function seriesExtent(master: Event): TimeSpan {
       return { startMs, endMs: last ? last.endMs + DAY_MS : startMs + DAY_MS };
     }
   }
+}
+
+/** Where a series' extent starts: its first possible occurrence, less a day of slack. */
+export function seriesStartMs(master: Event): number {
+  if (!isSeriesMaster(master)) return master.start.epochMs;
+  const startDate = Temporal.PlainDate.from(master.recurrence.range.startDate).toZonedDateTime({ timeZone: seriesZone(master) });
+  return Math.min(master.start.epochMs, startDate.epochMilliseconds) - DAY_MS;
 }
 
 /**
