@@ -20,6 +20,13 @@ describe("DeltaService caches", () => {
     // TTL: test/api/hot-path-caches.test.ts on that engine). Another process is another
     // connection to the same database file, as in production.
 
+    /**
+     * The next request comes in a later turn of the event loop (it arrives over a socket). The
+     * store reads SQLite's data version once per turn (SqliteStore.foreignCommitMark), so the
+     * "other process" of these tests, which commits within the same turn, is seen from the next.
+     */
+    const nextRequestTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
     /** A world on a database file, and a second process over its own connection to that file. */
     async function twoProcesses(options: Partial<DeltaOptions>) {
       const dir = tempDir();
@@ -38,6 +45,7 @@ describe("DeltaService caches", () => {
       const { end } = await round(w, { kind: "initial" });
       expect(await page(w, end)).toEqual({ kind: "complete", items: [], round: end });
       await create(other, w.mailbox, "Elsewhere");
+      await nextRequestTurn();
       expect(seen((await page(w, end)).items)).toEqual(["Elsewhere"]);
     });
 
@@ -54,6 +62,7 @@ describe("DeltaService caches", () => {
       const { end } = await round(w, { kind: "initial" });
       expect((await page(w, end)).kind).toBe("complete");
       await other.delta.reset(w.mailbox.id);
+      await nextRequestTurn();
       expect(await rejection(page(w, end))).toBeInstanceOf(ResyncRequiredError);
     });
 

@@ -18,7 +18,10 @@ function master(recurrence: unknown): Event {
     end: { dateTime: "2027-03-01T10:00:00", timeZone: "Pacific Standard Time" },
     recurrence,
   }, { apiVersion: "v1.0", mode: "create" }).input;
-  return { ...newEvent({ owner, input, nowMs: NOW }), id: "m", uid: "u", cancelledOccurrences: [] } as Event;
+  return {
+    ...newEvent({ owner, input, nowMs: NOW }), id: "m", uid: "u", iCalUId: "u", changeKey: "k", webLink: "", createdDateTime: NOW,
+    lastModifiedDateTime: NOW, calendarId: "c", seriesMasterId: null, originalStart: null, createdSeq: 1, changeSeq: 1, cancelledOccurrences: [],
+  };
 }
 
 const SERIES = {
