@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { FRESH_EVENT_FLAGS } from "../../../test/support/event-defaults.js";
 import { EVENT_PROPERTIES } from "../../graph/index.js";
 import { resolveTimeZone, type Event, type ResolvedTimeZone } from "../../domain/index.js";
-import { eventToWire, formatUtcTicks } from "./event-wire.js";
+import { eventToWire, formatUtcTicks, occurrenceSkeleton, occurrenceSkeletonJson, typedEventJson } from "./event-wire.js";
 import { bodyContentTypePreference, timeZonePreference } from "./prefer.js";
 
 function zone(name: string): ResolvedTimeZone {
@@ -178,5 +178,25 @@ describe("eventToWire", () => {
     expect(eventToWire(makeOccurrence(), { apiVersion: "beta" }).occurrenceId).toBe("OID.AAMkMaster.2026-07-15");
     const late = makeOccurrence({ originalStart: Date.UTC(2026, 6, 16, 3, 0) });
     expect(eventToWire(late, { apiVersion: "beta" }).occurrenceId).toBe("OID.AAMkMaster.2026-07-15");
+  });
+});
+
+describe("delta item text", () => {
+  it("occurrenceSkeletonJson: the same text as JSON.stringify of the skeleton object, in any zone", () => {
+    const occurrence = makeEvent({
+      id: 'AAMk"occ\\1', type: "occurrence", seriesMasterId: "AAMkMaster", changeKey: "ck/+=", start: { epochMs: WINTER, zone: PACIFIC },
+      end: { epochMs: SUMMER, zone: PACIFIC },
+    });
+    for (const z of [zone("UTC"), PACIFIC, zone("Tokyo Standard Time")]) {
+      expect(occurrenceSkeletonJson(occurrence, z)).toBe(JSON.stringify(occurrenceSkeleton(occurrence, z)));
+    }
+    const orphan = makeEvent({ type: "occurrence", seriesMasterId: null });
+    expect(JSON.parse(occurrenceSkeletonJson(orphan, PACIFIC))).toEqual(occurrenceSkeleton(orphan, PACIFIC));
+  });
+
+  it("typedEventJson: @odata.type first, then the object's members", () => {
+    const wire = eventToWire(makeEvent(), { apiVersion: "v1.0" });
+    expect(typedEventJson(JSON.stringify(wire))).toBe(JSON.stringify({ "@odata.type": "#microsoft.graph.event", ...wire }));
+    expect(typedEventJson("{}")).toBe(JSON.stringify({ "@odata.type": "#microsoft.graph.event" }));
   });
 });

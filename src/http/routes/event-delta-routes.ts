@@ -1,5 +1,5 @@
 import { EVENT_ODATA_TYPE } from "../../graph/index.js";
-import { formatDateTimeTimeZone, type Event, type EventDeltaItem, type ResolvedTimeZone } from "../../domain/index.js";
+import type { EventDeltaItem } from "../../domain/index.js";
 import type { GraphRoute } from "../graph-path.js";
 import { mailboxFor, type GraphContext, type GraphResponse } from "../graph-context.js";
 import { buildLink, metadataUrl } from "../odata/links.js";
@@ -8,6 +8,7 @@ import { callerOf, readDeltaRequest, replayWhile } from "./delta-request.js";
 import type { DeltaTokenCodec } from "../odata/delta-token.js";
 import { keptPageJson } from "../odata/page-json-memo.js";
 import { JsonText } from "../odata/serialize.js";
+import { occurrenceSkeletonJson, typedEventJson } from "../odata/event-wire.js";
 import { eventRendering, parseWindow, subjectScopePath, type EventRendering } from "./event-response.js";
 
 // GET …/calendarView/delta (issue 10, spec §3): the window's events round by round.
@@ -15,21 +16,12 @@ import { eventRendering, parseWindow, subjectScopePath, type EventRendering } fr
 
 type CalendarViewDeltaRoute = Extract<GraphRoute, { kind: "calendarViewDelta" }>;
 
-/** An occurrence on the wire: only what locates it; the client takes the rest from its master (§3.4). */
-function skeleton(event: Event, rendering: { zone: ResolvedTimeZone }): Record<string, unknown> {
-  return {
-    "@odata.type": EVENT_ODATA_TYPE, "@odata.etag": `W/"${event.changeKey}"`, id: event.id, type: event.type,
-    seriesMasterId: event.seriesMasterId,
-    start: formatDateTimeTimeZone({ epochMs: event.start.epochMs, zone: rendering.zone }),
-    end: formatDateTimeTimeZone({ epochMs: event.end.epochMs, zone: rendering.zone }),
-  };
-}
-
-function itemToWire(item: EventDeltaItem, rendering: EventRendering): Record<string, unknown> {
+/** One item of a page as JSON text; a full event's text is memoised while the event is shared (EventRendering.toJson). */
+function itemJson(item: EventDeltaItem, rendering: EventRendering): string {
   switch (item.kind) {
-    case "removed": return { "@odata.type": EVENT_ODATA_TYPE, id: item.id, "@removed": { reason: "deleted" } };
-    case "occurrence": return skeleton(item.event, { zone: rendering.timeZone });
-    case "event": return { "@odata.type": EVENT_ODATA_TYPE, ...rendering.toWire(item.event) };
+    case "removed": return JSON.stringify({ "@odata.type": EVENT_ODATA_TYPE, id: item.id, "@removed": { reason: "deleted" } });
+    case "occurrence": return occurrenceSkeletonJson(item.event, rendering.timeZone);
+    case "event": return typedEventJson(rendering.toJson(item.event));
   }
 }
 
@@ -73,7 +65,7 @@ export async function calendarViewDelta(ctx: GraphContext, route: CalendarViewDe
     body: JsonText.objectBytes([
       ["@odata.context", JSON.stringify(metadataUrl(ctx.origin, ctx.apiVersion, "Collection(event)"))],
       ["value", keptPageJson.value(page.kept, page.items.length, `event|${wire.shape}`,
-        () => JSON.stringify(page.items.map((item) => itemToWire(item, wire))))],
+        () => `[${page.items.map((item) => itemJson(item, wire)).join(",")}]`)],
       [link[0], JSON.stringify(link[1])],
     ]),
   };
