@@ -16,7 +16,7 @@ export type {
   AppRegistration, Calendar, CalendarChange, CalendarGroup, CalendarPermission, Event, EventChange, Mailbox, MailboxSyncState,
   TimeSpan,
 } from "./model.js";
-export type { Page, Store, StoreReader, StoreTx } from "./store.js";
+export type { Page, Store, StoreReader, StoreSnapshot, StoreTx } from "./store.js";
 export { nameKeyOf } from "./calendars/name-key.js";
 export { upnKey } from "./mailboxes/upn-key.js";
 

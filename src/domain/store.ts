@@ -148,6 +148,12 @@ export interface StoreTx extends StoreReader {
   putApp(app: AppRegistration): Promise<void>;
 }
 
+/** The rows of a store at one moment, opaque outside the store that took it (Store.snapshotAll). */
+export interface StoreSnapshot {
+  /** How many rows it holds. */
+  readonly rows: number;
+}
+
 export interface Store extends StoreReader {
   readonly engine: "sqlite" | "postgres";
   /**
@@ -166,6 +172,17 @@ export interface Store extends StoreReader {
    * a mailbox recreated with the same id (admin reset, issue 11).
    */
   resetAll(): Promise<void>;
+  /**
+   * Everything `resetAll` removes, kept in memory (undefined when the store holds too much to
+   * keep): what `restoreAll` puts back in place of seeding the startup state again.
+   */
+  snapshotAll(): Promise<StoreSnapshot | undefined>;
+  /**
+   * `resetAll`, then the snapshot's rows back in one transaction. Restored mailboxes continue
+   * their change sequences above every one the store had, and tokens issued before answer 410
+   * ResyncRequired, exactly as after `resetAll` and a new seed.
+   */
+  restoreAll(snapshot: StoreSnapshot): Promise<void>;
   /** Deletes settings by key (a reset forgets the demo seed's marks so it seeds again). */
   deleteSettings(keys: readonly string[]): Promise<void>;
   /**

@@ -312,4 +312,48 @@ describe.each(ENGINES)("store contract (%s)", (engine) => {
     await store.transaction((tx) => tx.putApp({ ...app, roles: [] }));
     expect(await store.getApp(app.clientId)).toEqual(app);
   });
+
+  it("snapshotAll / restoreAll: the rows come back exactly; counters continue above every seq the store had; old watermarks fall below the reset", async () => {
+    // A store of its own: a restore empties the whole store.
+    const own = await makeStore(engine);
+    try {
+      const m = mailbox();
+      const seqAfterSetup = await own.store.transaction(async (tx) => {
+        await tx.insertMailbox(m, null);
+        const seq = await tx.nextChangeSeq({ mailboxId: m.id });
+        await tx.insertCalendarGroup({ mailboxId: m.id, group: newCalendarGroup({ ids: randomIds, mailbox: m, seq, name: "My Calendars", isDefault: true }) });
+        return seq;
+      });
+      const app = { clientId: randomIds.guid(), tenantId: "t1", displayName: "x", secretHash: "h", roles: ["Calendars.Read"] };
+      await own.store.transaction((tx) => tx.putApp(app));
+      const snapshot = await own.store.snapshotAll();
+      expect(snapshot?.rows).toBeGreaterThanOrEqual(3);
+      const groupsBefore = await own.store.listCalendarGroups({ mailboxId: m.id, offset: 0, limit: 10 });
+      // Afterwards: more writes, a second mailbox, the app gone.
+      const later = await own.store.transaction(async (tx) => {
+        await tx.nextChangeSeq({ mailboxId: m.id });
+        return tx.nextChangeSeq({ mailboxId: m.id });
+      });
+      const other = mailbox();
+      await own.store.transaction((tx) => tx.insertMailbox(other, null));
+      await own.store.resetAll();
+      expect(await own.store.getApp(app.clientId)).toBeUndefined();
+
+      await own.store.restoreAll(snapshot as NonNullable<typeof snapshot>);
+      expect(await own.store.findMailbox({ id: m.id })).toEqual(m);
+      expect(await own.store.findMailbox({ id: other.id })).toBeUndefined();
+      expect(await own.store.getApp(app.clientId)).toEqual(app);
+      expect(await own.store.listCalendarGroups({ mailboxId: m.id, offset: 0, limit: 10 })).toEqual(groupsBefore);
+      const state = (await own.store.getSyncState({ mailboxId: m.id }))!;
+      expect(state.changeSeq).toBeGreaterThan(later);
+      expect(state.resetSeq).toBe(state.changeSeq);
+      expect(seqAfterSetup).toBeLessThan(state.resetSeq);
+      // Twice in a row: the same rows again, the counters higher still.
+      await own.store.restoreAll(snapshot as NonNullable<typeof snapshot>);
+      expect(await own.store.listCalendarGroups({ mailboxId: m.id, offset: 0, limit: 10 })).toEqual(groupsBefore);
+      expect((await own.store.getSyncState({ mailboxId: m.id }))!.changeSeq).toBeGreaterThan(state.changeSeq);
+    } finally {
+      await own.dispose();
+    }
+  });
 });

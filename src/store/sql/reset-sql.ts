@@ -12,6 +12,9 @@ const MAILBOX_TABLES = [
   "expired_delta_tokens", "event_changes", "events", "calendar_permissions", "calendars", "calendar_groups", "calendar_changes",
 ] as const;
 
+/** What a whole-store reset empties, children first (snapshot-sql.ts keeps the same tables). */
+export const STORE_TABLES = [...MAILBOX_TABLES, "mailboxes", "apps"] as const;
+
 /** Everything one mailbox holds; the mailbox row and its counters stay. */
 export async function clearMailboxRows(db: Kysely<Database>, mailboxId: string): Promise<void> {
   for (const table of MAILBOX_TABLES) await db.deleteFrom(table).where("mailbox_id", "=", mailboxId).execute();
@@ -22,17 +25,17 @@ export async function clearMailboxRows(db: Kysely<Database>, mailboxId: string):
 /**
  * Every mailbox, everything they hold and the app registrations; settings stay. The floor is
  * raised first, from the counters about to go: a mailbox provisioned again with the same id
- * then starts above every token issued for it before (insertMailbox reads the floor).
+ * then starts above every token issued for it before (insertMailbox reads the floor). Returns
+ * the floor.
  */
-export async function clearAllRows(db: Kysely<Database>): Promise<void> {
+export async function clearAllRows(db: Kysely<Database>): Promise<number> {
   const top = await db.selectFrom("mailboxes").select(sql<number | null>`max(change_seq)`.as("top")).executeTakeFirst();
   const highest = top?.top === null || top?.top === undefined ? 0 : Number(top.top) + 1;
   const floor = Math.max(highest, await seqFloor(db));
   await db.insertInto("settings").values({ key: SEQ_FLOOR_SETTING, value: String(floor) })
     .onConflict((oc) => oc.column("key").doUpdateSet({ value: String(floor) })).execute();
-  for (const table of MAILBOX_TABLES) await db.deleteFrom(table).execute();
-  await db.deleteFrom("mailboxes").execute();
-  await db.deleteFrom("apps").execute();
+  for (const table of STORE_TABLES) await db.deleteFrom(table).execute();
+  return floor;
 }
 
 /**

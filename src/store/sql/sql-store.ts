@@ -1,12 +1,14 @@
 import { Migrator, sql, type Insertable, type Kysely } from "kysely";
 import type {
-  AppRegistration, Calendar, CalendarChange, CalendarGroup, CalendarPermission, Event, EventChange, Mailbox, Store, StoreTx, TimeSpan,
+  AppRegistration, Calendar, CalendarChange, CalendarGroup, CalendarPermission, Event, EventChange, Mailbox, Store, StoreSnapshot, StoreTx,
+  TimeSpan,
 } from "../../domain/index.js";
 import { migrationProvider } from "../migrations/index.js";
 import type { Database } from "./schema.js";
 import { fromCalendar, fromCalendarGroup, fromCalendarPermission, fromChange, fromEvent, fromEventChange, fromMailbox } from "./rows.js";
 import { SqlReader } from "./sql-reader.js";
 import { clearAllRows, clearMailboxRows, seqFloor } from "./reset-sql.js";
+import { captureAllRows, restoreAllRows } from "./snapshot-sql.js";
 
 class SqlTx extends SqlReader implements StoreTx {
   constructor(db: Kysely<Database>, private readonly nowMs: () => number) {
@@ -220,7 +222,18 @@ export class SqlStore extends SqlReader implements Store {
   }
 
   async resetAll(): Promise<void> {
-    await this.db.transaction().execute((trx) => clearAllRows(trx));
+    await this.db.transaction().execute(async (trx) => {
+      await clearAllRows(trx);
+    });
+  }
+
+  async snapshotAll(): Promise<StoreSnapshot | undefined> {
+    // One transaction, so the tables are read at one moment.
+    return this.db.transaction().execute((trx) => captureAllRows(trx));
+  }
+
+  async restoreAll(snapshot: StoreSnapshot): Promise<void> {
+    await this.db.transaction().execute((trx) => restoreAllRows(trx, snapshot));
   }
 
   async deleteSettings(keys: readonly string[]): Promise<void> {

@@ -1,8 +1,9 @@
 import type Database from "better-sqlite3";
 import type { Kysely } from "kysely";
-import type { MailboxSyncState } from "../../domain/index.js";
+import type { MailboxSyncState, StoreSnapshot } from "../../domain/index.js";
 import type { Database as Schema } from "../sql/schema.js";
 import { SqlStore } from "../sql/sql-store.js";
+import { captureInTemp, restoreFromTemp } from "./sqlite-snapshot.js";
 
 type Counters = { change_seq: number; prune_seq: number; reset_seq: number; expiry_seq: number };
 
@@ -48,6 +49,15 @@ export class SqliteStore extends SqlStore {
       setImmediate(this.#endTurn);
     }
     return this.#markThisTurn;
+  }
+
+  override async snapshotAll(): Promise<StoreSnapshot | undefined> {
+    return this.db.transaction().execute((trx) => captureInTemp(trx));
+  }
+
+  override async restoreAll(snapshot: StoreSnapshot): Promise<void> {
+    void snapshot; // the rows are in this connection's TEMP tables (sqlite-snapshot.ts)
+    await this.db.transaction().execute((trx) => restoreFromTemp(trx));
   }
 
   override async getChangeSeq(query: { mailboxId: string }): Promise<number | undefined> {
