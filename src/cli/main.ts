@@ -6,6 +6,7 @@ const USAGE = `graphcal — a Microsoft Graph calendar server (calendars, calend
 Usage:
   graphcal serve [--port N] [--host H] [--data-dir DIR | --database-url postgres://… | --memory] [--public-base-url URL] [--https-port N] [--no-seed] [--log-level L] [--dev-open-admin]
                  [--faults RULES.json] [--throttle outlook] [--fixtures FIXTURE.json|.yaml] [--quirks replay-item,duplicate-item,empty-page,late-change]
+                 [--graph-extensions] [--allowed-hosts host[:port],…]
   graphcal token --user <upn|id> [--scopes "Calendars.Read User.Read"] [--data-dir DIR]
   graphcal token --app [--client-id ID] [--roles "Calendars.Read"] [--data-dir DIR]
   graphcal migrate [--data-dir DIR | --database-url postgres://…]
