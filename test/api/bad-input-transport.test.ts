@@ -173,6 +173,15 @@ describe("bad input at the transport edge (real sockets)", () => {
     });
   }
 
+  it("Host: a foreign Host header gets links to the listener's own origin; a loopback one is kept", async () => {
+    const authorization = await bearer();
+    const port = new URL(s.origin).port;
+    const foreign = await viaHttp(`${s.origin}/v1.0/me/calendars?$top=1`, { headers: { authorization, host: "evil.test" } });
+    expect(JSON.parse(foreign.text)["@odata.nextLink"]).toMatch(new RegExp(`^http://127\\.0\\.0\\.1:${port}/v1\\.0/me/calendars\\?`));
+    const loopback = await viaHttp(`${s.origin}/v1.0/me/calendars?$top=1`, { headers: { authorization, host: `localhost:${port}` } });
+    expect(JSON.parse(loopback.text)["@odata.context"]).toBe(`http://localhost:${port}/v1.0/$metadata#me/calendars`);
+  });
+
   it("Authorization twice: 401 InvalidAuthenticationToken, even when the first is valid (never served as the first)", async () => {
     const authorization = await bearer();
     expect((await viaHttp(`${s.origin}/v1.0/me/calendars`, { headers: { authorization } })).status).toBe(200);
