@@ -82,6 +82,10 @@ export function createApp(options: AppOptions): FastifyInstance {
   });
   const extensions = options.graphExtensions ?? false;
   const guard = { clock: options.clock, https: options.https !== undefined };
+  // Built once: the document only changes with the code and the extensions switch.
+  const metadata = {
+    "v1.0": metadataDocument({ apiVersion: "v1.0", extensions }), beta: metadataDocument({ apiVersion: "beta", extensions }),
+  } satisfies Record<ApiVersion, string>;
   const app = Fastify({
     logger: options.logLevel && options.logLevel !== "silent" ? { level: options.logLevel } : false,
     genReqId: () => randomUUID(),
@@ -213,7 +217,7 @@ export function createApp(options: AppOptions): FastifyInstance {
         // The service document @odata.context points at; public, as Graph's is (odata/metadata.ts).
         if (segments.length === 1 && segments[0] === "$metadata") {
           if (request.method !== "GET") throw new MethodNotAllowedError({ method: request.method, allowed: ["GET"] });
-          return reply.header("content-type", METADATA_CONTENT_TYPE).send(metadataDocument({ apiVersion, extensions }));
+          return reply.header("content-type", METADATA_CONTENT_TYPE).send(metadata[apiVersion]);
         }
         const route = resolveGraphPath(segments);
         // Graph parity mode: a path Graph does not serve on this version fails as Graph's routing does.
