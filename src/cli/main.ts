@@ -6,6 +6,7 @@ const USAGE = `graphcal — a Microsoft Graph calendar server (calendars, calend
 Usage:
   graphcal serve [--port N] [--host H] [--data-dir DIR | --database-url postgres://… | --memory] [--public-base-url URL] [--https-port N] [--no-seed] [--log-level L] [--dev-open-admin]
                  [--faults RULES.json] [--throttle outlook] [--fixtures FIXTURE.json|.yaml] [--quirks replay-item,duplicate-item,empty-page,late-change]
+                 [--graph-extensions] [--allowed-hosts host[:port],…]
   graphcal token --user <upn|id> [--scopes "Calendars.Read User.Read"] [--data-dir DIR]
   graphcal token --app [--client-id ID] [--roles "Calendars.Read"] [--data-dir DIR]
   graphcal migrate [--data-dir DIR | --database-url postgres://…]
@@ -25,7 +26,8 @@ Usage:
 
 Environment: PORT, HOST, DATA_DIR, DATABASE_URL, DATABASE_POOL_SIZE, PUBLIC_BASE_URL, HTTPS_PORT, LOG_LEVEL, SEED_DEMO, ISSUER_ORIGIN,
 EXTERNAL_JWKS_URL, EXTERNAL_ISSUER, EXTRA_AUDIENCES, DELTA_RETENTION_DAYS, PRUNE_INTERVAL_SECONDS, DEV_OPEN_ADMIN, GRAPHCAL_ADMIN_TOKEN,
-FAULTS_FILE, FIXTURES_FILE, THROTTLE (outlook), THROTTLE_CONCURRENCY, THROTTLE_REQUESTS, THROTTLE_WINDOW_SECONDS, QUIRKS.
+FAULTS_FILE, FIXTURES_FILE, THROTTLE (outlook), THROTTLE_CONCURRENCY, THROTTLE_REQUESTS, THROTTLE_WINDOW_SECONDS, QUIRKS,
+GRAPH_EXTENSIONS, ALLOWED_HOSTS.
 `;
 
 // Commands load lazily: `sync` and `local-store` must not pay for loading the whole server.

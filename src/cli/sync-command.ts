@@ -53,7 +53,8 @@ function parseSyncArgs(args: string[]) {
     },
   });
   const baseUrl = values["base-url"];
-  if (!baseUrl || !/^https?:\/\//.test(baseUrl)) throw new UsageError("--base-url <http(s)://host/beta> is required");
+  // A bare origin gets /beta (calendars) or /v1.0 (--events) from DeltaSync.
+  if (!baseUrl || !/^https?:\/\//.test(baseUrl)) throw new UsageError("--base-url <http(s)://host[/beta]> is required");
   if (!values.store) throw new UsageError("--store <file.db> is required");
   if (!values.me === (values.user === undefined)) throw new UsageError("give either --me or --user <id|upn>");
   const resource = targetFromFlags(values);

@@ -26,6 +26,14 @@ function setup(routes: Record<string, FakeResponse | FakeResponse[]>, options: P
 const ids = async (store: MemoryLocalStore) => (await store.listCalendars()).map((c) => c.id);
 
 describe("DeltaSync", () => {
+  it("initialUrl: a bare origin gets /beta for calendars (Graph's only calendars/delta) and /v1.0 for calendarView", () => {
+    const store = new MemoryLocalStore();
+    expect(new DeltaSync({ baseUrl: "http://127.0.0.1:8080/", store, token: "T" }).initialUrl).toBe("http://127.0.0.1:8080/beta/me/calendars/delta");
+    expect(new DeltaSync({ baseUrl: "http://127.0.0.1:8080/v1.0", store, token: "T" }).initialUrl).toBe("http://127.0.0.1:8080/v1.0/me/calendars/delta");
+    const view = new DeltaSync({ baseUrl: "https://graph.test", store, token: "T", resource: { kind: "calendarView", start: "2027-01-01T00:00:00Z", end: "2027-01-02T00:00:00Z" } });
+    expect(view.initialUrl).toMatch(/^https:\/\/graph\.test\/v1\.0\/me\/calendarView\/delta\?/);
+  });
+
   it("runRound: follows nextLinks (empty pages too) to the deltaLink, then resumes from it", async () => {
     const { graph, store, sync } = setup({
       [INITIAL]: page([cal("A"), cal("B")], { next: skip(1) }),

@@ -42,6 +42,15 @@ function initialUrlOf(base: string, subject: string, target: SyncTarget): { url:
 }
 
 /**
+ * A bare origin (`http://127.0.0.1:8080`) gets the version a real app must use: beta for
+ * calendars (Graph has calendars/delta on beta only), v1.0 for calendarView/delta.
+ */
+function withVersion(base: string, target: SyncTarget): string {
+  if (/^https?:\/\/[^/]+$/i.test(base)) return `${base}/${target.kind === "calendars" ? "beta" : "v1.0"}`;
+  return base;
+}
+
+/**
  * Options of {@link DeltaSync}. Only `baseUrl`, `store` and `token` are required.
  *
  * @example
@@ -51,7 +60,10 @@ function initialUrlOf(base: string, subject: string, target: SyncTarget): { url:
  * };
  */
 export interface DeltaSyncOptions {
-  /** Graph root including the version: `https://graph.microsoft.com/beta`, `http://127.0.0.1:8080/v1.0`. */
+  /**
+   * Graph root including the version: `https://graph.microsoft.com/beta`, `http://127.0.0.1:8080/v1.0`.
+   * A bare origin gets `/beta` for calendars (calendars/delta is beta-only in Graph), `/v1.0` for calendarView.
+   */
   baseUrl: string;
   /** The mailbox (user id or UPN); omitted means `/me` (delegated tokens). */
   userId?: string | undefined;
@@ -111,9 +123,10 @@ export class DeltaSync {
 
   constructor(options: DeltaSyncOptions) {
     this.#options = Object.freeze({ ...options });
-    const base = options.baseUrl.replace(/\/+$/, "");
+    const target = options.resource ?? { kind: "calendars" };
+    const base = withVersion(options.baseUrl.replace(/\/+$/, ""), target);
     const subject = options.userId === undefined ? "me" : `users/${encodeURIComponent(options.userId)}`;
-    const { url, resource } = initialUrlOf(base, subject, options.resource ?? { kind: "calendars" });
+    const { url, resource } = initialUrlOf(base, subject, target);
     const select = options.select?.length ? `${url.includes("?") ? "&" : "?"}$select=${options.select.map(encodeURIComponent).join(",")}` : "";
     this.#initialUrl = `${url}${select}`;
     this.#resource = resource;

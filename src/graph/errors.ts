@@ -21,7 +21,6 @@ export const GraphErrorCode = {
   SyncStateInvalid: "SyncStateInvalid",
   ResyncRequired: "ResyncRequired",
   IrresolvableConflict: "ErrorIrresolvableConflict",
-  RequestEntityTooLarge: "RequestEntityTooLarge",
   UnsupportedMediaType: "UnsupportedMediaType",
   MethodNotAllowed: "ErrorInvalidRequest",
   TooManyRequests: "TooManyRequests",

@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
 import { createServer as createHttpsServer } from "node:https";
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from "fastify";
 import { API_VERSIONS, ODATA_CONTENT_TYPE, type ApiVersion } from "../graph/index.js";
@@ -7,8 +8,12 @@ import type { Clock } from "../domain/index.js";
 import type { SigningKey, AccessTokenIssuer, AccessTokenVerifier, IdentityService } from "../auth/index.js";
 import { errorResponse, toGraphError, type ErrorContext } from "./errors.js";
 import {
-  BadPercentEncodingError, InvalidApiVersionError, MethodNotAllowedError, UnknownSegmentError, UnsupportedContentTypeError,
+  BadPercentEncodingError, InvalidApiVersionError, MAX_BODY_BYTES, MethodNotAllowedError, UnknownSegmentError, UnsupportedContentTypeError,
 } from "./edge-errors.js";
+import { answerEarly, clientErrorHandler, drainBody, guardServer, headError, MAX_HEAD_BYTES } from "./transport-guard.js";
+import { originResolver } from "./public-origin.js";
+import { beyondGraph, parityContext } from "./graph-parity.js";
+import { metadataDocument, METADATA_CONTENT_TYPE } from "./odata/metadata.js";
 import { ALLOWED_METHODS, resolveGraphPath } from "./graph-path.js";
 import type { GraphContext, GraphResponse, GraphServices } from "./graph-context.js";
 import { dispatch } from "./graph-dispatch.js";
@@ -40,8 +45,15 @@ export interface AppOptions {
   clock: Clock;
   /** Fixed issuer origin; unset, the token endpoint uses the request's origin. */
   issuerOrigin?: string | undefined;
-  /** Origin for absolute links; otherwise taken from the request. */
+  /** Origin for absolute links; otherwise the Host header when it names this server (public-origin.ts). */
   publicBaseUrl?: string;
+  /** Host headers trusted for links besides loopback names and the listener's own (ALLOWED_HOSTS). */
+  allowedHosts?: readonly string[];
+  /** The configured listen host and port: the links' origin when the Host header is not trusted. */
+  listenHost?: string;
+  listenPort?: number;
+  /** What graphcal serves beyond Graph (graph-parity.ts); off: Graph parity mode. */
+  graphExtensions?: boolean;
   logLevel?: string;
   https?: { key: string; cert: string };
   /** Answers /healthz with 200 once true. */
@@ -58,8 +70,7 @@ export interface AppOptions {
   quirks?: QuirkControl;
 }
 
-const BODY_LIMIT = 1024 * 1024;
-const SAFE_HOST = /^[A-Za-z0-9.\-:[\]]+$/;
+const BODY_LIMIT = MAX_BODY_BYTES;
 
 /** The whole HTTP app. Its pipeline, in order, is the list of hooks below. */
 export function createApp(options: AppOptions): FastifyInstance {
@@ -69,6 +80,12 @@ export function createApp(options: AppOptions): FastifyInstance {
     cachedPrincipal: (authorization) => options.verifier.cachedPrincipal(authorization),
     https: options.https !== undefined,
   });
+  const extensions = options.graphExtensions ?? false;
+  const guard = { clock: options.clock, https: options.https !== undefined };
+  // Built once: the document only changes with the code and the extensions switch.
+  const metadata = {
+    "v1.0": metadataDocument({ apiVersion: "v1.0", extensions }), beta: metadataDocument({ apiVersion: "beta", extensions }),
+  } satisfies Record<ApiVersion, string>;
   const app = Fastify({
     logger: options.logLevel && options.logLevel !== "silent" ? { level: options.logLevel } : false,
     genReqId: () => randomUUID(),
@@ -84,12 +101,18 @@ export function createApp(options: AppOptions): FastifyInstance {
     serverFactory: (handler, fastifyConfig) => {
       const config = fastifyConfig as { keepAliveTimeout?: number; requestTimeout?: number; connectionTimeout?: number; maxRequestsPerSocket?: number };
       const listener = (request: IncomingMessage, response: ServerResponse) => {
+        // Sizes and shapes the transport refuses, answered before anything reads the request (transport-guard.ts).
+        const refused = headError(request);
+        if (refused) return answerEarly(request, response, refused, guard);
         // A request a fault rule or throttling may touch skips the replay (faults/fault-control.ts).
         // So does every request while a quirk mode is on anywhere (quirks/delta-quirks.ts).
         if (faults.stepsAside(request) || quirks.active || !replay.tryServe(request, response)) handler(request, response);
         else faults.recordReplayed(request);
       };
-      const server: Server = options.https ? createHttpsServer(options.https, listener) : createHttpServer(listener);
+      const server: Server = options.https
+        ? createHttpsServer({ ...options.https, maxHeaderSize: MAX_HEAD_BYTES }, listener)
+        : createHttpServer({ maxHeaderSize: MAX_HEAD_BYTES }, listener);
+      guardServer(server, listener, guard);
       server.keepAliveTimeout = config.keepAliveTimeout ?? 72_000;
       server.requestTimeout = config.requestTimeout ?? 0;
       server.setTimeout(config.connectionTimeout ?? 0);
@@ -101,14 +124,15 @@ export function createApp(options: AppOptions): FastifyInstance {
       correlate(request, reply);
       return sendError(request, reply, error);
     },
+    // Bytes Node's parser gives up on (malformed request line, oversized head) get Graph's body too.
+    clientErrorHandler: clientErrorHandler(guard),
   }) as unknown as FastifyInstance;
   attachPollReplay(app, replay);
 
-  const originOf = (request: FastifyRequest): string => {
-    if (options.publicBaseUrl) return options.publicBaseUrl;
-    const host = request.host && SAFE_HOST.test(request.host) ? request.host : "localhost";
-    return `${request.protocol}://${host}`;
-  };
+  const originOf = originResolver({
+    publicBaseUrl: options.publicBaseUrl, allowedHosts: options.allowedHosts, listenHost: options.listenHost,
+    listenPort: () => (app.server.address() as AddressInfo | null)?.port ?? options.listenPort,
+  });
   const authenticate = (authorization: string | undefined) => options.verifier.verify(authorization);
 
   // 1. Every response carries Graph's correlation and protocol headers (spec §8.3).
@@ -122,9 +146,9 @@ export function createApp(options: AppOptions): FastifyInstance {
     done();
   });
   // 1b. Throttling and fault injection on Graph requests, and the requests log (faults/fault-hooks.ts).
-  registerFaultHooks(app, faults, { authenticate, originOf });
+  registerFaultHooks(app, faults, { authenticate, originOf, graphExtensions: extensions });
 
-  // 2. Bodies: JSON for Graph, form-encoded for the token endpoint; 1 MB at most.
+  // 2. Bodies: JSON for Graph, form-encoded for the token endpoint; 4 MB at most, Graph's limit.
   app.addContentTypeParser("application/x-www-form-urlencoded", { parseAs: "string" }, (_req, body, done) => {
     done(null, Object.fromEntries(new URLSearchParams(body as string)));
   });
@@ -132,8 +156,11 @@ export function createApp(options: AppOptions): FastifyInstance {
   // 3. Errors of any kind leave through http/errors.ts: Graph error bodies (OAuth ones at the
   // token endpoint); unmapped ones are logged 500s. `context` is what the Graph handler noted
   // for rows that need the request (ResyncRequired's Location).
-  function sendError(request: FastifyRequest, reply: FastifyReply, error: unknown, context?: ErrorContext) {
+  async function sendError(request: FastifyRequest, reply: FastifyReply, error: unknown, context?: ErrorContext) {
     const mapped = toGraphError(error, context);
+    // A chunked body found too large mid-read: read the rest first, so the client can finish
+    // writing and read the 413 (transport-guard.ts); Fastify closes the connection after it.
+    if (mapped?.status === 413) await drainBody(request.raw);
     if (!mapped) request.log.error({ err: error }, "unhandled error");
     const response = errorResponse(mapped, {
       requestId: request.id,
@@ -187,7 +214,15 @@ export function createApp(options: AppOptions): FastifyInstance {
         const rawQuery = q < 0 ? "" : rest.slice(q + 1);
         const segments = rawPath.split("/").map(safeDecodeSegment);
         if (segments[segments.length - 1] === "") segments.pop();
+        // The service document @odata.context points at; public, as Graph's is (odata/metadata.ts).
+        if (segments.length === 1 && segments[0] === "$metadata") {
+          if (request.method !== "GET") throw new MethodNotAllowedError({ method: request.method, allowed: ["GET"] });
+          return reply.header("content-type", METADATA_CONTENT_TYPE).send(metadata[apiVersion]);
+        }
         const route = resolveGraphPath(segments);
+        // Graph parity mode: a path Graph does not serve on this version fails as Graph's routing does.
+        const parity = beyondGraph(route, apiVersion, extensions);
+        if (parity) throw parity;
         const allowed = ALLOWED_METHODS[route.kind];
         if (!allowed.includes(request.method)) {
           throw new MethodNotAllowedError({ method: request.method, allowed });
@@ -207,7 +242,7 @@ export function createApp(options: AppOptions): FastifyInstance {
           response = await dispatch(ctx, route, options.codec);
         } catch (error) {
           // The handler's notes about this request go along to the error table.
-          return sendError(request, reply, error, errorContext);
+          return sendError(request, reply, error, parityContext(errorContext, extensions));
         }
         // 5b. Graph's quirks, when a mode is on, change the delta page at the edge (quirks/).
         if (quirks.active && isDeltaRoute(route)) {

@@ -68,3 +68,46 @@ export class ChangeTrackingUnsupportedError extends EdgeError {
     super(`Unsupported request: Change tracking is not supported against '${entityType}'.`);
   }
 }
+
+/** Graph's request size limit, 4 MB for the whole body (docs-contrib#682 quotes its answer). */
+export const MAX_BODY_BYTES = 4 * 1024 * 1024;
+
+/** A body over MAX_BODY_BYTES, refused before or while it is read (transport-guard.ts). */
+export class BodyTooLargeError extends EdgeError {
+  readonly kind = "bodyTooLarge";
+  constructor() {
+    super("The maximum request length supported is 4MB.");
+  }
+}
+
+/** A request target longer than the server reads (transport-guard.ts: MAX_URL_LENGTH). */
+export class UriTooLongError extends EdgeError {
+  readonly kind = "uriTooLong";
+  constructor() {
+    super("The request URL is too long.");
+  }
+}
+
+/** Request headers larger than the server reads (transport-guard.ts: MAX_HEADER_BYTES). */
+export class HeadersTooLargeError extends EdgeError {
+  readonly kind = "headersTooLarge";
+  constructor() {
+    super("The request headers are too large.");
+  }
+}
+
+/** Bytes that are not an HTTP/1.1 request (Node's parser gave up on them); the socket is closed after the answer. */
+export class MalformedRequestError extends EdgeError {
+  readonly kind = "malformedRequest";
+  constructor() {
+    super("The request is not valid HTTP.");
+  }
+}
+
+/** A request whose head or body did not arrive within the server's request timeout. */
+export class RequestTimeoutError extends EdgeError {
+  readonly kind = "requestTimeout";
+  constructor() {
+    super("The request did not arrive in time.");
+  }
+}

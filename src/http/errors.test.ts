@@ -80,6 +80,11 @@ const SAMPLES: Record<string, Sample> = {
     args: ["microsoft.graph.event"], status: 400, code: "BadRequest",
     message: "Unsupported request: Change tracking is not supported against 'microsoft.graph.event'.",
   },
+  BodyTooLargeError: { args: [], status: 413, code: "BadRequest", message: "The maximum request length supported is 4MB." },
+  UriTooLongError: { args: [], status: 414, code: "BadRequest" },
+  HeadersTooLargeError: { args: [], status: 431, code: "BadRequest" },
+  MalformedRequestError: { args: [], status: 400, code: "BadRequest" },
+  RequestTimeoutError: { args: [], status: 408, code: "BadRequest" },
   ThrottledError: {
     args: ["ApplicationThrottled", 3], status: 429, code: "ApplicationThrottled", headers: { "retry-after": "3" },
     message: "Application is over its MailboxConcurrency limit.",

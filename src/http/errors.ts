@@ -6,8 +6,8 @@ import {
 } from "../domain/index.js";
 import { AuthenticationError, OAuthError, type OAuthErrorCode } from "../auth/index.js";
 import {
-  BadPercentEncodingError, ChangeTrackingUnsupportedError, EdgeError, InvalidApiVersionError, MethodNotAllowedError, UnknownSegmentError,
-  UnsupportedContentTypeError,
+  BadPercentEncodingError, BodyTooLargeError, ChangeTrackingUnsupportedError, EdgeError, HeadersTooLargeError, InvalidApiVersionError,
+  MalformedRequestError, MethodNotAllowedError, RequestTimeoutError, UnknownSegmentError, UnsupportedContentTypeError, UriTooLongError,
 } from "./edge-errors.js";
 import {
   GatewayTimeoutError, ServiceUnavailableError, ThrottledError, UnknownFaultRuleError, UnknownServerError,
@@ -57,6 +57,7 @@ type MappableError =
   | AuthenticationError | OAuthError
   | UnknownSegmentError | InvalidApiVersionError | MethodNotAllowedError | UnsupportedContentTypeError
   | BadPercentEncodingError | ChangeTrackingUnsupportedError
+  | BodyTooLargeError | UriTooLongError | HeadersTooLargeError | MalformedRequestError | RequestTimeoutError
   | ThrottledError | ServiceUnavailableError | GatewayTimeoutError | UnknownServerError | UnknownFaultRuleError;
 
 /**
@@ -139,6 +140,13 @@ export const ERROR_TABLE: Rows = {
   badPercentEncoding: (e) => ({ status: 400, code: GraphErrorCode.InvalidUrlQuery, message: e.message }),
   // v1.0 events/delta (spec §6 X5): the message is Graph's; no source quotes its code.
   changeTrackingUnsupported: (e) => ({ status: 400, code: GraphErrorCode.BadRequest, message: e.message }),
+  // The transport's own limits (transport-guard.ts). Graph's 4 MB answer is quoted with code
+  // BadRequest (docs-contrib#682); the status is HTTP's for each condition.
+  bodyTooLarge: (e) => ({ status: 413, code: GraphErrorCode.BadRequest, message: e.message }),
+  uriTooLong: (e) => ({ status: 414, code: GraphErrorCode.BadRequest, message: e.message }),
+  headersTooLarge: (e) => ({ status: 431, code: GraphErrorCode.BadRequest, message: e.message }),
+  malformedRequest: (e) => ({ status: 400, code: GraphErrorCode.BadRequest, message: e.message }),
+  requestTimeout: (e) => ({ status: 408, code: GraphErrorCode.BadRequest, message: e.message }),
 
   // Injected failures (http/faults/fault-errors.ts): fault rules and the throttling profile.
   // Graph's documented 429 repeats code and status in innerError; Outlook's concurrency 429 is
@@ -156,10 +164,11 @@ export const ERROR_TABLE: Rows = {
   unknownFaultRule: (e) => ({ status: 404, code: GraphErrorCode.ItemNotFound, message: e.message }),
 };
 
-/** Fastify's own errors (body parsing, limits) by their code. */
+/** Fastify's own errors (body parsing, limits) by their code; any other 4xx of Fastify's is a BadRequest with its message. */
 export const FRAMEWORK_ERRORS: Readonly<Record<string, MappedError>> = {
   FST_ERR_CTP_INVALID_MEDIA_TYPE: { status: 415, code: GraphErrorCode.BadRequest, message: "The content type of the request is not supported; use application/json." },
-  FST_ERR_CTP_BODY_TOO_LARGE: { status: 413, code: GraphErrorCode.RequestEntityTooLarge, message: "The request body is larger than the 1 MB limit." },
+  FST_ERR_CTP_BODY_TOO_LARGE: ERROR_TABLE.bodyTooLarge(new BodyTooLargeError(), {}),
+  FST_ERR_MAX_PARAM_LENGTH: ERROR_TABLE.uriTooLong(new UriTooLongError(), {}),
   FST_ERR_CTP_EMPTY_JSON_BODY: { status: 400, code: GraphErrorCode.BadRequest, message: "The request body is empty but its content type says JSON." },
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: { status: 400, code: GraphErrorCode.BadRequest, message: "The Content-Length header does not match the body." },
   FST_ERR_BAD_URL: { status: 400, code: GraphErrorCode.BadRequest, message: "The request URL is malformed." },

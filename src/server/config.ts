@@ -38,6 +38,17 @@ export interface Config {
   throttle: ThrottleLimits | undefined;
   /** Graph quirk modes on for every mailbox (`--quirks a,b`); empty: strict mode. */
   quirks: readonly QuirkName[];
+  /**
+   * What graphcal serves beyond Graph (`--graph-extensions`, GRAPH_EXTENSIONS=1): v1.0
+   * calendars/delta, the 410 ResyncRequired `Location` … (the README's extensions table). Off,
+   * graphcal refuses what Graph refuses, with Graph's error (parity mode, the default).
+   */
+  graphExtensions: boolean;
+  /**
+   * Host headers trusted for absolute links when PUBLIC_BASE_URL is unset (ALLOWED_HOSTS,
+   * comma-separated `host` or `host:port`), besides loopback names and the listener's address.
+   */
+  allowedHosts: readonly string[];
 }
 
 export type ConfigInput = Record<string, string | boolean | undefined>;
@@ -103,6 +114,15 @@ function quirks(value: string | boolean | undefined): readonly QuirkName[] {
   }
 }
 
+/** `ALLOWED_HOSTS=graph.test,proxy.test:8443`: lower-cased, each a bare host name or `host:port`. */
+function allowedHosts(value: string | boolean | undefined): readonly string[] {
+  const hosts = (str(value) ?? "").split(",").map((s) => s.trim().toLowerCase()).filter(Boolean);
+  for (const host of hosts) {
+    if (!/^(\[[0-9a-f:.]+\]|[a-z0-9.-]+)(:\d{1,5})?$/.test(host)) throw new ConfigError(`ALLOWED_HOSTS entries must be host or host:port, got '${host}'`);
+  }
+  return Object.freeze(hosts);
+}
+
 /**
  * Builds the configuration from environment variables, overridden by command-line flags
  * (same names in lower-kebab case: --port, --data-dir, --public-base-url, --no-seed …).
@@ -137,5 +157,7 @@ export function parseConfig(env: ConfigInput, flags: ConfigInput = {}): Readonly
     fixturesFile: str(pick("FIXTURES_FILE", "fixtures")),
     throttle: throttle(pick("THROTTLE", "throttle"), env),
     quirks: quirks(pick("QUIRKS", "quirks")),
+    graphExtensions: bool("GRAPH_EXTENSIONS", pick("GRAPH_EXTENSIONS", "graph-extensions"), false),
+    allowedHosts: allowedHosts(pick("ALLOWED_HOSTS", "allowed-hosts")),
   });
 }

@@ -109,6 +109,7 @@ export async function createServer(config: Readonly<Config>, deps: ServerDeps = 
     services, identity, verifier, issuer, signingKey, codec, clock, issuerOrigin: config.issuerOrigin,
     logLevel: config.logLevel, isReady: () => ready, controls, devOpenAdmin: config.devOpenAdmin,
     ...(config.publicBaseUrl && { publicBaseUrl: config.publicBaseUrl }),
+    allowedHosts: config.allowedHosts, listenHost: config.host, listenPort: config.port, graphExtensions: config.graphExtensions,
   };
   const app = createApp(appOptions);
   const tls = config.httpsPort !== undefined ? await loadOrCreateCertificate(config.dataDir) : undefined;

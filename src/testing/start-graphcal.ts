@@ -50,6 +50,11 @@ export interface StartGraphcalOptions {
   demo?: boolean | "week";
   /** pino log level of the server (default `silent`). */
   logLevel?: string;
+  /**
+   * Serve what graphcal has beyond Graph (v1.0 calendars/delta, the 410's Location … see the
+   * README's extensions table); default false, Graph parity: what Graph refuses is refused.
+   */
+  graphExtensions?: boolean;
 }
 
 /** Who a token is for: a user (id or UPN), or the app itself. */
@@ -137,6 +142,7 @@ export async function startGraphcal(options: StartGraphcalOptions = {}): Promise
   // Only what is given here: the test's own environment (DATA_DIR, PORT …) must not leak in.
   const config = parseConfig({
     PORT: "0", HOST: "127.0.0.1", LOG_LEVEL: options.logLevel ?? "silent", SEED_DEMO: String(demo),
+    GRAPH_EXTENSIONS: String(options.graphExtensions ?? false),
     ...(throttle && {
       THROTTLE: "outlook",
       THROTTLE_CONCURRENCY: throttle.concurrency?.toString(), THROTTLE_REQUESTS: throttle.requests?.toString(),

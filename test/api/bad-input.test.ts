@@ -71,8 +71,8 @@ function bodyRows(): Row[] {
       raw("a lookalike JSON type", '{"name":"Patchy"}', { "content-type": "application/json-patch+json" }, 415, "BadRequest"),
       raw("a body without content type", '{"name":"Untyped"}', {}, 415, "BadRequest"),
       raw("a Content-Length that disagrees with the body", '{"name":"Lengthy"}', { ...JSON_TYPE, "content-length": "3" }, 400, "BadRequest"),
-      raw("a body over 1 MB", JSON.stringify({ name: "Huge", pad: "x".repeat(ONE_MB) }), JSON_TYPE, 413, "RequestEntityTooLarge"),
-      raw("a 1 MB name", JSON.stringify({ name: "n".repeat(ONE_MB + 10) }), JSON_TYPE, 413, "RequestEntityTooLarge"),
+      raw("a body over Graph's 4 MB", JSON.stringify({ name: "Huge", pad: "x".repeat(4 * ONE_MB) }), JSON_TYPE, 413, "BadRequest", /^The maximum request length supported is 4MB\.$/),
+      raw("a 4 MB name", JSON.stringify({ name: "n".repeat(4 * ONE_MB + 10) }), JSON_TYPE, 413, "BadRequest"),
     );
     const json = (what: string, body: unknown, status: number, code: string, message?: string | RegExp): Row =>
       ({ name: `${w.op}: ${what} → ${status} ${code}`, method: w.method, url: w.url, body, status, code, ...(message && { message }) });
@@ -83,6 +83,10 @@ function bodyRows(): Row[] {
       json("a 10,000-character name", { name: "y".repeat(10_000) }, 400, "ErrorInvalidRequest"),
       json("an empty name", { name: "" }, 400, "ErrorInvalidRequest"),
       json("a blank name", { name: " \t " }, 400, "ErrorInvalidRequest"),
+      json("a name of spaces only", { name: "   " }, 400, "ErrorInvalidRequest", "The calendar name cannot be empty."),
+      json("a NUL in the name", { name: "Bad\u0000Name" }, 400, "ErrorInvalidRequest", "The calendar name cannot contain control characters."),
+      json("a line break in the name", { name: "Two\nLines" }, 400, "ErrorInvalidRequest"),
+      json("an escape character in the name", { name: "\u001b[31mRed" }, 400, "ErrorInvalidRequest"),
       json("a numeric name", { name: 5 }, 400, "BadRequest"),
       json("a null name", { name: null }, 400, "BadRequest"),
       json("an object as name", { name: { text: "Obj" } }, 400, "BadRequest"),
@@ -223,6 +227,9 @@ function routeRows(): Row[] {
     segment("a segment after a group id", "GET", (f) => `/v1.0/me/calendarGroups/${f.groupId}/events`, "events"),
     segment("a segment after delta", "GET", () => "/beta/me/calendars/delta/extra", "extra"),
     segment("delta under a calendar group", "GET", (f) => `/beta/me/calendarGroups/${f.groupId}/calendars/delta`, "delta"),
+    // Graph parity mode (the default): calendar delta is beta-only in Graph (spec §1 fact 1).
+    segment("v1.0 calendars/delta", "GET", () => "/v1.0/me/calendars/delta", "delta"),
+    segment("v1.0 calendars/delta()", "GET", (f) => `/v1.0/users/${f.mailbox.id}/calendars/delta()`, "delta"),
     segment("an encoded slash inside a segment", "GET", () => "/v1.0/me/calendars%2Fdelta", "calendars/delta"),
     segment("a POST to an unknown resource", "POST", () => "/v1.0/me/tasks", "tasks", { name: "Task" }),
     method("on the calendar collection", "PUT", () => "/v1.0/me/calendars", "GET, POST", { name: "Put" }),

@@ -2,7 +2,8 @@ import { describe, expect, it } from "vitest";
 import { useTestServer } from "../support/harness.js";
 
 describe("calendars/delta reset", () => {
-  const t = useTestServer();
+  // The 410's Location is a graphcal extension (graph-parity.test.ts: none in parity mode).
+  const t = useTestServer({ env: { GRAPH_EXTENSIONS: "1" } });
 
   it("delta: after resetSync the Location restarts the round with the same $select", async () => {
     const mailbox = await t.newMailbox();

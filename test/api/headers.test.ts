@@ -167,19 +167,41 @@ describe("headers", () => {
       });
     }
 
-    it("@odata.context: the origin follows the Host header; a hostile Host falls back to localhost", async () => {
-      const good = await t.request("GET", "/v1.0/me/calendars", { token, headers: { host: "graph.example.test:8443" } });
-      expect(good.body["@odata.context"]).toBe("http://graph.example.test:8443/v1.0/$metadata#me/calendars");
-      const bad = await t.request("GET", "/v1.0/me/calendars?$top=1", { token, headers: { host: "evil.test/<script>" } });
-      expect(bad.body["@odata.context"]).toBe("http://localhost/v1.0/$metadata#me/calendars");
-      expect(bad.body["@odata.nextLink"]).toMatch(/^http:\/\/localhost\/v1\.0\/me\/calendars\?/);
+    it("@odata.context: the origin follows a loopback Host; another Host gets the listener's origin, never its own", async () => {
+      const loopback = await t.request("GET", "/v1.0/me/calendars", { token, headers: { host: "127.0.0.1:9999" } });
+      expect(loopback.body["@odata.context"]).toBe("http://127.0.0.1:9999/v1.0/$metadata#me/calendars");
+      for (const host of ["graph.example.test:8443", "evil.test/<script>"]) {
+        const bad = await t.request("GET", "/v1.0/me/calendars?$top=1", { token, headers: { host } });
+        // In process nothing listens: the configured host, without a port.
+        expect(bad.body["@odata.context"]).toBe("http://127.0.0.1/v1.0/$metadata#me/calendars");
+        expect(bad.body["@odata.nextLink"]).toMatch(/^http:\/\/127\.0\.0\.1\/v1\.0\/me\/calendars\?/);
+      }
+      const created = await t.request("POST", "/v1.0/me/calendars", { token, body: { name: "Hostile Host" }, headers: { host: "evil.test" } });
+      expect(created.headers.location).toMatch(/^http:\/\/127\.0\.0\.1\/v1\.0\/users\//);
     });
 
     it("@odata.nextLink: absolute, same origin, version and subject form as the request", async () => {
-      const res = await t.request("GET", `/beta/users/${mailbox.userPrincipalName}/calendars?$top=1`, { token, headers: { host: "h.test:1234" } });
-      expect(res.body["@odata.nextLink"]).toBe(`http://h.test:1234/beta/users/${encodeURIComponent(mailbox.userPrincipalName)}/calendars?$top=1&$skip=1`);
+      const res = await t.request("GET", `/beta/users/${mailbox.userPrincipalName}/calendars?$top=1`, { token, headers: { host: "localhost:1234" } });
+      expect(res.body["@odata.nextLink"]).toBe(`http://localhost:1234/beta/users/${encodeURIComponent(mailbox.userPrincipalName)}/calendars?$top=1&$skip=1`);
       const me = await t.request("GET", "/v1.0/me/calendars?$top=1", { token });
       expect(me.body["@odata.nextLink"]).toBe("http://localhost:80/v1.0/me/calendars?$top=1&$skip=1");
+    });
+  });
+
+  describe("ALLOWED_HOSTS", () => {
+    let allowed: TestServer;
+    beforeAll(async () => {
+      allowed = await startTestServer({ env: { ALLOWED_HOSTS: "graph.example.test, proxy.test:8443" } });
+    });
+    afterAll(async () => allowed.close());
+
+    it("@odata.context: a listed Host is used (by name on any port, or by name and port); others are not", async () => {
+      const tk = await allowed.userToken(await allowed.newMailbox());
+      const context = async (host: string) => (await allowed.request("GET", "/v1.0/me/calendars", { token: tk, headers: { host } })).body["@odata.context"];
+      expect(await context("graph.example.test:8443")).toBe("http://graph.example.test:8443/v1.0/$metadata#me/calendars");
+      expect(await context("proxy.test:8443")).toBe("http://proxy.test:8443/v1.0/$metadata#me/calendars");
+      expect(await context("proxy.test:9000")).toBe("http://127.0.0.1/v1.0/$metadata#me/calendars");
+      expect(await context("evil.test")).toBe("http://127.0.0.1/v1.0/$metadata#me/calendars");
     });
   });
 

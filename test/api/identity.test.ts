@@ -19,7 +19,8 @@ describe("identity", () => {
   let t: TestServer;
   let key: SigningKey;
   beforeAll(async () => {
-    t = await startTestServer();
+    // The discovery test names its own host, which a server trusts only when listed (ALLOWED_HOSTS).
+    t = await startTestServer({ env: { ALLOWED_HOSTS: "graphcal.test" } });
     key = await loadSigningKey(t.server.store);
   });
   afterAll(async () => t.close());

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { execFile, execFileSync, spawn, type ChildProcess } from "node:child_process";
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { request as httpsRequest } from "node:https";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -15,6 +15,15 @@ const ROOT = resolve(import.meta.dirname, "../..");
 const CLI = join(ROOT, "dist/cli/main.js");
 const JWT_LINE = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\n$/;
 const run = promisify(execFile);
+
+function hasCurl(): boolean {
+  try {
+    execFileSync("curl", ["--version"], { stdio: "ignore" });
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 /** Newest modification time of the production sources (tests excluded). */
 function newestSource(dir: string): number {
@@ -189,6 +198,33 @@ describe("real sockets (built CLI)", () => {
     expect(failure?.code).toBe(1);
     expect(failure?.stdout).toBe("");
     expect(failure?.stderr).toContain("no user 'nobody@contoso.com'");
+  });
+
+  it("serve: @odata.context resolves to the $metadata document; v1.0 calendars/delta is Graph's 400 (parity mode)", async () => {
+    const token = (await cli("token", "--user", "samanthab@contoso.com")).stdout.trim();
+    const list = await fetch(`${http}/v1.0/me/calendars`, { headers: { authorization: `Bearer ${token}` } });
+    const context = ((await list.json()) as { "@odata.context": string })["@odata.context"];
+    const metadata = await fetch(context.split("#")[0] as string);
+    expect(metadata.status).toBe(200);
+    expect(metadata.headers.get("content-type")).toMatch(/^application\/xml/);
+    expect(await metadata.text()).toContain('<EntityType Name="calendar">');
+    const delta = await fetch(`${http}/v1.0/me/calendars/delta`, { headers: { authorization: `Bearer ${token}` } });
+    expect(delta.status).toBe(400);
+    expect(((await delta.json()) as { error: { message: string } }).error.message).toBe("Resource not found for the segment 'delta'.");
+  });
+
+  it.skipIf(!hasCurl())("curl: a 6 MB upload (curl asks Expect: 100-continue) reads the 413 and Graph's body, no broken pipe", async () => {
+    const token = (await cli("token", "--user", "samanthab@contoso.com")).stdout.trim();
+    const file = join(dataDir, "big.json");
+    writeFileSync(file, JSON.stringify({ name: "Huge", pad: "x".repeat(6 * 1024 * 1024) }));
+    const { stdout, stderr } = await run("curl", [
+      "-sS", "-X", "POST", "-H", `Authorization: Bearer ${token}`, "-H", "Content-Type: application/json",
+      "--data-binary", `@${file}`, "-w", "\n%{http_code}", `${http}/v1.0/me/calendars`,
+    ]);
+    expect(stderr).toBe("");
+    const [body = "", status] = stdout.split(/\n(?=\d+$)/);
+    expect(status).toBe("413");
+    expect(JSON.parse(body)).toMatchObject({ error: { code: "BadRequest", message: "The maximum request length supported is 4MB." } });
   });
 
   it("serve: a garbage token over TCP is 401 with WWW-Authenticate", async () => {

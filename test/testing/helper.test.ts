@@ -98,6 +98,20 @@ describe("graphcal/testing", () => {
 });
 
 describe("graphcal/testing: start options", () => {
+  it("startGraphcal: Graph parity by default (v1.0 calendars/delta is Graph's 400); graphExtensions: true serves it", async () => {
+    for (const [graphExtensions, status] of [[undefined, 400], [true, 200]] as const) {
+      const g = await startGraphcal({ ...(graphExtensions && { graphExtensions }) });
+      try {
+        const token = await g.token("samanthab@contoso.com");
+        const res = await get(g, `${g.baseUrl}/me/calendars/delta`, token);
+        expect(res.status, `graphExtensions: ${graphExtensions}`).toBe(status);
+        expect((await get(g, `${g.betaUrl}/me/calendars/delta`, token)).status).toBe(200);
+      } finally {
+        await g.close();
+      }
+    }
+  });
+
   it("startGraphcal: faults, quirks and throttling given at start; demo: false opens the controls of an empty store", async () => {
     const gc = await startGraphcal({
       faults: [{ id: "boot", path: "/me", status: 500, times: 1 }], quirks: ["empty-page"], throttle: { requests: 2, windowSeconds: 60 },

@@ -76,10 +76,19 @@ describe("parseCalendarInput", () => {
 });
 
 describe("parseCalendarName", () => {
-  it("parseCalendarName: up to 255 characters, kept verbatim", () => {
+  it("parseCalendarName: up to 255 characters, trimmed as Exchange keeps folder names", () => {
     expect(MAX_NAME_LENGTH).toBe(255);
     expect(parseCalendarName("x".repeat(255))).toHaveLength(255);
-    expect(parseCalendarName("  Team  ")).toBe("  Team  ");
+    expect(parseCalendarName("  Team  ")).toBe("Team");
+    expect(parseCalendarName("\u00a0Team B\u3000")).toBe("Team B");
+    // The length is the trimmed name's.
+    expect(parseCalendarName(` ${"x".repeat(255)} `)).toHaveLength(255);
+  });
+
+  it("parseCalendarName: control characters anywhere are ErrorInvalidRequest", () => {
+    for (const bad of ["Te\u0000am", "Team\n", "\tTeam", "Te\u001fam", "Te\u007fam"]) {
+      expect(validationOf(() => parseCalendarName(bad)).detail, JSON.stringify(bad)).toBe("invalidRequest");
+    }
   });
 
   it("parseCalendarName: longer, empty or blank names are ErrorInvalidRequest; non-strings BadRequest", () => {

@@ -29,15 +29,25 @@ function writableProperties(apiVersion: ApiVersion): readonly string[] {
     : ["name", "color", "isDefaultCalendar"];
 }
 
+/** C0 controls and DEL: Exchange refuses them in folder names (calendars and groups are folders). */
+const CONTROL_CHARACTER = /[\u0000-\u001f\u007f]/;
+
+/**
+ * A calendar or calendar group name. Exchange keeps folder names without the spaces around
+ * them, so the name is stored (and answered) trimmed; its length and uniqueness are judged
+ * trimmed too. Control characters, tabs and line breaks included, are refused anywhere in it.
+ */
 export function parseCalendarName(value: unknown): string {
   if (typeof value !== "string") {
     throw new ValidationError("Invalid value for property 'name': a string is expected.", "badRequest");
   }
-  if (value.trim() === "") throw new ValidationError("The calendar name cannot be empty.");
-  if (value.length > MAX_NAME_LENGTH) {
+  if (CONTROL_CHARACTER.test(value)) throw new ValidationError("The calendar name cannot contain control characters.");
+  const name = value.trim();
+  if (name === "") throw new ValidationError("The calendar name cannot be empty.");
+  if (name.length > MAX_NAME_LENGTH) {
     throw new ValidationError(`The calendar name cannot be longer than ${MAX_NAME_LENGTH} characters.`);
   }
-  return value;
+  return name;
 }
 
 /** Validates a calendar body for POST or PATCH; unknown properties are errors, as in Graph. */

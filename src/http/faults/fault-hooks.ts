@@ -5,6 +5,7 @@ import { errorResponse, toGraphError, type ErrorContext } from "../errors.js";
 import type { FaultControl } from "./fault-control.js";
 import { FAULT_HEADER, parseFaultHeader } from "./fault-header.js";
 import type { FaultAnswer } from "./fault-rule.js";
+import { parityContext } from "../graph-parity.js";
 import { describeAnswer, faultErrorOf, restartLinkOf, truncatedBody } from "./fault-responder.js";
 
 // Where faults and throttling meet the Fastify pipeline. Registered right after the correlation
@@ -39,6 +40,8 @@ export function noteQuirk(request: FastifyRequest, quirk: string): void {
 export function registerFaultHooks(app: FastifyInstance, control: FaultControl, deps: {
   authenticate: (authorization: string | undefined) => Promise<Principal>;
   originOf: (request: FastifyRequest) => string;
+  /** Graph extensions on: an injected 410 ResyncRequired carries its Location (graph-parity.ts). */
+  graphExtensions?: boolean;
 }): void {
   const untouchable = (url: string) => url.startsWith("/_graphcal") || url.startsWith("/healthz");
 
@@ -87,7 +90,7 @@ export function registerFaultHooks(app: FastifyInstance, control: FaultControl, 
     if (answer.latencyMs) await sleep(answer.latencyMs);
     if (answer.status === undefined) return false;
     const { error, context } = faultErrorOf({ ...answer, status: answer.status }, () => restartLinkOf(deps.originOf(request), request.url));
-    sendFaultError(request, reply, error, context);
+    sendFaultError(request, reply, error, parityContext(context, deps.graphExtensions ?? false));
     return true;
   }
 

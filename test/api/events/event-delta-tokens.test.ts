@@ -125,7 +125,8 @@ describe("calendarView/delta: snapshot consistency", () => {
 });
 
 describe("calendarView/delta: tokens bound to what they were issued for → 400", () => {
-  const t = useTestServer();
+  // v1.0 calendars/delta (a graphcal extension) for the cross-resource token checks.
+  const t = useTestServer({ env: { GRAPH_EXTENSIONS: "1" } });
 
   it("another calendar's path", async () => {
     const u = await newUser(t);
@@ -241,7 +242,8 @@ describe("calendarView/delta: tokens bound to what they were issued for → 400"
 });
 
 describe("calendarView/delta: 410 after retention and after an admin reset", () => {
-  const r = useTestServer({ env: { DELTA_RETENTION_DAYS: "1" } });
+  // GRAPH_EXTENSIONS: the 410's Location is a graphcal extension (graph-parity.test.ts: none in parity mode).
+  const r = useTestServer({ env: { DELTA_RETENTION_DAYS: "1", GRAPH_EXTENSIONS: "1" } });
 
   it("a token older than the retention → 410 SyncStateNotFound; after pruning too; a fresh round works", async () => {
     const u = await newUser(r);

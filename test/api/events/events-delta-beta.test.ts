@@ -7,7 +7,8 @@ import { createEvent, instances, newCaller, windowQuery, type Caller } from "./s
 // beta events/delta (issue 10, spec §3.1–3.2, §6 X5): singles and masters only, as skeletons,
 // round by round from the event change log; v1.0 refuses it with Graph's message.
 
-const t = useTestServer();
+// GRAPH_EXTENSIONS: the 410's Location is a graphcal extension (graph-parity.test.ts: none in parity mode).
+const t = useTestServer({ env: { GRAPH_EXTENSIONS: "1" } });
 
 type Json = Record<string, any>;
 

@@ -9,7 +9,8 @@ import { expectGraphError, GRAPH_CONTENT_TYPE, GUID } from "../../support/graph-
 // when it fires (nth, times, seeded probability), the one-off header, and the requests log.
 
 describe("fault rules: answers and matching", () => {
-  const t = useTestServer();
+  // GRAPH_EXTENSIONS: the 410's Location is a graphcal extension (graph-parity.test.ts: none in parity mode).
+  const t = useTestServer({ env: { GRAPH_EXTENSIONS: "1" } });
   const admin = () => t.appToken(["Graphcal.Admin"]);
   const addRule = async (rule: unknown) => {
     const res = await t.request("POST", "/_graphcal/faults", { token: await admin(), body: rule });
@@ -28,7 +29,7 @@ describe("fault rules: answers and matching", () => {
   it("429 TooManyRequests: Graph's documented body (innerError repeats code and status), Retry-After, correlation ids; fires `times` times", async () => {
     const { token } = await user();
     const rule = await addRule({ method: "GET", path: "/me/calendars/delta", status: 429, retryAfter: 3, times: 1 });
-    const res = await t.request("GET", "/v1.0/me/calendars/delta", { token, headers: { "client-request-id": "my-client-id" } });
+    const res = await t.request("GET", "/beta/me/calendars/delta", { token, headers: { "client-request-id": "my-client-id" } });
     expect(res.status).toBe(429);
     expect(res.headers["retry-after"]).toBe("3");
     expect(res.headers["content-type"]).toBe(GRAPH_CONTENT_TYPE);
@@ -43,7 +44,7 @@ describe("fault rules: answers and matching", () => {
         },
       },
     });
-    expect((await t.request("GET", "/v1.0/me/calendars/delta", { token })).status, "times: 1 fired once").toBe(200);
+    expect((await t.request("GET", "/beta/me/calendars/delta", { token })).status, "times: 1 fired once").toBe(200);
     const listed = (await t.request("GET", "/_graphcal/faults", { token: await admin() })).body.value;
     expect(listed).toEqual([expect.objectContaining({ id: rule.id, matched: 2, hits: 1 })]);
   });
@@ -79,14 +80,14 @@ describe("fault rules: answers and matching", () => {
 
   it("410 ResyncRequired: Location is the request's URL without its delta or skip token (other options kept)", async () => {
     const { token } = await user();
-    const first = await t.request("GET", "/v1.0/me/calendars/delta", { token });
+    const first = await t.request("GET", "/beta/me/calendars/delta", { token });
     const deltaLink = new URL(first.body["@odata.deltaLink"]);
     expect(deltaLink.searchParams.has("$deltatoken")).toBe(true);
     await addRule({ path: "/me/calendars/delta", status: 410, code: "ResyncRequired" });
     const res = await t.request("GET", deltaLink.pathname + deltaLink.search, { token });
     expectGraphError(res, 410, "ResyncRequired");
-    const origin = (first.body["@odata.deltaLink"] as string).split("/v1.0/")[0];
-    expect(res.headers.location).toBe(`${origin}/v1.0/me/calendars/delta`);
+    const origin = (first.body["@odata.deltaLink"] as string).split("/beta/")[0];
+    expect(res.headers.location).toBe(`${origin}/beta/me/calendars/delta`);
     const withSelect = await t.request("GET", "/beta/me/calendars/delta?$select=name", { token });
     expect(withSelect.headers.location).toBe(`${origin}/beta/me/calendars/delta?%24select=name`);
   });

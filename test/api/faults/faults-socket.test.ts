@@ -43,7 +43,7 @@ describe("fault rules over real sockets", () => {
   async function pollingClient(): Promise<{ token: string; link: string }> {
     const mailbox = await t.newMailbox();
     const token = await t.userToken(mailbox);
-    const first = await rawGet(origin, "/v1.0/me/calendars/delta", token);
+    const first = await rawGet(origin, "/beta/me/calendars/delta", token);
     const link = pathOf(JSON.parse(first.text)["@odata.deltaLink"]);
     // The second poll goes through the pipeline and is kept; the third is replayed.
     await rawGet(origin, link, token);
@@ -89,7 +89,7 @@ describe("fault rules over real sockets", () => {
     for (let i = 0; i < 3; i++) expect((await rawGet(origin, link, token)).status).toBe(200);
     expect(replayed()).toBe(before + 3);
     const log = await (await fetch(`${origin}/_graphcal/requests?limit=3`, { headers: { authorization: `Bearer ${admin}` } })).json() as { value: unknown[] };
-    expect(log.value).toEqual(Array(3).fill(expect.objectContaining({ method: "GET", path: "/v1.0/me/calendars/delta", status: 200, fault: "replayed" })));
+    expect(log.value).toEqual(Array(3).fill(expect.objectContaining({ method: "GET", path: "/beta/me/calendars/delta", status: 200, fault: "replayed" })));
   });
 
   it("drop: the status line, the headers and part of the body arrive, then the connection is destroyed", async () => {

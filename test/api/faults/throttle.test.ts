@@ -95,7 +95,7 @@ describe("Outlook throttling: concurrency and the poll replay (real sockets)", (
   it("no-change delta polls count against the window even though the replay could answer them", async () => {
     const mailbox = await t.newMailbox();
     const token = await t.userToken(mailbox);
-    const first = await get("/v1.0/me/calendars/delta", token);
+    const first = await get("/beta/me/calendars/delta", token);
     const link = pathOf(((await first.json()) as Record<string, string>)["@odata.deltaLink"] as string);
     const statuses: number[] = [];
     for (let i = 0; i < 6; i++) statuses.push((await get(link, token)).status);

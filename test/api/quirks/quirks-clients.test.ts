@@ -15,7 +15,8 @@ const ORIGIN = "http://graphcal.test";
 type Page = { value: any[]; "@odata.nextLink"?: string; "@odata.deltaLink"?: string };
 
 describe("quirk modes: naive clients break, DeltaSync converges", () => {
-  const t = useTestServer();
+  // Links name the test's own host, which a server trusts only when listed (ALLOWED_HOSTS).
+  const t = useTestServer({ env: { ALLOWED_HOSTS: "graphcal.test" } });
   const admin = () => t.appToken(["Graphcal.Admin"]);
   afterEach(async () => {
     expect((await t.request("DELETE", "/_graphcal/quirks", { token: await admin() })).status).toBe(204);

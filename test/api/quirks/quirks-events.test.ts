@@ -9,7 +9,8 @@ import { editPattern, expectInStep, FROM, seedEvents, TO, writeBurst } from "../
 // their master), through creates, edits, moves in and out of the window, deletes and pattern edits.
 
 describe("quirk modes on calendarView/delta", () => {
-  const t = useTestServer();
+  // Links name the test's own host, which a server trusts only when listed (ALLOWED_HOSTS).
+  const t = useTestServer({ env: { ALLOWED_HOSTS: "graphcal.test" } });
 
   it("calendarView/delta: all quirks at once — DeltaSync converges; each quirk touched the window's pages", async () => {
     const m = await seedEvents(t);
