@@ -3,7 +3,7 @@ import type { Mailbox } from "../model.js";
 import type { MailboxService } from "../mailboxes/mailbox-service.js";
 import type { CalendarPermissionService } from "../sharing/calendar-permission-service.js";
 import type { CalendarRights, SharedCalendars } from "../sharing/calendar-rights.js";
-import type { CalendarTarget, GroupTarget } from "../calendars/calendar-service.js";
+import type { CalendarTarget } from "../calendars/calendar-service.js";
 import type { EventScope } from "../events/event-service.js";
 import { authorize, authorizeAdmin, authorizeUserList, meOf, type MailboxOperation } from "./permissions.js";
 import type { Principal } from "./principal.js";
