@@ -30,6 +30,8 @@ export {
   newBirthdaysCalendar, newCalendar, newCalendarGroup, newDefaultCalendar,
 } from "./calendars/calendar-defaults.js";
 export { CalendarPermissionService } from "./sharing/calendar-permission-service.js";
+export { calendarSeenBy, rightsOf, type CalendarRights, type EventDetail, type SharedCalendars } from "./sharing/calendar-rights.js";
+export { eventDetailFor, eventQueryView, seesEverything, visibleEventProperties } from "./sharing/shared-event-view.js";
 
 // Events: stored values and the time and body helpers the serialiser needs to render them.
 export type { EventTime, NewEventValues } from "./events/event-defaults.js";
@@ -47,7 +49,9 @@ export {
 // Who may do what.
 export type { Principal } from "./access/principal.js";
 export { ADMIN_ROLE, EVENT_DETAIL_PROPERTIES, readsEventDetails, type MailboxOperation } from "./access/permissions.js";
-export { MailboxAccess, type UserRef } from "./access/mailbox-access.js";
+export {
+  MailboxAccess, type CalendarReach, type CalendarsReach, type EventsReach, type UserRef,
+} from "./access/mailbox-access.js";
 
 // Delta.
 export type { CalendarViewScope, DeltaCursor, DeltaScope, EventsScope, IssuedCursor, PageCursor, RoundCursor } from "./delta/delta-cursor.js";

@@ -1,7 +1,7 @@
 import type { ApiVersion } from "../graph/index.js";
 import type {
-  CalendarPermissionService, CalendarGroupService, CalendarService, EventService, Mailbox, MailboxAccess, MailboxOperation, MailboxService,
-  Principal, UserRef,
+  CalendarPermissionService, CalendarGroupService, CalendarReach, CalendarsReach, CalendarService, CalendarTarget, EventScope, EventService,
+  EventsReach, Mailbox, MailboxAccess, MailboxOperation, MailboxService, Principal, UserRef,
 } from "../domain/index.js";
 import type { GraphRoute } from "./graph-path.js";
 import type { QueryOptions } from "./odata/query-options.js";
@@ -56,7 +56,25 @@ export function userOf(subject: Subject): UserRef {
   return "me" in subject ? subject : { id: subject.user };
 }
 
-/** The mailbox a request addresses, once MailboxAccess lets the caller do `operation` on it. */
+/**
+ * The mailbox a request addresses, once MailboxAccess lets the caller do `operation` on the
+ * whole mailbox (what no share opens: calendar and group writes, groups, calendars/delta).
+ */
 export function mailboxFor(ctx: GraphContext, subject: Subject, operation: MailboxOperation): Promise<Mailbox> {
   return ctx.services.access.mailbox({ principal: ctx.principal, user: userOf(subject), operation });
+}
+
+/** The calendars a list may show: all, or for a delegate the ones shared with them (ADR 0011). */
+export function calendarsFor(ctx: GraphContext, subject: Subject): Promise<CalendarsReach> {
+  return ctx.services.access.calendars({ principal: ctx.principal, user: userOf(subject), operation: "calendars.read" });
+}
+
+/** One calendar, with the caller's rights on it when they come from a share. */
+export function calendarFor(ctx: GraphContext, subject: Subject, calendar: CalendarTarget): Promise<CalendarReach> {
+  return ctx.services.access.calendar({ principal: ctx.principal, user: userOf(subject), operation: "calendars.read", calendar });
+}
+
+/** The events of a scope the caller may read or write; a delegate's scope is its one shared calendar. */
+export function eventsFor(ctx: GraphContext, subject: Subject, scope: EventScope, operation: MailboxOperation): Promise<EventsReach> {
+  return ctx.services.access.events({ principal: ctx.principal, user: userOf(subject), operation, scope });
 }

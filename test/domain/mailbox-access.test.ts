@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { randomUUID } from "node:crypto";
 import {
   AccessDeniedError, CalendarPermissionService, CalendarService, EventService, ChangeLogWriter, DelegatedOnlyError, MailboxAccess, MailboxNotEnabledError,
-  MailboxService, ManualClock, randomIds, UserNotFoundError, type Mailbox, type MailboxOperation, type Principal,
+  MailboxService, ManualClock, randomIds, UserNotFoundError, type CalendarTarget, type Mailbox, type MailboxOperation, type Principal,
   type Store, type UserRef,
 } from "../../src/domain/index.js";
 import { openStore } from "../../src/store/index.js";
@@ -57,6 +57,16 @@ describe("MailboxAccess", () => {
   }
   const can = async (principal: Principal, target: UserRef, operation: MailboxOperation) =>
     (await reach(principal, target, operation)) !== false;
+  /** Whether the caller may do `operation` on one calendar (reading it, writing its events). */
+  async function canCalendar(principal: Principal, target: UserRef, operation: MailboxOperation, calendar: CalendarTarget = { defaultCalendar: true }): Promise<boolean> {
+    try {
+      await access.calendar({ principal, user: target, operation, calendar });
+      return true;
+    } catch (error) {
+      expect(error).toBeInstanceOf(AccessDeniedError);
+      return false;
+    }
+  }
 
   for (const c of DELEGATED_SCOPES) {
     it(`mailboxAccess: delegated ${c.scope} on the own mailbox → read ${c.own.read}, write ${c.own.write}`, async () => {
@@ -75,13 +85,15 @@ describe("MailboxAccess", () => {
       expect(await can(user(me, c.scope), { id: other.id }, "calendars.write")).toBe(false);
     });
 
-    it(`mailboxAccess: delegated ${c.scope} on another user's shared mailbox → read ${c.shared.read}, write ${c.shared.write}`, async () => {
+    it(`mailboxAccess: delegated ${c.scope} on another user's shared calendar → read ${c.shared.read}, write ${c.shared.write}`, async () => {
       for (const write of [false, true]) {
         const me = await newMailbox();
         const other = await newMailbox();
         await share(other, me, shareRoleFor(write));
         const operation = write ? "calendars.write" : "calendars.read";
-        expect(await can(user(me, c.scope), { id: other.userPrincipalName }, operation)).toBe(write ? c.shared.write : c.shared.read);
+        expect(await canCalendar(user(me, c.scope), { id: other.userPrincipalName }, operation)).toBe(write ? c.shared.write : c.shared.read);
+        // The share never opens the whole mailbox.
+        expect(await can(user(me, c.scope), { id: other.id }, operation)).toBe(false);
       }
     });
   }
@@ -92,26 +104,41 @@ describe("MailboxAccess", () => {
       const other = await newMailbox();
       await share(other, me, r.role);
       const grantee = user(me, "Calendars.ReadWrite.Shared");
-      expect(await can(grantee, { id: other.id }, "calendars.read")).toBe(r.allows.read);
-      expect(await can(grantee, { id: other.id }, "calendars.write")).toBe(r.allows.write);
+      expect(await canCalendar(grantee, { id: other.id }, "calendars.read")).toBe(r.allows.read);
+      expect(await canCalendar(grantee, { id: other.id }, "calendars.write")).toBe(r.allows.write);
+      const reached = await access.calendar({ principal: grantee, user: { id: other.id }, operation: "calendars.read", calendar: { defaultCalendar: true } });
+      expect(reached.rights?.role).toBe(r.role);
     });
   }
 
-  it("mailboxAccess: for now, only a share of the owner's default calendar opens the owner's mailbox", async () => {
+  it("mailboxAccess: a share opens its own calendar only, and a revoke closes it at once", async () => {
     const me = await newMailbox();
     const other = await newMailbox();
     const grantee = user(me, "Calendars.ReadWrite.Shared");
-    // A share of another calendar does not count (shares become per calendar in a later issue)…
     const team = await calendars.create({ mailbox: other, body: { name: "Team" }, apiVersion: "v1.0" });
-    await permissions.create({
+    const granted = await permissions.create({
       mailbox: other, target: { calendarId: team.id }, body: { emailAddress: { address: me.userPrincipalName }, role: "write" },
     });
+    const teamTarget = { calendarId: team.id };
+    expect(await canCalendar(grantee, { id: other.id }, "calendars.write", teamTarget)).toBe(true);
+    // Not the default calendar, not an unknown one, not the whole mailbox.
+    expect(await canCalendar(grantee, { id: other.id }, "calendars.read")).toBe(false);
+    expect(await canCalendar(grantee, { id: other.id }, "calendars.read", { calendarId: randomUUID() })).toBe(false);
     expect(await can(grantee, { id: other.id }, "calendars.read")).toBe(false);
-    // …while one of the default calendar opens all of them, until it is revoked.
-    const shared = await share(other, me, "write");
-    expect(await can(grantee, { id: other.id }, "calendars.write")).toBe(true);
-    await permissions.delete({ mailbox: other, target: { defaultCalendar: true }, permissionId: shared.id });
-    expect(await can(grantee, { id: other.id }, "calendars.read")).toBe(false);
+    // A list reaches the shared calendars; a mailbox-wide event scope means the default calendar.
+    const list = await access.calendars({ principal: grantee, user: { id: other.id }, operation: "calendars.read" });
+    expect([...(list.shared ?? new Map()).keys()]).toEqual([team.id]);
+    await expect(access.events({ principal: grantee, user: { id: other.id }, operation: "calendars.read", scope: {} }))
+      .rejects.toBeInstanceOf(AccessDeniedError);
+    const events = await access.events({ principal: grantee, user: { id: other.id }, operation: "calendars.read", scope: { calendar: teamTarget } });
+    expect(events.rights).toMatchObject({ role: "write", details: "full", privateItems: false, writeEvents: true });
+    // The owner keeps the scope as given (every calendar) and has no share rights.
+    expect(await access.events({ principal: user(other, "Calendars.Read"), user: { me: true }, operation: "calendars.read", scope: {} }))
+      .toEqual({ mailbox: other, scope: {} });
+    await permissions.delete({ mailbox: other, target: teamTarget, permissionId: granted.id });
+    expect(await canCalendar(grantee, { id: other.id }, "calendars.read", teamTarget)).toBe(false);
+    await expect(access.calendars({ principal: grantee, user: { id: other.id }, operation: "calendars.read" }))
+      .rejects.toBeInstanceOf(AccessDeniedError);
   });
 
   for (const r of APP_ROLES) {
@@ -162,7 +189,7 @@ describe("MailboxAccess", () => {
     expect(await access.sharingMailbox({ principal: user(owner, "Calendars.Read"), user: { me: true }, operation: "calendars.read" })).toEqual(owner);
     expect(await access.sharingMailbox({ principal: app("Calendars.ReadWrite"), user: { id: owner.id }, operation: "calendars.write" })).toEqual(owner);
     const asGrantee = user(grantee, "Calendars.ReadWrite.Shared");
-    expect(await can(asGrantee, { id: owner.id }, "calendars.write")).toBe(true);
+    expect(await canCalendar(asGrantee, { id: owner.id }, "calendars.write")).toBe(true);
     await expect(access.sharingMailbox({ principal: asGrantee, user: { id: owner.id }, operation: "calendars.read" }))
       .rejects.toBeInstanceOf(AccessDeniedError);
     // Scopes still apply to the owner.

@@ -13,9 +13,10 @@ export interface DelegatedScopeCase {
   /** On the caller's own mailbox (`/me`, or `/users/{own id | upn}`). */
   own: Allows;
   /**
-   * On another user's mailbox whose owner shared their default calendar with the caller in a
-   * role that allows the operation (`read` for reads, `write` for writes; see SHARE_ROLES).
-   * Without such a share, another user's mailbox is never reachable with any scope.
+   * On another user's calendar that its owner shared with the caller in a role that allows the
+   * operation (`read` for reads, `write` for event writes; see SHARE_ROLES). A share opens that
+   * calendar and its events only (ADR 0011); without one, another user's mailbox is never
+   * reachable with any scope.
    */
   shared: Allows;
 }
@@ -47,13 +48,14 @@ export const APP_ROLES: readonly AppRoleCase[] = [
 ];
 
 /**
- * What a share of the owner's default calendar lets a grantee (holding a `.Shared` scope) do
- * with the owner's calendars. Free/busy and limited reads open no calendar list.
+ * What a share lets a grantee (holding a `.Shared` scope) do with the shared calendar: read it
+ * and its events (free/busy and limited reads see events reduced), and write its events
+ * (ADR 0011). No role opens anything else of the mailbox.
  * see: https://learn.microsoft.com/graph/api/resources/calendarpermission
  */
 export const SHARE_ROLES: readonly { role: string; allows: Allows }[] = [
-  { role: "freeBusyRead", allows: { read: false, write: false } },
-  { role: "limitedRead", allows: { read: false, write: false } },
+  { role: "freeBusyRead", allows: { read: true, write: false } },
+  { role: "limitedRead", allows: { read: true, write: false } },
   { role: "read", allows: { read: true, write: false } },
   { role: "write", allows: { read: true, write: true } },
   { role: "delegateWithoutPrivateEventAccess", allows: { read: true, write: true } },

@@ -1,14 +1,20 @@
 import { AccessDeniedError, UserNotFoundError } from "../errors.js";
 import type { Mailbox } from "../model.js";
 import type { MailboxService } from "../mailboxes/mailbox-service.js";
-import { sharedAccess, type CalendarPermissionService } from "../sharing/calendar-permission-service.js";
-import {
-  authorize, authorizeAdmin, authorizeUserList, meOf, type MailboxOperation, type SharedAccess,
-} from "./permissions.js";
+import type { CalendarPermissionService } from "../sharing/calendar-permission-service.js";
+import type { CalendarRights, SharedCalendars } from "../sharing/calendar-rights.js";
+import type { CalendarTarget } from "../calendars/calendar-service.js";
+import type { EventScope } from "../events/event-service.js";
+import { authorize, authorizeAdmin, authorizeUserList, meOf, type MailboxOperation } from "./permissions.js";
 import type { Principal } from "./principal.js";
 
-// Who may read or write which mailbox (spec §3.4, decisions 21 and 22).
+// Who may read or write which mailbox, and which of its calendars (spec §3.4, decisions 21 and
+// 22, ADR 0011). The owner and apps reach the whole mailbox; a delegated caller reaches another
+// user's mailbox only through calendars shared with them, one calendar at a time, with the
+// rights of each share's role. Nothing here is cached: shares are read on every request, so a
+// revoke takes effect at once.
 // see: https://learn.microsoft.com/graph/permissions-overview
+// see: https://learn.microsoft.com/graph/outlook-get-shared-events-calendars
 
 /**
  * The user a request addresses: `/me`, or `/users/{id | userPrincipalName}` (`id` holds either,
@@ -20,6 +26,28 @@ export interface MailboxRequest {
   principal: Principal;
   user: UserRef;
   operation: MailboxOperation;
+}
+
+/** The calendars a caller reaches: `shared` absent means the whole mailbox (the owner, an app). */
+export interface CalendarsReach {
+  mailbox: Mailbox;
+  shared?: SharedCalendars;
+}
+
+/** One calendar a caller reaches: `rights` absent means with the owner's rights. */
+export interface CalendarReach {
+  mailbox: Mailbox;
+  rights?: CalendarRights;
+}
+
+/**
+ * The events a caller reaches. For a delegate the scope is narrowed to one shared calendar: the
+ * mailbox-wide forms (`/users/{id}/events`, `/calendarView`) mean the owner's default calendar.
+ */
+export interface EventsReach {
+  mailbox: Mailbox;
+  scope: EventScope;
+  rights?: CalendarRights;
 }
 
 /**
@@ -36,17 +64,65 @@ export class MailboxAccess {
   }
 
   /**
-   * The mailbox a request addresses, once the caller may do `operation` on it. A user of another
-   * tenant does not exist as far as the caller can tell (404, not 403).
+   * The mailbox a request addresses, for what only the whole mailbox allows: creating calendars,
+   * calendar groups, calendars/delta, changing or deleting a calendar. Shares never open these
+   * (a share is on one calendar's events). A user of another tenant does not exist as far as
+   * the caller can tell (404, not 403).
    * see: https://learn.microsoft.com/graph/api/user-list-calendars#permissions
    */
   async mailbox(request: MailboxRequest): Promise<Mailbox> {
     const { principal, operation } = request;
     const mailbox = await this.#tenantMailbox(principal, request.user);
-    // Every Graph request passes here: only another user's mailbox costs a share lookup.
-    const shared = isOtherUsers(principal, mailbox) ? await this.#sharedAccess(principal, mailbox) : undefined;
-    authorize({ principal, operation, target: { userId: mailbox.id, tenantId: mailbox.tenantId }, shared });
+    authorize({ principal, operation, target: { userId: mailbox.id, tenantId: mailbox.tenantId } });
     return mailbox;
+  }
+
+  /**
+   * The calendars a list reaches (`GET …/calendars`, also within a group): all of them, or for
+   * a delegate those shared with them (403 when none is).
+   */
+  async calendars(request: MailboxRequest): Promise<CalendarsReach> {
+    const { principal, operation } = request;
+    const mailbox = await this.#tenantMailbox(principal, request.user);
+    if (!isOtherUsers(principal, mailbox)) {
+      authorize({ principal, operation, target: { userId: mailbox.id, tenantId: mailbox.tenantId } });
+      return { mailbox };
+    }
+    const shared = await this.#permissions.sharedCalendars({ ownerMailboxId: mailbox.id, granteeMailboxId: principal.userId });
+    authorize({ principal, operation, target: { userId: mailbox.id, tenantId: mailbox.tenantId }, shared: shared.size > 0 ? { read: true, write: false } : undefined });
+    return { mailbox, shared };
+  }
+
+  /**
+   * One calendar and its events: `calendars.read` reads it and its events, `calendars.write`
+   * writes its events. A delegate needs a share of that very calendar whose role allows the
+   * operation, and a `.Shared` scope; any other calendar of the mailbox is 403, whether it
+   * exists or not.
+   */
+  async calendar(request: MailboxRequest & { calendar: CalendarTarget }): Promise<CalendarReach> {
+    const { principal, operation } = request;
+    const mailbox = await this.#tenantMailbox(principal, request.user);
+    const target = { userId: mailbox.id, tenantId: mailbox.tenantId };
+    if (!isOtherUsers(principal, mailbox)) {
+      authorize({ principal, operation, target });
+      return { mailbox };
+    }
+    const [shared, calendarId] = await Promise.all([
+      this.#permissions.sharedCalendars({ ownerMailboxId: mailbox.id, granteeMailboxId: principal.userId }),
+      this.#permissions.calendarIdOf({ mailboxId: mailbox.id, target: request.calendar }),
+    ]);
+    const rights = calendarId === undefined ? undefined : shared.get(calendarId);
+    authorize({ principal, operation, target, shared: rights && { read: true, write: rights.writeEvents } });
+    return { mailbox, rights: rights as CalendarRights };
+  }
+
+  /** The events of a scope; for a delegate, of the one shared calendar it names (the default one when none). */
+  async events(request: MailboxRequest & { scope: EventScope }): Promise<EventsReach> {
+    const calendar = request.scope.calendar ?? { defaultCalendar: true };
+    const reach = await this.calendar({ ...request, calendar });
+    // Owners and apps keep the scope as it is (no calendar: every calendar of the mailbox).
+    if (!reach.rights) return { mailbox: reach.mailbox, scope: request.scope };
+    return { mailbox: reach.mailbox, scope: { ...request.scope, calendar }, rights: reach.rights };
   }
 
   /**
@@ -98,17 +174,6 @@ export class MailboxAccess {
       if (mailbox.tenantId !== principal.tenantId) throw new UserNotFoundError(id, "mailbox");
       return mailbox;
     });
-  }
-
-  /**
-   * What `mailbox`'s owner shared with a delegated caller from the same tenant. Today one share
-   * of the owner's default calendar opens all of the owner's calendars (too broad: Graph shares
-   * one calendar at a time). Per-calendar shares will add the addressed calendar to
-   * MailboxRequest and pass it here.
-   * see: https://learn.microsoft.com/graph/api/resources/calendarpermission
-   */
-  async #sharedAccess(principal: Principal & { kind: "delegated" }, mailbox: Mailbox): Promise<SharedAccess> {
-    return sharedAccess(await this.#permissions.sharedRole({ ownerMailboxId: mailbox.id, granteeMailboxId: principal.userId }));
   }
 }
 

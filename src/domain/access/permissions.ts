@@ -49,7 +49,7 @@ export function meOf(principal: Principal): string {
   return principal.userId;
 }
 
-/** What the target mailbox's owner shared with the caller (their default calendar's share). */
+/** What the share of the addressed calendar allows the caller (ADR 0011): read it, write its events. */
 export interface SharedAccess {
   read: boolean;
   write: boolean;
@@ -58,7 +58,7 @@ export interface SharedAccess {
 /**
  * May `principal` perform `operation` on the mailbox/user `target` (a user id in `tenantId`)?
  * Delegated callers reach their own mailbox with any sufficient scope, and another user's
- * calendars only with a `.Shared` scope and a share from that user (decision 21). App tokens
+ * calendar only with a `.Shared` scope and a share of that calendar (decision 21). App tokens
  * reach every mailbox of their tenant.
  */
 export function authorize(args: {

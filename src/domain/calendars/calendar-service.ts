@@ -12,6 +12,7 @@ import { parseCalendarInput } from "./calendar-input.js";
 import { checkReadOnly } from "../entity-body.js";
 import { nameKeyOf } from "./name-key.js";
 import { CalendarListCache, type CalendarListPage } from "../cache/calendar-list-cache.js";
+import { calendarSeenBy, type CalendarRights, type SharedCalendars } from "../sharing/calendar-rights.js";
 
 /** A calendar addressed by id, or the mailbox's default calendar (`/calendar`). */
 export type CalendarTarget = { calendarId: string } | { defaultCalendar: true };
@@ -74,8 +75,15 @@ export class CalendarService {
     return this.deps.writer.store;
   }
 
-  /** A page of the mailbox's calendars (frozen: it may be shared through the list cache). */
-  async list(args: { mailbox: Mailbox; group?: GroupTarget; offset: number; limit: number }): Promise<CalendarListPage> {
+  /**
+   * A page of the mailbox's calendars (frozen: it may be shared through the list cache); with
+   * `shared`, only those calendars, as their grantee sees them (ADR 0011).
+   */
+  async list(args: { mailbox: Mailbox; group?: GroupTarget; offset: number; limit: number; shared?: SharedCalendars }): Promise<CalendarListPage> {
+    if (args.shared) {
+      const calendars = await this.sharedCalendars({ ...args, shared: args.shared });
+      return { calendars: calendars.slice(args.offset, args.offset + args.limit), hasMore: calendars.length > args.offset + args.limit };
+    }
     const mailboxId = args.mailbox.id;
     const group = args.group === undefined ? "" : "defaultGroup" in args.group ? "default" : `g:${args.group.groupId}`;
     const key = `${mailboxId}|${group}|${args.offset}|${args.limit}`;
@@ -91,13 +99,32 @@ export class CalendarService {
     return seq === undefined ? page : this.#lists.set(key, seq, page);
   }
 
-  async count(args: { mailbox: Mailbox; group?: GroupTarget }): Promise<number> {
+  async count(args: { mailbox: Mailbox; group?: GroupTarget; shared?: SharedCalendars }): Promise<number> {
+    if (args.shared) return (await this.sharedCalendars({ ...args, shared: args.shared })).length;
     const groupId = args.group ? (await resolveGroup(this.store, args.mailbox.id, args.group)).id : undefined;
     return this.store.countCalendars({ mailboxId: args.mailbox.id, ...(groupId !== undefined && { groupId }) });
   }
 
-  async get(args: { mailbox: Mailbox; target: CalendarTarget; group?: GroupTarget }): Promise<Calendar> {
-    return this.find(this.store, args);
+  /** One calendar; with `rights`, as the grantee of a share sees it (ADR 0011). */
+  async get(args: { mailbox: Mailbox; target: CalendarTarget; group?: GroupTarget; rights?: CalendarRights }): Promise<Calendar> {
+    const calendar = await this.find(this.store, args);
+    return args.rights ? calendarSeenBy(calendar, args.rights) : calendar;
+  }
+
+  /**
+   * The shared calendars that still exist (in the group, if one is named), in list order
+   * (creation), as their grantee sees them. A grantee has a handful: no cache, no paging in SQL.
+   */
+  private async sharedCalendars(args: { mailbox: Mailbox; group?: GroupTarget; shared: SharedCalendars }): Promise<Calendar[]> {
+    const mailboxId = args.mailbox.id;
+    const groupId = args.group ? (await resolveGroup(this.store, mailboxId, args.group)).id : undefined;
+    const found: Calendar[] = [];
+    for (const [calendarId, rights] of args.shared) {
+      const calendar = await this.store.getCalendar({ mailboxId, calendarId });
+      if (calendar && (groupId === undefined || calendar.groupId === groupId)) found.push(calendarSeenBy(calendar, rights));
+    }
+    // A mailbox's first calendars share one seq; the default one was created first.
+    return found.sort((a, b) => a.createdSeq - b.createdSeq || Number(b.isDefaultCalendar) - Number(a.isDefaultCalendar));
   }
 
   async create(args: { mailbox: Mailbox; group?: GroupTarget; body: unknown; apiVersion: ApiVersion }): Promise<Calendar> {

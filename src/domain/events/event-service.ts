@@ -11,6 +11,9 @@ import { newEvent } from "./event-defaults.js";
 import { parseEventInput } from "./event-input.js";
 import { newEventUid, webLinkFor } from "./event-identity.js";
 import type { EventFilter, EventOrder } from "./event-query.js";
+import type { CalendarRights } from "../sharing/calendar-rights.js";
+import { seesEverything } from "../sharing/shared-event-view.js";
+import { queryAsSeen } from "../sharing/shared-event-query.js";
 import { WindowCache } from "../cache/window-cache.js";
 import { applyEventInput, movesOccurrences, readOnlyView } from "./apply-event-input.js";
 import {
@@ -46,6 +49,8 @@ interface EventRef {
   mailbox: Mailbox;
   eventId: string;
   scope: EventScope;
+  /** The caller's rights on the scope's calendar when it reaches it through a share (ADR 0011). */
+  rights?: CalendarRights | undefined;
 }
 
 export class EventService {
@@ -57,11 +62,19 @@ export class EventService {
     return this.deps.writer.store;
   }
 
-  /** Single instances and series masters (spec §1.1), one page, plus whether more follow. */
+  /**
+   * Single instances and series masters (spec §1.1), one page, plus whether more follow. A
+   * grantee who sees some events reduced has `$filter` and `$orderby` read what it sees.
+   */
   async list(args: {
     mailbox: Mailbox; scope: EventScope; filter: EventFilter; orderBy: readonly EventOrder[]; offset: number; limit: number;
+    rights?: CalendarRights | undefined;
   }): Promise<{ events: Event[]; hasMore: boolean }> {
     const calendarId = await this.scopeCalendarId(this.store, args.mailbox.id, args.scope);
+    if (!seesEverything(args.rights) && (args.filter.length > 0 || args.orderBy.length > 0)) {
+      const events = await queryAsSeen(this.store, { ...args, calendarId });
+      return { events: events.slice(args.offset, args.offset + args.limit), hasMore: events.length > args.offset + args.limit };
+    }
     const rows = await this.store.listEvents({
       mailboxId: args.mailbox.id, filter: args.filter, orderBy: args.orderBy, offset: args.offset, limit: args.limit + 1,
       ...(calendarId !== undefined && { calendarId }),
@@ -69,8 +82,11 @@ export class EventService {
     return { events: rows.slice(0, args.limit), hasMore: rows.length > args.limit };
   }
 
-  async count(args: { mailbox: Mailbox; scope: EventScope; filter: EventFilter }): Promise<number> {
+  async count(args: { mailbox: Mailbox; scope: EventScope; filter: EventFilter; rights?: CalendarRights | undefined }): Promise<number> {
     const calendarId = await this.scopeCalendarId(this.store, args.mailbox.id, args.scope);
+    if (!seesEverything(args.rights) && args.filter.length > 0) {
+      return (await queryAsSeen(this.store, { ...args, orderBy: [], calendarId })).length;
+    }
     return this.store.countEvents({ mailboxId: args.mailbox.id, filter: args.filter, ...(calendarId !== undefined && { calendarId }) });
   }
 
@@ -250,6 +266,9 @@ export class EventService {
     if (!event) throw new NotFoundError("event", ref.eventId);
     const calendarId = await this.scopeCalendarId(reader, mailboxId, ref.scope);
     if (calendarId !== undefined && event.calendarId !== calendarId) throw new NotFoundError("event", ref.eventId);
+    // A private event cannot be reached by id without private access: Graph answers "The
+    // specified object was not found in the store" (calendar-list-events, ADR 0011).
+    if (ref.rights && !ref.rights.privateItems && event.sensitivity === "private") throw new NotFoundError("event", ref.eventId);
     return event;
   }
 

@@ -7,6 +7,7 @@ import type { ChangeLogWriter } from "../change-log/change-log-writer.js";
 import { loadCalendar, type CalendarTarget } from "../calendars/calendar-service.js";
 import { checkReadOnly, readEntityBody } from "../entity-body.js";
 import type { MailboxService } from "../mailboxes/mailbox-service.js";
+import { rightsOf, type CalendarRights, type SharedCalendars } from "./calendar-rights.js";
 
 // Calendar sharing through calendarPermission (spec §3.4, decision 21).
 // see: https://learn.microsoft.com/graph/api/calendar-post-calendarpermissions
@@ -15,13 +16,6 @@ import type { MailboxService } from "../mailboxes/mailbox-service.js";
 export const GRANTABLE: readonly CalendarRole[] = [
   "freeBusyRead", "limitedRead", "read", "write", "delegateWithoutPrivateEventAccess", "delegateWithPrivateEventAccess",
 ];
-const READS: ReadonlySet<CalendarRole> = new Set(["read", "write", "delegateWithoutPrivateEventAccess", "delegateWithPrivateEventAccess"]);
-const WRITES: ReadonlySet<CalendarRole> = new Set(["write", "delegateWithoutPrivateEventAccess", "delegateWithPrivateEventAccess"]);
-
-/** What a share of the owner's default calendar lets the grantee do with the owner's calendars. */
-export function sharedAccess(role: CalendarRole | undefined): { read: boolean; write: boolean } {
-  return { read: role !== undefined && READS.has(role), write: role !== undefined && WRITES.has(role) };
-}
 
 function parseRole(value: unknown): CalendarRole {
   const role = CALENDAR_ROLES.find((r) => typeof value === "string" && r.toLowerCase() === value.toLowerCase());
@@ -68,13 +62,24 @@ export class CalendarPermissionService {
     return found;
   }
 
-  /** The role the owner's default calendar is shared with `granteeMailboxId`, if any. */
-  async sharedRole(args: { ownerMailboxId: string; granteeMailboxId: string }): Promise<CalendarRole | undefined> {
-    const { store } = this.deps.writer;
-    const grants = await store.listGrantsTo({ mailboxId: args.ownerMailboxId, granteeMailboxId: args.granteeMailboxId });
-    if (grants.length === 0) return undefined;
-    const calendar = await store.getDefaultCalendar({ mailboxId: args.ownerMailboxId });
-    return grants.find((g) => g.calendarId === calendar?.id)?.role;
+  /**
+   * The calendars of `ownerMailboxId` shared with `granteeMailboxId`, each with its role's
+   * rights. Read from the store on every call, never cached: a revoke takes effect at once.
+   */
+  async sharedCalendars(args: { ownerMailboxId: string; granteeMailboxId: string }): Promise<SharedCalendars> {
+    const grants = await this.deps.writer.store.listGrantsTo({ mailboxId: args.ownerMailboxId, granteeMailboxId: args.granteeMailboxId });
+    const shared = new Map<string, CalendarRights>();
+    for (const grant of grants) {
+      const rights = rightsOf(grant.role);
+      if (rights) shared.set(grant.calendarId, rights);
+    }
+    return shared;
+  }
+
+  /** The id of the calendar a target names, without loading it when the target is an id. */
+  async calendarIdOf(args: { mailboxId: string; target: CalendarTarget }): Promise<string | undefined> {
+    if ("calendarId" in args.target) return args.target.calendarId;
+    return (await this.deps.writer.store.getDefaultCalendar({ mailboxId: args.mailboxId }))?.id;
   }
 
   async create(args: { mailbox: Mailbox; target: CalendarTarget; body: unknown }): Promise<CalendarPermission> {

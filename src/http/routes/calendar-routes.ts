@@ -1,7 +1,7 @@
 import { CALENDAR_PROPERTIES } from "../../graph/index.js";
 import { ValidationError } from "../../domain/index.js";
 import type { GraphRoute } from "../graph-path.js";
-import { mailboxFor, type GraphContext, type GraphResponse } from "../graph-context.js";
+import { calendarFor, calendarsFor, mailboxFor, type GraphContext, type GraphResponse } from "../graph-context.js";
 import { calendarJson, calendarToWire, JsonText } from "../odata/serialize.js";
 import { resolveSelect } from "../odata/select.js";
 import { buildLink, metadataUrl, subjectContext, subjectPath } from "../odata/links.js";
@@ -25,16 +25,16 @@ function collectionContext(route: CalendarsRoute | CalendarRoute): string {
 }
 
 export async function listCalendars(ctx: GraphContext, route: CalendarsRoute): Promise<GraphResponse> {
-  const mailbox = await mailboxFor(ctx, route.subject, "calendars.read");
+  const { mailbox, shared } = await calendarsFor(ctx, route.subject);
   const select = resolveSelect(ctx.query.select, CALENDAR_PROPERTIES[ctx.apiVersion], "calendar");
   const paging = listPaging(ctx.query, "calendars");
   const { calendars, hasMore } = await ctx.services.calendars.list({
-    mailbox, offset: paging.skip, limit: paging.top, ...(route.group && { group: route.group }),
+    mailbox, offset: paging.skip, limit: paging.top, ...(route.group && { group: route.group }), ...(shared && { shared }),
   });
   const path = `${subjectPath(route.subject)}/${collectionPath(route)}`;
   const fragment = `${subjectContext(route.subject)}/${collectionContext(route)}${select ? `(${select.join(",")})` : ""}`;
   const count = paging.count
-    ? await ctx.services.calendars.count({ mailbox, ...(route.group && { group: route.group }) })
+    ? await ctx.services.calendars.count({ mailbox, ...(route.group && { group: route.group }), ...(shared && { shared }) })
     : undefined;
   // Assembled from each calendar's memoised JSON: pages come from the list cache, frozen.
   const members: [string, string][] = [["@odata.context", JSON.stringify(metadataUrl(ctx.origin, ctx.apiVersion, fragment))]];
@@ -51,9 +51,11 @@ function entityContext(ctx: GraphContext, route: CalendarRoute | CalendarsRoute,
 }
 
 export async function getCalendar(ctx: GraphContext, route: Extract<GraphRoute, { kind: "calendar" }>): Promise<GraphResponse> {
-  const mailbox = await mailboxFor(ctx, route.subject, "calendars.read");
+  const { mailbox, rights } = await calendarFor(ctx, route.subject, route.target);
   const select = resolveSelect(ctx.query.select, CALENDAR_PROPERTIES[ctx.apiVersion], "calendar");
-  const calendar = await ctx.services.calendars.get({ mailbox, target: route.target, ...(route.group && { group: route.group }) });
+  const calendar = await ctx.services.calendars.get({
+    mailbox, target: route.target, ...(route.group && { group: route.group }), ...(rights && { rights }),
+  });
   return {
     status: 200,
     body: { "@odata.context": entityContext(ctx, route, select), ...calendarToWire(calendar, ctx.apiVersion, select) },

@@ -1,6 +1,6 @@
-import { compareEvents, matchesEventFilter, type Event } from "../../domain/index.js";
+import { compareEvents, matchesEventFilter, type CalendarRights, type Event } from "../../domain/index.js";
 import type { GraphRoute } from "../graph-path.js";
-import { mailboxFor, type GraphContext, type GraphResponse } from "../graph-context.js";
+import { eventsFor, type GraphContext, type GraphResponse } from "../graph-context.js";
 import { buildLink, metadataUrl, subjectPath } from "../odata/links.js";
 import { JsonText } from "../odata/serialize.js";
 import { parseEventFilter, parseEventOrderBy } from "../odata/event-filter.js";
@@ -18,10 +18,10 @@ type CalendarViewRoute = Extract<GraphRoute, { kind: "calendarView" }>;
 type InstancesRoute = Extract<GraphRoute, { kind: "instances" }>;
 
 export async function calendarView(ctx: GraphContext, route: CalendarViewRoute): Promise<GraphResponse> {
-  const mailbox = await mailboxFor(ctx, route.subject, "calendars.read");
+  const { mailbox, scope, rights } = await eventsFor(ctx, route.subject, route.scope, "calendars.read");
   const window = parseWindow(ctx);
-  const events = await ctx.services.events.calendarView({ mailbox, scope: route.scope, window });
-  return windowPage(ctx, events, {
+  const events = await ctx.services.events.calendarView({ mailbox, scope, window });
+  return windowPage(ctx, events, rights, {
     path: subjectScopePath(route.subject, route.scope, "calendarView"),
     context: scopeContext(route.subject, route.scope, "calendarView"),
     resource: "calendarView",
@@ -29,11 +29,11 @@ export async function calendarView(ctx: GraphContext, route: CalendarViewRoute):
 }
 
 export async function listInstances(ctx: GraphContext, route: InstancesRoute): Promise<GraphResponse> {
-  const mailbox = await mailboxFor(ctx, route.subject, "calendars.read");
+  const { mailbox, scope, rights } = await eventsFor(ctx, route.subject, route.scope, "calendars.read");
   const window = parseWindow(ctx);
-  const events = await ctx.services.events.instances({ mailbox, eventId: route.eventId, scope: route.scope, window });
+  const events = await ctx.services.events.instances({ mailbox, eventId: route.eventId, scope, rights, window });
   const id = encodeURIComponent(route.eventId);
-  return windowPage(ctx, events, {
+  return windowPage(ctx, events, rights, {
     path: `${subjectPath(route.subject)}/${scopePath(route.scope, "events")}/${id}/instances`,
     context: `${scopeContext(route.subject, route.scope, "events")}('${id}')/instances`,
     resource: "instances",
@@ -41,8 +41,10 @@ export async function listInstances(ctx: GraphContext, route: InstancesRoute): P
 }
 
 /** $filter, $orderby (default: start, then id), $select, and $top/$skip or Prefer: odata.maxpagesize paging. */
-function windowPage(ctx: GraphContext, events: readonly Event[], where: { path: string; context: string; resource: string }): GraphResponse {
-  const rendering = eventRendering(ctx);
+function windowPage(
+  ctx: GraphContext, events: readonly Event[], rights: CalendarRights | undefined, where: { path: string; context: string; resource: string },
+): GraphResponse {
+  const rendering = eventRendering(ctx, { rights });
   const filter = parseEventFilter(ctx.query.filter);
   const orderBy = parseEventOrderBy(ctx.query.orderby);
   const preferred = pageSizePreference(ctx.headers.prefer);
@@ -55,7 +57,7 @@ function windowPage(ctx: GraphContext, events: readonly Event[], where: { path: 
   if (filter.length > 0 || orderBy.length > 0) {
     const order = compareEvents(orderBy);
     chosen = events
-      .map((event) => ({ event, view: queryView(event) }))
+      .map((event) => ({ event, view: queryView(event, rights) }))
       .filter(({ view }) => matchesEventFilter(view, filter))
       .sort((a, b) => order(a.view, b.view))
       .map(({ event }) => event);

@@ -1,7 +1,7 @@
 import { EVENT_ODATA_TYPE } from "../../graph/index.js";
 import type { EventDeltaItem } from "../../domain/index.js";
 import type { GraphRoute } from "../graph-path.js";
-import { mailboxFor, type GraphContext, type GraphResponse } from "../graph-context.js";
+import { eventsFor, type GraphContext, type GraphResponse } from "../graph-context.js";
 import { buildLink, metadataUrl } from "../odata/links.js";
 import { pageSizePreference } from "../odata/prefer.js";
 import { callerOf, readDeltaRequest, replayWhile } from "./delta-request.js";
@@ -27,15 +27,15 @@ function itemJson(item: EventDeltaItem, rendering: EventRendering): string {
 
 export async function calendarViewDelta(ctx: GraphContext, route: CalendarViewDeltaRoute, codec: DeltaTokenCodec): Promise<GraphResponse> {
   // Authorization is checked on every page: a token grants nothing by itself.
-  const mailbox = await mailboxFor(ctx, route.subject, "calendars.read");
+  const { mailbox, scope, rights } = await eventsFor(ctx, route.subject, route.scope, "calendars.read");
   const q = ctx.query;
   // Spec §3.2: $select is accepted (the real service takes it: X1) and kept in the token.
   const cursor = readDeltaRequest(q, codec, { resource: "Events", select: true });
   // The window and $select belong to the initial request; the links carry them after that.
   const window = cursor.kind === "initial" ? parseWindow(ctx) : undefined;
   const wire = cursor.kind === "initial"
-    ? eventRendering(ctx)
-    : eventRendering(ctx, cursor.select ? { fixedSelect: cursor.select } : { select: false });
+    ? eventRendering(ctx, { rights })
+    : eventRendering(ctx, cursor.select ? { fixedSelect: cursor.select, rights } : { select: false, rights });
   const select = cursor.kind === "initial" ? wire.select ?? null : cursor.select;
 
   const path = subjectScopePath(route.subject, route.scope, "calendarView") + "/delta";
@@ -49,7 +49,7 @@ export async function calendarViewDelta(ctx: GraphContext, route: CalendarViewDe
   ctx.errorContext.deltaRestartLink = () => buildLink(ctx.origin, ctx.apiVersion, path, initialQuery());
   const pageSize = pageSizePreference(ctx.headers.prefer);
   const page = await ctx.services.eventDelta.page({
-    mailbox, calendar: route.scope.calendar ?? { defaultCalendar: true }, ...(route.scope.group && { group: route.scope.group }),
+    mailbox, calendar: scope.calendar ?? { defaultCalendar: true }, ...(scope.group && { group: scope.group }),
     cursor, ...(window && { window }), pageSize: pageSize.size, apiVersion: ctx.apiVersion, select, caller: callerOf(ctx.principal),
   });
   const link: [string, string] = page.kind === "more"

@@ -1,6 +1,7 @@
 import { EVENT_PROPERTIES } from "../../graph/index.js";
 import {
-  EVENT_DETAIL_PROPERTIES, ValidationError, readsEventDetails, type Event, type EventQueryView, type ResolvedTimeZone, type EventScope, type TimeSpan,
+  EVENT_DETAIL_PROPERTIES, ValidationError, eventDetailFor, eventQueryView, readsEventDetails, visibleEventProperties,
+  type CalendarRights, type Event, type EventQueryView, type ResolvedTimeZone, type EventScope, type TimeSpan,
 } from "../../domain/index.js";
 import type { GraphContext } from "../graph-context.js";
 import { eventToWire, type EventWireOptions } from "../odata/event-wire.js";
@@ -10,7 +11,8 @@ import type { Subject } from "../odata/links.js";
 import { subjectContext, subjectPath } from "../odata/links.js";
 
 // What every event response shares: the Prefer headers (zone, body format) answered by
-// Preference-Applied, $select, the Calendars.ReadBasic projection, and the paths and
+// Preference-Applied, $select, the Calendars.ReadBasic projection, a share's view (ADR 0011:
+// free/busy, limited, private events of a shared calendar), and the paths and
 // @odata.context fragments of the event collections (spec §1.1, §1.4, §2.1).
 
 export interface EventRendering {
@@ -36,7 +38,10 @@ export interface EventRendering {
  */
 const eventJsonMemo = new WeakMap<Event, Map<string, string>>();
 
-export function eventRendering(ctx: GraphContext, options: { select?: boolean; fixedSelect?: string[] } = {}): EventRendering {
+export function eventRendering(
+  ctx: GraphContext, options: { select?: boolean; fixedSelect?: string[]; rights?: CalendarRights | undefined } = {},
+): EventRendering {
+  const { rights } = options;
   const zone = timeZonePreference(ctx.headers.prefer);
   const body = bodyContentTypePreference(ctx.headers.prefer);
   const select = options.fixedSelect
@@ -50,11 +55,14 @@ export function eventRendering(ctx: GraphContext, options: { select?: boolean; f
   const toWire = (event: Event): Record<string, unknown> => {
     const out = eventToWire(event, wire);
     if (basic) for (const name of EVENT_DETAIL_PROPERTIES) delete out[name];
+    // What the caller's share shows of this event: the rule is the domain's, applied here.
+    const visible = rights && visibleEventProperties(eventDetailFor(event, rights));
+    if (visible) for (const name of Object.keys(out)) if (!visible.has(name)) delete out[name];
     return out;
   };
   // Everything the JSON depends on besides the event itself (built on first use: most delta polls render nothing).
   let shape: string | undefined;
-  const shapeOf = () => shape ??= `${ctx.apiVersion}|${select?.join(",") ?? "*"}|${zone.timeZone.name}|${zone.timeZone.iana}|${body.bodyContentType ?? "html"}|${basic ? "basic" : "full"}`;
+  const shapeOf = () => shape ??= `${ctx.apiVersion}|${select?.join(",") ?? "*"}|${zone.timeZone.name}|${zone.timeZone.iana}|${body.bodyContentType ?? "html"}|${basic ? "basic" : "full"}|${rights ? `${rights.details}${rights.privateItems ? "+private" : ""}` : "own"}`;
   return {
     get shape() {
       return shapeOf();
@@ -147,11 +155,7 @@ function normaliseOffset(offset: string | undefined): string {
   return offset.includes(":") ? offset : `${offset.slice(0, 3)}:${offset.slice(3)}`;
 }
 
-/** What $filter and $orderby read of an event. */
-export function queryView(event: Event): EventQueryView {
-  return {
-    id: event.id, startMs: event.start.epochMs, endMs: event.end.epochMs, createdMs: event.createdDateTime,
-    lastModifiedMs: event.lastModifiedDateTime, subject: event.subject, type: event.type, isAllDay: event.isAllDay,
-    isCancelled: event.isCancelled, categories: event.categories,
-  };
+/** What $filter and $orderby read of an event: what the caller sees of it (ADR 0011). */
+export function queryView(event: Event, rights?: CalendarRights): EventQueryView {
+  return eventQueryView(event, rights);
 }

@@ -1,5 +1,5 @@
 import type { GraphRoute } from "../graph-path.js";
-import { mailboxFor, type GraphContext, type GraphResponse } from "../graph-context.js";
+import { eventsFor, type GraphContext, type GraphResponse } from "../graph-context.js";
 import { buildLink, metadataUrl } from "../odata/links.js";
 import { JsonText } from "../odata/serialize.js";
 import { parseEventFilter, parseEventOrderBy } from "../odata/event-filter.js";
@@ -21,8 +21,8 @@ function entityContext(ctx: GraphContext, route: EventsRoute | EventRoute, selec
 
 /** GET …/events: single instances and series masters, with $filter, $orderby, $top/$skip, $count. */
 export async function listEvents(ctx: GraphContext, route: EventsRoute): Promise<GraphResponse> {
-  const mailbox = await mailboxFor(ctx, route.subject, "calendars.read");
-  const rendering = eventRendering(ctx);
+  const { mailbox, scope, rights } = await eventsFor(ctx, route.subject, route.scope, "calendars.read");
+  const rendering = eventRendering(ctx, { rights });
   const filter = parseEventFilter(ctx.query.filter);
   const orderBy = parseEventOrderBy(ctx.query.orderby);
   const preferred = pageSizePreference(ctx.headers.prefer);
@@ -30,9 +30,9 @@ export async function listEvents(ctx: GraphContext, route: EventsRoute): Promise
     allow: ["filter", "orderby"], ...(preferred.applied && { defaultTop: preferred.size }),
   });
   const { events, hasMore } = await ctx.services.events.list({
-    mailbox, scope: route.scope, filter, orderBy, offset: paging.skip, limit: paging.top,
+    mailbox, scope, filter, orderBy, offset: paging.skip, limit: paging.top, rights,
   });
-  const count = paging.count ? await ctx.services.events.count({ mailbox, scope: route.scope, filter }) : undefined;
+  const count = paging.count ? await ctx.services.events.count({ mailbox, scope, filter, rights }) : undefined;
   const select = rendering.select;
   const fragment = `${scopeContext(route.subject, route.scope, "events")}${select ? `(${select.join(",")})` : ""}`;
   const members: [string, string][] = [["@odata.context", JSON.stringify(metadataUrl(ctx.origin, ctx.apiVersion, fragment))]];
@@ -46,9 +46,9 @@ export async function listEvents(ctx: GraphContext, route: EventsRoute): Promise
 }
 
 export async function getEvent(ctx: GraphContext, route: EventRoute): Promise<GraphResponse> {
-  const mailbox = await mailboxFor(ctx, route.subject, "calendars.read");
-  const rendering = eventRendering(ctx);
-  const event = await ctx.services.events.get({ mailbox, eventId: route.eventId, scope: route.scope });
+  const { mailbox, scope, rights } = await eventsFor(ctx, route.subject, route.scope, "calendars.read");
+  const rendering = eventRendering(ctx, { rights });
+  const event = await ctx.services.events.get({ mailbox, eventId: route.eventId, scope, rights });
   return {
     status: 200, headers: rendering.headers,
     body: { "@odata.context": entityContext(ctx, route, rendering.select), ...rendering.toWire(event) },
@@ -57,9 +57,9 @@ export async function getEvent(ctx: GraphContext, route: EventRoute): Promise<Gr
 
 /** POST …/events: 201 with the event and its Location; a replayed transactionId returns the first one. */
 export async function createEvent(ctx: GraphContext, route: EventsRoute): Promise<GraphResponse> {
-  const mailbox = await mailboxFor(ctx, route.subject, "calendars.write");
-  const rendering = eventRendering(ctx, { select: false });
-  const event = await ctx.services.events.create({ mailbox, scope: route.scope, body: ctx.body, apiVersion: ctx.apiVersion });
+  const { mailbox, scope, rights } = await eventsFor(ctx, route.subject, route.scope, "calendars.write");
+  const rendering = eventRendering(ctx, { select: false, rights });
+  const event = await ctx.services.events.create({ mailbox, scope, body: ctx.body, apiVersion: ctx.apiVersion });
   return {
     status: 201,
     headers: { ...rendering.headers, location: `${ctx.origin}/${ctx.apiVersion}/users/${mailbox.id}/events/${event.id}` },
@@ -68,11 +68,11 @@ export async function createEvent(ctx: GraphContext, route: EventsRoute): Promis
 }
 
 export async function updateEvent(ctx: GraphContext, route: EventRoute): Promise<GraphResponse> {
-  const mailbox = await mailboxFor(ctx, route.subject, "calendars.write");
-  const rendering = eventRendering(ctx, { select: false });
+  const { mailbox, scope, rights } = await eventsFor(ctx, route.subject, route.scope, "calendars.write");
+  const rendering = eventRendering(ctx, { select: false, rights });
   const ifMatch = parseIfMatch(ctx.headers["if-match"]);
   const event = await ctx.services.events.update({
-    mailbox, eventId: route.eventId, scope: route.scope, body: ctx.body, apiVersion: ctx.apiVersion, ...(ifMatch && { ifMatch }),
+    mailbox, eventId: route.eventId, scope, rights, body: ctx.body, apiVersion: ctx.apiVersion, ...(ifMatch && { ifMatch }),
   });
   return {
     status: 200, headers: rendering.headers,
@@ -81,8 +81,8 @@ export async function updateEvent(ctx: GraphContext, route: EventRoute): Promise
 }
 
 export async function deleteEvent(ctx: GraphContext, route: EventRoute): Promise<GraphResponse> {
-  const mailbox = await mailboxFor(ctx, route.subject, "calendars.write");
+  const { mailbox, scope, rights } = await eventsFor(ctx, route.subject, route.scope, "calendars.write");
   const ifMatch = parseIfMatch(ctx.headers["if-match"]);
-  await ctx.services.events.delete({ mailbox, eventId: route.eventId, scope: route.scope, ...(ifMatch && { ifMatch }) });
+  await ctx.services.events.delete({ mailbox, eventId: route.eventId, scope, rights, ...(ifMatch && { ifMatch }) });
   return { status: 204 };
 }

@@ -1,7 +1,7 @@
 import { EVENT_ODATA_TYPE } from "../../graph/index.js";
 import { ValidationError, formatDateTimeTimeZone, type EventDeltaItem, type ResolvedTimeZone } from "../../domain/index.js";
 import type { GraphRoute } from "../graph-path.js";
-import { mailboxFor, type GraphContext, type GraphResponse } from "../graph-context.js";
+import { eventsFor, type GraphContext, type GraphResponse } from "../graph-context.js";
 import { ChangeTrackingUnsupportedError } from "../edge-errors.js";
 import { buildLink, metadataUrl } from "../odata/links.js";
 import { pageSizePreference, preferenceAppliedHeader, timeZonePreference } from "../odata/prefer.js";
@@ -38,7 +38,7 @@ export async function eventsDelta(ctx: GraphContext, route: EventsDeltaRoute, co
   // The function is beta-only; v1.0 refuses it whatever the mailbox or token.
   if (ctx.apiVersion === "v1.0") throw new ChangeTrackingUnsupportedError("microsoft.graph.event");
   // Authorization is checked on every page: a token grants nothing by itself.
-  const mailbox = await mailboxFor(ctx, route.subject, "calendars.read");
+  const { mailbox, scope } = await eventsFor(ctx, route.subject, route.scope, "calendars.read");
   const q = ctx.query;
   // Beta: "endDateTime is not supported" (spec §3.2). Refused on any call, not only the initial
   // one: it never means anything here, and silently ignoring it would suggest a window.
@@ -56,7 +56,7 @@ export async function eventsDelta(ctx: GraphContext, route: EventsDeltaRoute, co
   const pageSize = pageSizePreference(ctx.headers.prefer);
   const zone = timeZonePreference(ctx.headers.prefer);
   const page = await ctx.services.eventsDelta.page({
-    mailbox, ...(route.scope.calendar && { calendar: route.scope.calendar }), ...(route.scope.group && { group: route.scope.group }),
+    mailbox, ...(scope.calendar && { calendar: scope.calendar }), ...(scope.group && { group: scope.group }),
     cursor, ...(startMs !== undefined && { startMs }), pageSize: pageSize.size, apiVersion: ctx.apiVersion, caller: callerOf(ctx.principal),
   });
   const link = page.kind === "more"
