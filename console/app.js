@@ -52,6 +52,11 @@ function Console({ config, onSignOut }) {
   const [tenantError, setTenantError] = useState(null);
   const [mailboxId, setMailboxId] = useState(null);
 
+  // "Today" is the server's virtual clock, not the browser's: the week and the delta window
+  // follow the time the emulator lives in.
+  const [today, setToday] = useState(new Date());
+  useEffect(() => void admin("GET", "/clock").then((c) => setToday(new Date(c.now)), () => {}), []);
+
   const reloadTenant = useCallback(async () => {
     try {
       const summary = await admin("GET", "/tenant");
@@ -73,9 +78,9 @@ function Console({ config, onSignOut }) {
   };
   const panels = {
     tenant: () => html`<${TenantPanel} tenant=${tenant} error=${tenantError} onReload=${reloadTenant} onShow=${show} />`,
-    week: () => html`<${WeekPanel} user=${user} version=${stream.version} />`,
+    week: () => html`<${WeekPanel} user=${user} version=${stream.version} today=${today} />`,
     changes: () => html`<${ChangeFeedPanel} user=${user} stream=${stream} />`,
-    delta: () => html`<${DeltaPanel} user=${user} />`,
+    delta: () => html`<${DeltaPanel} user=${user} today=${today} />`,
     controls: () => html`<${ControlsPanel} user=${user} onStoreChanged=${reloadTenant} />`,
   };
 

@@ -11,7 +11,7 @@ export function ChangeFeedPanel({ user, stream }) {
         <span class=${`live live-${stream.status}`}>${stream.status}</span>
       </div>
       <p class="hint">Every write takes the mailbox's next change sequence; a delta round serves the entries above its token's watermark, collapsed per item.</p>
-      <table class="feed" aria-label="Change log entries, newest first" aria-live="polite" aria-relevant="additions">
+      <div class="table-scroll"><table class="feed" aria-label="Change log entries, newest first" aria-live="polite" aria-relevant="additions">
         <thead><tr><th scope="col">Seq</th><th scope="col">Time</th><th scope="col">Kind</th><th scope="col">Change</th><th scope="col">Item</th><th scope="col">Type</th></tr></thead>
         <tbody>
           ${stream.entries.length === 0 && html`<tr><td colspan="6" class="hint">No entries yet.</td></tr>`}
@@ -25,6 +25,6 @@ export function ChangeFeedPanel({ user, stream }) {
               <td>${e.eventType ?? ""}</td>
             </tr>`)}
         </tbody>
-      </table>
+      </table></div>
     </section>`;
 }

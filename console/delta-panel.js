@@ -19,8 +19,8 @@ function initialUrl(user, form) {
   return `${base}/calendarView/delta?startDateTime=${start}&endDateTime=${end}`;
 }
 
-export function DeltaPanel({ user }) {
-  const monday = weekStart(new Date());
+export function DeltaPanel({ user, today }) {
+  const monday = weekStart(today);
   const [form, setForm] = useState({ resource: "calendars", version: "v1.0", pageSize: 2, start: dateInput(monday), end: dateInput(addDays(monday, 7)) });
   const [pages, setPages] = useState([]);
   const [busy, setBusy] = useState(false);
@@ -83,7 +83,7 @@ function DeltaPage({ page, number }) {
     <article class="card delta-page" aria-label=${`Page ${number}`}>
       <h3>Page ${number}: ${page.items.length} item${page.items.length === 1 ? "" : "s"}, then ${page.nextLink ? "a nextLink" : "a deltaLink"}</h3>
       <p class="hint url">GET ${shorten(page.url)}</p>
-      <table class="items">
+      <div class="table-scroll"><table class="items">
         <thead><tr><th scope="col">Item</th><th scope="col">Name or subject</th><th scope="col">Type</th><th scope="col">Removed</th></tr></thead>
         <tbody>${page.items.map((it) => html`
           <tr data-item-id=${it.id}>
@@ -93,7 +93,7 @@ function DeltaPage({ page, number }) {
             <td>${it["@removed"] ? `removed (${it["@removed"].reason})` : ""}</td>
           </tr>`)}
         </tbody>
-      </table>
+      </table></div>
       ${d && html`
         <h4>What its ${d.link} carries</h4>
         <dl class="token" aria-label=${`Decoded ${d.link} of page ${number}`}>

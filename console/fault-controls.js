@@ -57,7 +57,7 @@ export function FaultControls({ user }) {
           only ${user ? user.userPrincipalName : "the chosen mailbox"}</label>
         <button type="submit">Add fault</button>
       </form>
-      <table class="faults" aria-label="Fault rules">
+      <div class="table-scroll"><table class="faults" aria-label="Fault rules">
         <thead><tr><th scope="col">Rule</th><th scope="col">What</th><th scope="col">Matched</th><th scope="col">Hits</th><th scope="col"><span class="sr-only">Remove</span></th></tr></thead>
         <tbody>
           ${rules.length === 0 && html`<tr><td colspan="5" class="hint">No fault rules: every request is answered normally.</td></tr>`}
@@ -71,7 +71,7 @@ export function FaultControls({ user }) {
               }}>Remove</button></td>
             </tr>`)}
         </tbody>
-      </table>
+      </table></div>
       <button type="button" disabled=${rules.length === 0} onClick=${async () => {
         await action.run(() => admin("DELETE", "/faults"), () => "Every fault rule removed.");
         await refresh();

@@ -30,7 +30,7 @@ function UserCard({ user, onShow }) {
       <p class="meta">id <code>${user.id}</code> · change seq <strong>${user.changeSeq}</strong></p>
       ${!user.hasMailbox ? html`<p class="hint">No mailbox.</p>` : html`
         <p class="meta">Groups: ${user.groups.map((g) => g.name).join(", ") || "none"}</p>
-        <table class="calendars">
+        <div class="table-scroll"><table class="calendars">
           <caption class="sr-only">Calendars of ${user.displayName}</caption>
           <thead><tr><th scope="col">Calendar</th><th scope="col">Group</th><th scope="col">Events</th><th scope="col">Shared with</th></tr></thead>
           <tbody>${user.calendars.map((c) => html`
@@ -42,7 +42,7 @@ function UserCard({ user, onShow }) {
               <td>${c.shares.map((s) => `${s.grantee} (${s.role})`).join(", ")}</td>
             </tr>`)}
           </tbody>
-        </table>
+        </table></div>
         <div class="row">
           <button type="button" onClick=${() => onShow("week", user.id)}>Week</button>
           <button type="button" onClick=${() => onShow("changes", user.id)}>Changes</button>

@@ -49,8 +49,9 @@ async function cancelledOccurrences(user, items, start) {
   return ghosts;
 }
 
-export function WeekPanel({ user, version }) {
-  const [start, setStart] = useState(() => weekStart(new Date()));
+export function WeekPanel({ user, version, today }) {
+  const [chosen, setStart] = useState(null);
+  const start = chosen ?? weekStart(today);
   const [week, setWeek] = useState(null);
   const [error, setError] = useState(null);
   const [selected, setSelected] = useState(null);
@@ -81,7 +82,7 @@ export function WeekPanel({ user, version }) {
       <div class="row">
         <h2 id="week-title">Week of ${start.toLocaleDateString(undefined, { day: "numeric", month: "long", year: "numeric" })}</h2>
         <button type="button" onClick=${() => setStart(addDays(start, -7))} aria-label="Previous week">◀</button>
-        <button type="button" onClick=${() => setStart(weekStart(new Date()))}>This week</button>
+        <button type="button" onClick=${() => setStart(weekStart(today))}>This week</button>
         <button type="button" onClick=${() => setStart(addDays(start, 7))} aria-label="Next week">▶</button>
       </div>
       <p class="hint">${user.displayName}'s calendars, times in ${zone}.
