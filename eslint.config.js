@@ -158,6 +158,26 @@ export default defineConfig(
     languageOptions: { globals: { process: "readonly", console: "readonly" } },
   },
   {
+    // The web console's browser modules (console/, ADR 0012): plain ES modules served as they
+    // are, importing only each other and preact, preact/hooks and htm (through the page's
+    // import map). Nothing of src/: the console talks to the server over HTTP only.
+    name: "graphcal/console",
+    files: ["console/**/*.js"],
+    extends: [js.configs.recommended],
+    languageOptions: {
+      sourceType: "module",
+      globals: Object.fromEntries([
+        "window", "document", "fetch", "URL", "URLSearchParams", "TextDecoderStream", "AbortController", "Intl",
+        "setTimeout", "clearTimeout", "setInterval", "clearInterval", "console",
+      ].map((name) => [name, "readonly"])),
+    },
+    rules: {
+      "no-restricted-imports": ["error", {
+        patterns: [{ regex: "^(?!\\./|preact$|preact/hooks$|htm$)", message: "console/ imports its own files, preact, preact/hooks and htm only." }],
+      }],
+    },
+  },
+  {
     // Cross-layer suites use src/ only through each folder's public index.ts.
     name: "graphcal/layers/test",
     files: ["test/**/*.ts"],

@@ -22,6 +22,7 @@ export { upnKey } from "./mailboxes/upn-key.js";
 
 // Services and the writer they share.
 export { ChangeLogWriter } from "./change-log/change-log-writer.js";
+export { ChangeFeed, type ChangeFeedEntry, type ChangeFeedListener, type ChangeFeedPage } from "./change-log/change-feed.js";
 export { MailboxService } from "./mailboxes/mailbox-service.js";
 export { CalendarService, type CalendarTarget, type GroupTarget } from "./calendars/calendar-service.js";
 export { CalendarGroupService } from "./calendars/calendar-group-service.js";
@@ -65,6 +66,7 @@ export type { EventDeltaItem } from "./event-delta/round-items.js";
 export { ClockControl, type ClockState } from "./controls/clock-control.js";
 export { ResetService } from "./controls/reset-service.js";
 export { DeltaTokenExpiry } from "./controls/delta-token-expiry.js";
+export { TenantSummaryReader, type TenantCalendar, type TenantSummary, type TenantUser } from "./controls/tenant-summary.js";
 export { FixtureService, FIXTURE_MODES, type FixtureLoadResult, type FixtureMode } from "./fixtures/fixture-service.js";
 export type { FixtureDocument } from "./fixtures/export-fixture.js";
 

@@ -71,7 +71,12 @@ export interface StoreReader {
    * (after, upTo], in seq order: what a delta round reads (issue 10), and what rebuilds the
    * calendar as it was at an earlier seq.
    */
-  listEventChanges(query: { mailboxId: string; calendarId?: string; after: number; upTo?: number }): Promise<EventChange[]>;
+  listEventChanges(query: { mailboxId: string; calendarId?: string; after: number; upTo?: number; limit?: number }): Promise<EventChange[]>;
+  /**
+   * The calendar change log as written, every entry after `after` in seq order, uncollapsed
+   * (the console's change feed shows each write; delta rounds read `listChanges`).
+   */
+  listCalendarChanges(query: { mailboxId: string; after: number; limit: number }): Promise<CalendarChange[]>;
 
   listCalendarPermissions(query: { mailboxId: string; calendarId: string }): Promise<CalendarPermission[]>;
   /** Every share the mailbox's owner gave to one grantee (one row per calendar). */

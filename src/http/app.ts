@@ -33,6 +33,7 @@ import { noteQuirk } from "./faults/fault-hooks.js";
 import { QuirkControl } from "./quirks/quirk-control.js";
 import { applyDeltaQuirks, isDeltaRoute } from "./quirks/delta-quirks.js";
 import { registerQuirkRoutes } from "./routes/quirk-routes.js";
+import { registerConsoleRoutes, type ConsoleOptions } from "./routes/console-routes.js";
 
 export interface AppOptions {
   services: GraphServices;
@@ -68,6 +69,8 @@ export interface AppOptions {
   faults?: FaultControl;
   /** Graph quirk modes (quirks/); strict mode when absent. */
   quirks?: QuirkControl;
+  /** What the web console's sign-in may suggest (the demo admin's ids on a seeded server). */
+  console?: ConsoleOptions;
 }
 
 const BODY_LIMIT = MAX_BODY_BYTES;
@@ -198,9 +201,13 @@ export function createApp(options: AppOptions): FastifyInstance {
   });
   const { access, mailboxes } = options.services;
   registerAdminRoutes(app, { access, mailboxes, delta: options.services.delta });
-  if (options.controls) registerControlRoutes(app, { controls: options.controls, codec: options.codec, access, mailboxes });
+  if (options.controls) registerControlRoutes(app, { controls: options.controls, codec: options.codec, access, mailboxes, delta: options.services.delta });
   registerFaultRoutes(app, { faults });
   registerQuirkRoutes(app, { quirks, access, mailboxes });
+  // 4b. The web console (issue 13): its page and modules, and the token it reads Graph with.
+  registerConsoleRoutes(app, {
+    options: options.console ?? {}, devOpenAdmin: options.devOpenAdmin ?? false, issuer: options.issuer, access, mailboxes, originOf,
+  });
 
   // 5. Graph itself: resolve the path, check the method, authenticate, dispatch, serialise.
   for (const apiVersion of API_VERSIONS) {

@@ -4,6 +4,7 @@ export { DeltaTokenCodec, loadTokenKeys, type TokenKeys } from "./odata/delta-to
 export { pollReplayOf, type PollReplay } from "./poll-replay.js";
 export { authorizeAdmin, adminMailbox, type AdminCaller } from "./routes/admin-auth.js";
 export type { AdminControls } from "./routes/control-routes.js";
+export type { ConsoleOptions } from "./routes/console-routes.js";
 export { FaultControl, type FaultControlOptions } from "./faults/fault-control.js";
 export { parseFaultRules, type FaultRuleSpec } from "./faults/fault-rule.js";
 export type { FaultRuleView } from "./faults/fault-matcher.js";

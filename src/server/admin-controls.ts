@@ -1,5 +1,6 @@
 import {
-  ClockControl, ControlledClock, DeltaTokenExpiry, FixtureService, ResetService, type ChangeLogWriter, type Clock, type IdSource, type Store,
+  ChangeFeed, ClockControl, ControlledClock, DeltaTokenExpiry, FixtureService, ResetService, TenantSummaryReader,
+  type ChangeLogWriter, type Clock, type IdSource, type Store,
 } from "../domain/index.js";
 import type { AdminControls, GraphServices } from "../http/index.js";
 
@@ -27,5 +28,7 @@ export function buildAdminControls(deps: {
     fixtures: new FixtureService({
       writer, clock, ids: deps.ids, mailboxes: services.mailboxes, birthdays: deps.birthdays, defaultTenantId: deps.defaultTenantId,
     }),
+    changeFeed: new ChangeFeed({ store, writer }),
+    tenant: new TenantSummaryReader({ store }),
   };
 }

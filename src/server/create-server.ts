@@ -7,7 +7,7 @@ import { loadSigningKey, AccessTokenIssuer, AccessTokenVerifier, IdentityService
 import { createApp, DeltaTokenCodec, FaultControl, loadTokenKeys, QuirkControl, type GraphServices } from "../http/index.js";
 import { openStore } from "../store/index.js";
 import type { Config } from "./config.js";
-import { DEMO_TENANT_ID, reseedDemoTenant, seedDemoTenant } from "./demo-tenant.js";
+import { DEMO_ADMIN_CLIENT_ID, DEMO_TENANT_ID, reseedDemoTenant, seedDemoTenant } from "./demo-tenant.js";
 import { buildAdminControls } from "./admin-controls.js";
 import { loadOrCreateCertificate } from "./tls.js";
 import { loadFaultsFile } from "./faults-file.js";
@@ -108,6 +108,8 @@ export async function createServer(config: Readonly<Config>, deps: ServerDeps = 
     faults, quirks,
     services, identity, verifier, issuer, signingKey, codec, clock, issuerOrigin: config.issuerOrigin,
     logLevel: config.logLevel, isReady: () => ready, controls, devOpenAdmin: config.devOpenAdmin,
+    // The web console's sign-in suggests the demo admin on a server that seeded it.
+    ...(config.seedDemo && { console: { demoAdmin: { tenantId: DEMO_TENANT_ID, clientId: DEMO_ADMIN_CLIENT_ID } } }),
     ...(config.publicBaseUrl && { publicBaseUrl: config.publicBaseUrl }),
     allowedHosts: config.allowedHosts, listenHost: config.host, listenPort: config.port, graphExtensions: config.graphExtensions,
   };

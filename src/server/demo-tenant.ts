@@ -1,4 +1,4 @@
-import type { Clock, EventService, MailboxService, Store } from "../domain/index.js";
+import { ADMIN_ROLE, type Clock, type EventService, type MailboxService, type Store } from "../domain/index.js";
 import { DEMO_EVENTS_MARK, seedDemoEvents } from "./demo-events.js";
 
 // The demo tenant seeded on first start (like Azurite's well-known dev account). These values
@@ -9,6 +9,13 @@ export const DEMO_CLIENT_ID = "c0ffee00-cafe-4bad-a55e-000000000001";
 export const DEMO_CLIENT_SECRET = "graphcal-demo-secret";
 export const DEMO_USER_PASSWORD = "graphcal-demo-password";
 export const DEMO_APP_ROLES = ["Calendars.ReadWrite", "User.Read.All"];
+/**
+ * The demo admin (issue 13): an app with only the Graphcal.Admin role, so that the web console of
+ * a development server can sign in through the token endpoint (client credentials). As public as
+ * the other demo values: a server that seeds the demo tenant is a development server.
+ */
+export const DEMO_ADMIN_CLIENT_ID = "c0ffee00-cafe-4bad-a55e-0000000000ad";
+export const DEMO_ADMIN_CLIENT_SECRET = "graphcal-demo-admin-secret";
 
 export const DEMO_USERS = [
   { id: "5e1e4a3c-2f71-4d8a-9b2e-7c4f0a1d6b01", userPrincipalName: "samanthab@contoso.com", displayName: "Samantha Booth", givenName: "Samantha", surname: "Booth" },
@@ -28,6 +35,7 @@ const SEED_MARK = "demo.seeded.v1";
 export const DEMO_SECRET_HASHES: Readonly<Record<string, string>> = Object.freeze({
   [DEMO_CLIENT_SECRET]: "scrypt$DhE9njQ1zrspd83dsrNhBg$ES_Kpni2o5LOX_tDSZD4xHY2c7fyr1-xiZaF8K98PMg",
   [DEMO_USER_PASSWORD]: "scrypt$kbJTDntPYLr7dkj0G01_hA$Lk_nQhCpurtygFfVcEFwGr_D1pUy2LyAdyEoGxttleo",
+  [DEMO_ADMIN_CLIENT_SECRET]: "scrypt$ASdYrfHj77kHvc4UxlfOaw$9dXfBbTx1sK9jDRGr-0o3SV_S3sGb2AJhyLb1lKl71Y",
 });
 function demoHash(secret: string): string {
   return DEMO_SECRET_HASHES[secret] as string;
@@ -44,6 +52,12 @@ export async function seedDemoTenant(
   store: Store, mailboxes: MailboxService, week?: { events: EventService; clock: Clock },
 ): Promise<boolean> {
   const seeded = await seedDirectory(store, mailboxes);
+  // Outside the seed mark, so a store seeded before the demo admin existed gets it too; the
+  // insert ignores a duplicate.
+  await store.transaction((tx) => tx.putApp({
+    clientId: DEMO_ADMIN_CLIENT_ID, tenantId: DEMO_TENANT_ID, displayName: "graphcal demo admin",
+    secretHash: demoHash(DEMO_ADMIN_CLIENT_SECRET), roles: [ADMIN_ROLE],
+  }));
   if (week) await seedDemoEvents({ store, mailboxes, ...week, userPrincipalNames: DEMO_USERS.map((u) => u.userPrincipalName) });
   return seeded;
 }

@@ -299,6 +299,20 @@ describe.each(ENGINES)("store contract (%s)", (engine) => {
     expect(initial.map((x) => x.calendar?.name)).toEqual(["P-A2"]);
   });
 
+  it("listCalendarChanges: every entry above `after`, uncollapsed, in seq order, at most `limit`", async () => {
+    const { m, group } = await setup();
+    const a = await write(m, group, { create: "A" });
+    const a2 = await write(m, group, { update: a, name: "A2" });
+    await write(m, group, { remove: a2 });
+    const b = await write(m, group, { create: "B" });
+    const all = await store.listCalendarChanges({ mailboxId: m.id, after: 0, limit: 100 });
+    expect(all.map((c) => [c.calendarId, c.removed, c.calendar?.name ?? null])).toEqual([
+      [a.id, false, "A"], [a.id, false, "A2"], [a.id, true, null], [b.id, false, "B"],
+    ]);
+    expect((await store.listCalendarChanges({ mailboxId: m.id, after: all[0]!.seq, limit: 2 })).map((c) => c.seq)).toEqual([all[1]!.seq, all[2]!.seq]);
+    expect(await store.listCalendarChanges({ mailboxId: m.id, after: all[3]!.seq, limit: 100 })).toEqual([]);
+  });
+
   it("settings: putSettingIfAbsent keeps the first value, even when racing", async () => {
     const key = `k-${randomIds.guid()}`;
     const results = await Promise.all(["one", "two", "three"].map((v) => store.transaction((tx) => tx.putSettingIfAbsent(key, v))));

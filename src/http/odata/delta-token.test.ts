@@ -198,4 +198,13 @@ describe("DeltaTokenCodec", () => {
       expect(c.decode(c.encode(cursor), "delta")).toEqual(cursor);
     }
   });
+  it("inspect: reads a token of either kind with its key id, and refuses what decode refuses", () => {
+    const c = codec({ current: "k2", keys: { k1: secret(), k2: secret() } });
+    expect(c.inspect(c.encode(page))).toEqual({ keyId: "k2", cursor: page });
+    expect(c.inspect(c.encode(round))).toEqual({ keyId: "k2", cursor: round });
+    const token = c.encode(round);
+    expectBad(() => c.inspect(`${token.slice(0, -2)}xx`));
+    expectBad(() => c.inspect("not-a-token"));
+    expectBad(() => c.inspect("x".repeat(5000)));
+  });
 });

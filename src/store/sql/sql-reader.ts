@@ -207,15 +207,23 @@ export class SqlReader implements StoreReader {
     return rows.map(toEvent);
   }
 
-  async listEventChanges(query: { mailboxId: string; calendarId?: string; after: number; upTo?: number }): Promise<EventChange[]> {
+  async listEventChanges(query: { mailboxId: string; calendarId?: string; after: number; upTo?: number; limit?: number }): Promise<EventChange[]> {
     let q = this.db.selectFrom("event_changes").selectAll()
       .where("mailbox_id", "=", query.mailboxId)
       .where("seq", ">", query.after);
     // No calendar: the whole mailbox's log (beta /me/events/delta covers every calendar).
     if (query.calendarId !== undefined) q = q.where("calendar_id", "=", query.calendarId);
     if (query.upTo !== undefined) q = q.where("seq", "<=", query.upTo);
+    if (query.limit !== undefined) q = q.limit(query.limit);
     const rows = await q.orderBy("seq").execute();
     return rows.map(toEventChange);
+  }
+
+  async listCalendarChanges(query: { mailboxId: string; after: number; limit: number }): Promise<CalendarChange[]> {
+    const rows = await this.db.selectFrom("calendar_changes").selectAll()
+      .where("mailbox_id", "=", query.mailboxId).where("seq", ">", query.after)
+      .orderBy("seq").limit(query.limit).execute();
+    return rows.map(toChange);
   }
 
   async listCalendarPermissions(query: { mailboxId: string; calendarId: string }): Promise<CalendarPermission[]> {
