@@ -21,7 +21,8 @@ function initialUrl(user, form) {
 
 export function DeltaPanel({ user, today }) {
   const monday = weekStart(today);
-  const [form, setForm] = useState({ resource: "calendars", version: "v1.0", pageSize: 2, start: dateInput(monday), end: dateInput(addDays(monday, 7)) });
+  // beta: calendars/delta is a beta function in Graph (v1.0 answers 400 unless Graph extensions are on).
+  const [form, setForm] = useState({ resource: "calendars", version: "beta", pageSize: 2, start: dateInput(monday), end: dateInput(addDays(monday, 7)) });
   const [pages, setPages] = useState([]);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState(null);

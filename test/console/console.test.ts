@@ -123,8 +123,8 @@ describe("web console (Chromium)", () => {
     await rule.waitFor();
     expect(await rule.locator('[data-field="hits"]').textContent()).toBe("0");
     const token = await t.userToken(SAMANTHA);
-    expect((await t.request("GET", "/v1.0/me/calendars/delta", { token })).status).toBe(429);
-    expect((await t.request("GET", "/v1.0/me/calendars/delta", { token })).status).toBe(200);
+    expect((await t.request("GET", "/beta/me/calendars/delta", { token })).status).toBe(429);
+    expect((await t.request("GET", "/beta/me/calendars/delta", { token })).status).toBe(200);
     await expect.poll(() => rule.locator('[data-field="hits"]').textContent(), { timeout: 10_000 }).toBe("1");
     expect(await rule.locator('[data-field="matched"]').textContent()).toBe("2");
     await page.getByRole("button", { name: "Clear all" }).click();
