@@ -43,6 +43,8 @@ export interface AppOptions {
   /** Origin for absolute links; otherwise taken from the request. */
   publicBaseUrl?: string;
   logLevel?: string;
+  /** Where log lines go (a pino-pretty stream on a terminal); pino's stdout JSON when absent. */
+  logStream?: NodeJS.WritableStream;
   https?: { key: string; cert: string };
   /** Answers /healthz with 200 once true. */
   isReady?: () => boolean;
@@ -70,7 +72,7 @@ export function createApp(options: AppOptions): FastifyInstance {
     https: options.https !== undefined,
   });
   const app = Fastify({
-    logger: options.logLevel && options.logLevel !== "silent" ? { level: options.logLevel } : false,
+    logger: options.logLevel && options.logLevel !== "silent" ? { level: options.logLevel, ...(options.logStream && { stream: options.logStream }) } : false,
     genReqId: () => randomUUID(),
     bodyLimit: BODY_LIMIT,
     // Graph routes read the raw query string themselves (parseQueryOptions) and nothing reads
