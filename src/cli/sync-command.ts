@@ -94,8 +94,10 @@ function failureMessage(error: unknown, options: SyncOptions): string | undefine
   if (error instanceof DeltaProtocolError || error instanceof SyncStateLostError || error instanceof UsageError) return error.message;
   const attempts = `${(options.maxRetries ?? DEFAULT_RETRY.maxRetries) + 1} attempt(s); --max-retries, --timeout`;
   if ((error as Error).name === "TimeoutError") return `no answer from ${options.baseUrl} within ${options.timeoutSeconds ?? 100} s (${attempts})`;
-  const cause = (error as { cause?: { code?: string } }).cause;
-  if (error instanceof TypeError && cause?.code) return `cannot reach ${options.baseUrl} (${cause.code}) after ${attempts}`;
+  // fetch's network failures: a TypeError whose cause says why (ECONNREFUSED, ENOTFOUND, "bad port" …).
+  const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+  const why = cause?.code ?? cause?.message;
+  if (error instanceof TypeError && why) return `cannot reach ${options.baseUrl} (${why}) after ${attempts}`;
   if (error instanceof Error && /^token (command|endpoint)/.test(error.message)) return error.message;
   return undefined;
 }
