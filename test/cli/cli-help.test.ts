@@ -33,16 +33,16 @@ describe("graphcal --help", () => {
     expect((await runCli(["help"])).stdout).toBe(help.stdout);
   });
 
-  it.each(SPECS.map((spec) => [spec.name, spec] as const))("cli help: graphcal %s --help names each of its flags and an example, exit 0", async (name, spec) => {
-    const help = await runCli([name, "--help"]);
+  it.concurrent.each(SPECS.map((spec) => [spec.name, spec] as const))("cli help: graphcal %s --help names each of its flags and an example, exit 0", async (name, spec) => {
+    const [help, short, viaHelp] = await Promise.all([runCli([name, "--help"]), runCli([name, "-h"]), runCli(["help", name])]);
     expect(help.code, help.stderr).toBe(0);
     expect(help.stdout).toMatch(new RegExp(`^graphcal ${name} — `));
     for (const flag of Object.keys(spec.flags)) expect(help.stdout).toMatch(new RegExp(`--${flag}\\b`));
     for (const f of Object.values(spec.flags)) if (f.env) expect(help.stdout).toContain(`[env ${f.env}]`);
     expect(help.stdout).toMatch(/^Examples?:\n {2}(\S.*)?graphcal /m);
     // -h and `graphcal help X` are the same help.
-    expect((await runCli([name, "-h"])).stdout).toBe(help.stdout);
-    expect((await runCli(["help", name])).stdout).toBe(help.stdout);
+    expect(short.stdout).toBe(help.stdout);
+    expect(viaHelp.stdout).toBe(help.stdout);
   });
 
   it("cli help: --help wins over a bad flag next to it; a bad flag alone is exit 2 pointing at --help", async () => {
