@@ -1,30 +1,21 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import type { CommandSpec } from "../../src/cli/command.js";
-import { clockCommand, expireTokensCommand, quirksCommand, resetCommand } from "../../src/cli/control-commands.js";
-import { faultsCommand } from "../../src/cli/faults-command.js";
-import { exportCommand, seedCommand } from "../../src/cli/fixture-commands.js";
-import { localStoreCommand } from "../../src/cli/local-store-command.js";
-import { migrateCommand } from "../../src/cli/migrate-command.js";
-import { serveCommand } from "../../src/cli/serve-command.js";
-import { syncCommand } from "../../src/cli/sync-command.js";
-import { tokenCommand } from "../../src/cli/token-command.js";
+import { COMMANDS, type CommandSpec } from "../../src/cli/index.js";
 import { runCli } from "../support/run-cli.js";
 
 // Help as a newcomer meets it, from the built CLI (issue 14 §6): every command answers --help
 // with each flag its table parses, `graphcal help X` says the same, --version is the package's,
 // and the README's CLI section is the real `graphcal --help`.
 
-const SPECS: CommandSpec[] = [
-  serveCommand, tokenCommand, migrateCommand, clockCommand, resetCommand, quirksCommand, expireTokensCommand,
-  faultsCommand, seedCommand, exportCommand, syncCommand, localStoreCommand,
-];
+const listed = Object.entries(COMMANDS).filter(([, entry]) => !entry.hidden);
+const SPECS: CommandSpec[] = await Promise.all(listed.map(([, entry]) => entry.load()));
 const root = new URL("../../", import.meta.url);
 
 describe("graphcal --help", () => {
   it("cli help: graphcal --help lists every command, exit 0; the README's CLI block is exactly that output", async () => {
     const help = await runCli(["--help"]);
     expect(help.code).toBe(0);
+    expect(SPECS.map((spec) => spec.name)).toEqual(listed.map(([name]) => name));
     for (const spec of SPECS) expect(help.stdout).toMatch(new RegExp(`^  ${spec.name} +\\S`, "m"));
     const readme = readFileSync(new URL("README.md", root), "utf8");
     const block = /<!-- graphcal --help -->\n```text\n([\s\S]*?)```\n/.exec(readme);
