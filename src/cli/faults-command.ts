@@ -1,78 +1,88 @@
-import { parseArgs } from "node:util";
-import { createServer, DEMO_CLIENT_ID, parseConfig } from "../server/index.js";
+import { readFile } from "node:fs/promises";
+import type { AdminAnswer } from "../server/index.js";
+import { ADMIN_CLIENT_FLAGS, sendAdminCall } from "./admin-client.js";
+import { UsageError } from "./cli-errors.js";
+import { defineCommand } from "./command.js";
 
 // `graphcal faults add|list|delete|clear|requests`: the fault-rule controls of a running server,
-// over HTTP (/_graphcal/faults, /_graphcal/requests). The admin token is --token, or minted here
-// from the server's store (same DATA_DIR / DATABASE_URL) as `graphcal token --app --roles
-// Graphcal.Admin` would.
-
-const USAGE = `graphcal faults add [--status N [--code C] [--retry-after S] | --latency-ms N | --drop] [--path P] [--method M]
-                    [--mailbox ID|UPN] [--app-id ID] [--nth N] [--times N] [--probability P --seed N] [--id ID] | --file RULES.json
-graphcal faults list | delete ID | clear | requests [--limit N]
-  common: [--base-url http://127.0.0.1:8080] [--token T | --data-dir DIR | --database-url postgres://…]
-`;
+// over HTTP (/_graphcal/faults, /_graphcal/requests), with the admin token of every admin
+// command (admin-client.ts).
 
 const NUMBER_FLAGS: Record<string, string> = {
   status: "status", "retry-after": "retryAfter", "latency-ms": "latencyMs", nth: "nth", times: "times", probability: "probability", seed: "seed",
 };
 const STRING_FLAGS: Record<string, string> = { code: "code", path: "path", method: "method", mailbox: "mailbox", "app-id": "appId", id: "id" };
 
-export async function runFaults(args: string[]): Promise<number> {
-  const [action, ...rest] = args;
-  const { values, positionals } = parseArgs({
-    args: rest,
-    allowPositionals: true,
-    options: {
-      "base-url": { type: "string" }, token: { type: "string" }, "data-dir": { type: "string" }, "database-url": { type: "string" },
-      file: { type: "string" }, drop: { type: "boolean" }, limit: { type: "string" },
-      ...Object.fromEntries([...Object.keys(NUMBER_FLAGS), ...Object.keys(STRING_FLAGS)].map((name) => [name, { type: "string" as const }])),
-    },
-  });
-  const base = (values["base-url"] ?? "http://127.0.0.1:8080").replace(/\/+$/, "");
-  const call = async (method: string, path: string, body?: unknown): Promise<{ status: number; json: unknown }> => {
-    const token = values.token ?? await mintAdminToken(values["data-dir"], values["database-url"]);
-    const res = await fetch(`${base}${path}`, {
-      method,
-      headers: { authorization: `Bearer ${token}`, ...(body !== undefined && { "content-type": "application/json" }) },
-      ...(body !== undefined && { body: JSON.stringify(body) }),
-    });
-    const text = await res.text();
-    return { status: res.status, json: text ? JSON.parse(text) as unknown : undefined };
-  };
-  const print = (json: unknown) => process.stdout.write(`${JSON.stringify(json, null, 2)}\n`);
-
-  let answer: { status: number; json: unknown };
-  switch (action) {
-    case "add": {
-      const body = values.file ? JSON.parse(await readText(values.file)) as unknown : ruleFromFlags(values);
-      answer = await call("POST", "/_graphcal/faults", body);
-      break;
+export const faultsCommand = defineCommand({
+  name: "faults",
+  usage: [
+    "add [--status N [--code C] [--retry-after S] | --latency-ms N | --drop] [--path P] [--method M] [--mailbox ID|UPN] [--app-id ID]",
+    "  [--nth N] [--times N] [--probability P --seed N] [--id ID]",
+    "add --file RULES.json",
+    "list | delete ID | clear | requests [--limit N]",
+  ],
+  flags: {
+    status: { type: "string", value: "N", help: "answer with this status (429, 503, 504, 500 …)" },
+    code: { type: "string", value: "C", help: "the Graph error code of that answer" },
+    "retry-after": { type: "string", value: "S", help: "its Retry-After header, in seconds" },
+    "latency-ms": { type: "string", value: "N", help: "delay the answer instead" },
+    drop: { type: "boolean", help: "drop the connection instead" },
+    path: { type: "string", value: "P", help: "requests whose path starts with this (/me/calendars/delta)" },
+    method: { type: "string", value: "M", help: "requests with this method" },
+    mailbox: { type: "string", value: "ID|UPN", help: "requests for this mailbox" },
+    "app-id": { type: "string", value: "ID", help: "requests of this app" },
+    nth: { type: "string", value: "N", help: "only the n-th matching request" },
+    times: { type: "string", value: "N", help: "fire this many times, then stop" },
+    probability: { type: "string", value: "P", help: "fire with this probability (0..1)" },
+    seed: { type: "string", value: "N", help: "random seed for --probability (repeatable runs)" },
+    id: { type: "string", value: "ID", help: "the rule's id (default: generated)" },
+    file: { type: "string", value: "RULES.json", help: "add: rules from a JSON file (a list, or one rule)" },
+    limit: { type: "string", value: "N", help: "requests: how many of the latest requests" },
+    ...ADMIN_CLIENT_FLAGS,
+  },
+  examples: ["graphcal faults add --status 429 --retry-after 2 --path /me/calendars/delta --times 3"],
+  positionals: true,
+  async run({ values, positionals }) {
+    const [action, ...rest] = positionals;
+    const call = async (method: "GET" | "POST" | "DELETE", path: string, body?: unknown) => (await sendAdminCall(values, { method, path, ...(body !== undefined && { body }) })).answer;
+    let answer: AdminAnswer;
+    switch (action) {
+      case "add": {
+        let body: unknown;
+        try {
+          body = values.file ? JSON.parse(await readFile(values.file, "utf8")) as unknown : ruleFromFlags(values);
+        } catch (error) {
+          throw new UsageError(`cannot read ${values.file}: ${(error as Error).message}`);
+        }
+        answer = await call("POST", "/_graphcal/faults", body);
+        break;
+      }
+      case "list":
+        answer = await call("GET", "/_graphcal/faults");
+        break;
+      case "delete":
+        if (!rest[0]) throw new UsageError("faults delete: give the rule's id");
+        answer = await call("DELETE", `/_graphcal/faults/${encodeURIComponent(rest[0])}`);
+        break;
+      case "clear":
+        answer = await call("DELETE", "/_graphcal/faults");
+        break;
+      case "requests":
+        answer = await call("GET", `/_graphcal/requests${values.limit ? `?limit=${encodeURIComponent(values.limit)}` : ""}`);
+        break;
+      default:
+        throw new UsageError(action ? `unknown action '${action}' (add, list, delete, clear, requests)` : "give an action: add, list, delete, clear, requests");
     }
-    case "list":
-      answer = await call("GET", "/_graphcal/faults");
-      break;
-    case "delete":
-      if (!positionals[0]) return usage("graphcal faults delete: give the rule's id");
-      answer = await call("DELETE", `/_graphcal/faults/${encodeURIComponent(positionals[0])}`);
-      break;
-    case "clear":
-      answer = await call("DELETE", "/_graphcal/faults");
-      break;
-    case "requests":
-      answer = await call("GET", `/_graphcal/requests${values.limit ? `?limit=${encodeURIComponent(values.limit)}` : ""}`);
-      break;
-    default:
-      return usage(action ? `graphcal faults: unknown action '${action}'` : "graphcal faults: give an action");
-  }
-  if (answer.status >= 400) {
-    const error = (answer.json as { error?: { code?: string; message?: string } } | undefined)?.error;
-    process.stderr.write(`graphcal faults: ${answer.status} ${error?.code ?? ""}: ${error?.message ?? ""}\n`);
-    return 1;
-  }
-  if (answer.json !== undefined) print(answer.json);
-  else process.stderr.write("done\n");
-  return 0;
-}
+    if (answer.status >= 400) {
+      const error = (answer.body as { error?: { code?: string; message?: string } } | undefined)?.error;
+      process.stderr.write(`graphcal faults: ${answer.status} ${error?.code ?? ""}: ${error?.message ?? answer.text}\n`);
+      return 1;
+    }
+    if (answer.body !== undefined) process.stdout.write(`${JSON.stringify(answer.body, null, 2)}\n`);
+    else process.stderr.write("done\n");
+    return 0;
+  },
+});
 
 /** The rule the flags describe; numbers are sent as numbers, and the server checks the rest. */
 function ruleFromFlags(values: Record<string, string | boolean | undefined>): Record<string, unknown> {
@@ -89,25 +99,3 @@ function ruleFromFlags(values: Record<string, string | boolean | undefined>): Re
   return rule;
 }
 
-async function readText(path: string): Promise<string> {
-  const { readFile } = await import("node:fs/promises");
-  return readFile(path, "utf8");
-}
-
-function usage(message: string): number {
-  process.stderr.write(`${message}\n\n${USAGE}`);
-  return 2;
-}
-
-/** An app token with Graphcal.Admin from the server's own store, as `graphcal token --app` mints it. */
-async function mintAdminToken(dataDir: string | undefined, databaseUrl: string | undefined): Promise<string> {
-  const config = parseConfig(process.env, { "data-dir": dataDir, "database-url": databaseUrl, "log-level": "silent", "no-seed": true });
-  const server = await createServer(config);
-  try {
-    const app = await server.store.getApp(DEMO_CLIENT_ID);
-    if (!app) throw new Error(`no app registration '${DEMO_CLIENT_ID}' in ${config.dataDir}: pass --token`);
-    return (await server.issuer.mintApp({ app, roles: ["Graphcal.Admin"] })).token;
-  } finally {
-    await server.close();
-  }
-}

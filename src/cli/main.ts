@@ -1,84 +1,56 @@
 #!/usr/bin/env node
-import { parseArgs } from "node:util";
+import { readFileSync } from "node:fs";
+import { SetupError, UsageError } from "./cli-errors.js";
+import { runCommand } from "./command.js";
+import { COMMANDS, formatUsage } from "./commands.js";
 
-const USAGE = `graphcal — a Microsoft Graph calendar server (calendars, calendar groups, calendars/delta)
-
-Usage:
-  graphcal serve [--port N] [--host H] [--data-dir DIR | --database-url postgres://… | --memory] [--public-base-url URL] [--https-port N] [--no-seed] [--log-level L] [--dev-open-admin]
-                 [--faults RULES.json] [--throttle outlook] [--fixtures FIXTURE.json|.yaml] [--quirks replay-item,duplicate-item,empty-page,late-change]
-                 [--graph-extensions] [--allowed-hosts host[:port],…]
-  graphcal token --user <upn|id> [--scopes "Calendars.Read User.Read"] [--data-dir DIR]
-  graphcal token --app [--client-id ID] [--roles "Calendars.Read"] [--data-dir DIR]
-  graphcal migrate [--data-dir DIR | --database-url postgres://…]
-  graphcal faults add --status 429 --path /me/calendars/delta [--times N] … | list | delete ID | clear | requests  [--base-url URL] [--token T]
-  graphcal sync --base-url <URL/beta> (--me | --user <id|upn>) --store <file.db>
-                (--token T | --token-command "CMD" | --tenant T --client-id ID --client-secret S [--authority URL])
-                [--events --from DATE --to DATE [--calendar ID]] [--page-size N] [--select a,b] [--watch SECONDS] [--json]
-  graphcal local-store dump --store <file.db> [--events] [--ics FILE]
-  graphcal local-store ics FILE --store <file.db>
-  graphcal clock [--advance P1D | --set 2027-01-01T00:00:00Z | --real | --manual] [--allow-backwards]
-  graphcal reset [--mailbox <id|upn>]
-  graphcal quirks [--mailbox <id|upn>] [--set replay-item,duplicate-item,empty-page,late-change | --clear]
-  graphcal expire-tokens (--delta-link URL | --mailbox <id|upn>)
-  graphcal seed FIXTURE.json [--mode merge|replace]
-  graphcal export [--mailbox <id|upn>]… [--out FILE]
-    (admin commands: [--base-url http://127.0.0.1:8080] [--token T]; without a token one is minted over --data-dir)
-
-Environment: PORT, HOST, DATA_DIR, DATABASE_URL, DATABASE_POOL_SIZE, PUBLIC_BASE_URL, HTTPS_PORT, LOG_LEVEL, SEED_DEMO, ISSUER_ORIGIN,
-EXTERNAL_JWKS_URL, EXTERNAL_ISSUER, EXTRA_AUDIENCES, DELTA_RETENTION_DAYS, PRUNE_INTERVAL_SECONDS, DEV_OPEN_ADMIN, GRAPHCAL_ADMIN_TOKEN,
-FAULTS_FILE, FIXTURES_FILE, THROTTLE (outlook), THROTTLE_CONCURRENCY, THROTTLE_REQUESTS, THROTTLE_WINDOW_SECONDS, QUIRKS,
-GRAPH_EXTENSIONS, ALLOWED_HOSTS.
-`;
-
-// Commands load lazily: `sync` and `local-store` must not pay for loading the whole server.
-const COMMANDS: Record<string, () => Promise<(args: string[]) => Promise<number>>> = {
-  serve: async () => (await import("./serve-command.js")).runServe,
-  token: async () => (await import("./token-command.js")).runToken,
-  migrate: async () => (await import("./migrate-command.js")).runMigrate,
-  faults: async () => (await import("./faults-command.js")).runFaults,
-  sync: async () => (await import("./sync-command.js")).runSync,
-  "local-store": async () => (await import("./local-store-command.js")).runLocalStore,
-  // The command's name before 0.2 (it clashed with the server's store); kept so scripts work.
-  store: async () => (await import("./local-store-command.js")).runLocalStore,
-  clock: async () => (await import("./control-commands.js")).runClock,
-  reset: async () => (await import("./control-commands.js")).runReset,
-  quirks: async () => (await import("./control-commands.js")).runQuirks,
-  "expire-tokens": async () => (await import("./control-commands.js")).runExpireTokens,
-  seed: async () => (await import("./fixture-commands.js")).runSeed,
-  export: async () => (await import("./fixture-commands.js")).runExport,
-};
-
-/** Errors users caused (bad flags, bad config) print their message only; others their stack. */
-function isUsageError(error: unknown): boolean {
-  const e = error as { name?: string; code?: string };
-  return e.name === "ConfigError" || e.code === "ERR_PARSE_ARGS_UNKNOWN_OPTION" || e.code === "ERR_PARSE_ARGS_INVALID_OPTION_VALUE"
-    || e.code === "ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL";
+function version(): string {
+  // dist/cli/main.js → the package's root, in the repository and when installed alike.
+  const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string };
+  return pkg.version;
 }
 
 async function main(argv: string[]): Promise<number> {
-  const [command, ...rest] = argv;
-  const { values } = parseArgs({ args: command ? [] : argv, options: { help: { type: "boolean", short: "h" } }, strict: false });
-  if (!command || values.help || command === "help" || command === "--help" || command === "-h") {
-    process.stdout.write(USAGE);
-    return command ? 0 : 1;
+  const [first, ...rest] = argv;
+  if (first === "--version" || first === "-v" || first === "version") {
+    process.stdout.write(`${version()}\n`);
+    return 0;
   }
-  const run = COMMANDS[command];
-  if (!run) {
-    process.stderr.write(`graphcal: unknown command '${command}'\n\n${USAGE}`);
+  if (first === undefined || first === "--help" || first === "-h" || (first === "help" && rest.length === 0)) {
+    process.stdout.write(formatUsage());
+    return first === undefined ? 1 : 0;
+  }
+  const [name, args] = first === "help" ? [rest[0] as string, ["--help"]] : [first, rest];
+  const entry = COMMANDS[name];
+  if (!entry) {
+    process.stderr.write(`graphcal: unknown command '${name}'\n\n${formatUsage()}`);
     return 2;
   }
-  return (await run())(rest);
+  return runCommand(await entry.load(), args, entry.summary);
 }
 
-main(process.argv.slice(2)).then(
+/** One line per error; the stack only with --debug, or for an error that is a bug of ours. */
+function report(error: unknown, argv: string[]): number {
+  const debug = argv.includes("--debug");
+  const command = argv[0] && COMMANDS[argv[0]] ? `graphcal ${argv[0]}` : "graphcal";
+  const e = error as Error & { name?: string };
+  const known = error instanceof UsageError || error instanceof SetupError || e.name === "ConfigError";
+  let text = `${command}: ${e.message ?? String(error)}`;
+  if (error instanceof UsageError) text += `\n(${command} --help lists its flags)`;
+  if (!known && !debug) text += " (unexpected; run again with --debug for the stack trace)";
+  if (debug) {
+    for (let cause: unknown = error; cause instanceof Error; cause = cause.cause) text += `\n${cause.stack ?? cause.message}`;
+  }
+  process.stderr.write(`${text}\n`);
+  return known ? 2 : 1;
+}
+
+const argv = process.argv.slice(2);
+main(argv).then(
   (code) => {
     if (code !== 0) process.exitCode = code;
   },
   (error: unknown) => {
-    const message = isUsageError(error)
-      ? (error as Error).message
-      : (error as Error).stack ?? String(error);
-    process.stderr.write(`graphcal: ${message}\n`);
-    process.exitCode = 2;
+    process.exitCode = report(error, argv);
   },
 );

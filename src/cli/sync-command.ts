@@ -1,16 +1,37 @@
 // graphcal sync — keep a local SQLite store in step with a mailbox's calendars, or with the
-// events of a window (--events --from --to), against graphcal or Microsoft Graph. Progress goes to stderr; --json puts a summary on stdout.
-import { parseArgs } from "node:util";
-import { DeltaProtocolError, DeltaSync, GraphRequestError, SyncStateLostError, type SyncTarget, type WatchSummary } from "../client/index.js";
+// events of a window (--events --from --to), against graphcal or Microsoft Graph. Progress goes
+// to stderr; --json puts the round's summary on stdout (one JSON line per round with --watch).
+import {
+  DEFAULT_RETRY, DeltaProtocolError, DeltaSync, GraphRequestError, SyncStateLostError, type RoundSummary, type SyncTarget,
+} from "../client/index.js";
+import { UsageError } from "./cli-errors.js";
+import { defineCommand, type FlagValues } from "./command.js";
 import { createSyncProgress } from "./sync-progress.js";
-import { accessTokenSourceFromFlags, UsageError } from "./sync-credentials.js";
+import { accessTokenSourceFromFlags } from "./sync-credentials.js";
 
-export const SYNC_USAGE = `Usage: graphcal sync --base-url <https://graph.microsoft.com/beta> (--me | --user <id|upn>) --store <file.db>
-         (--token <jwt> | --token-command "<cmd>" | --tenant <t> --client-id <id> --client-secret <s> [--authority <url>] [--scope <s>])
-         (the secret may come from GRAPHCAL_CLIENT_SECRET instead)
-         [--events --from <date> --to <date> [--calendar <id>]]
-         [--page-size N] [--select name,color] [--watch <seconds>] [--json]
-`;
+const SYNC_FLAGS = {
+  "base-url": { type: "string", value: "URL", help: "Graph root with its version (required): https://graph.microsoft.com/beta, http://127.0.0.1:8080/beta" },
+  me: { type: "boolean", help: "sync the signed-in user's mailbox (delegated token)" },
+  user: { type: "string", value: "ID|UPN", help: "sync this user's mailbox" },
+  store: { type: "string", value: "FILE.db", help: "the local SQLite store (required; created if missing)" },
+  token: { type: "string", value: "JWT", help: "a bearer token" },
+  "token-command": { type: "string", value: "CMD", help: "a shell command printing a bearer token (run again when it expires)" },
+  tenant: { type: "string", value: "T", help: "client credentials: the tenant" },
+  "client-id": { type: "string", value: "ID", help: "client credentials: the app" },
+  "client-secret": { type: "string", value: "S", env: "GRAPHCAL_CLIENT_SECRET", help: "client credentials: the secret" },
+  authority: { type: "string", value: "URL", help: "client credentials: token authority (default: Microsoft's, or the graphcal server's)" },
+  scope: { type: "string", value: "S", help: "client credentials: scope (default https://graph.microsoft.com/.default)" },
+  events: { type: "boolean", help: "sync the events of a window (calendarView/delta) instead of the calendars" },
+  from: { type: "string", value: "DATE", help: "--events: window start (YYYY-MM-DD or ISO date-time)" },
+  to: { type: "string", value: "DATE", help: "--events: window end" },
+  calendar: { type: "string", value: "ID", help: "--events: this calendar instead of the default one" },
+  "page-size": { type: "string", value: "N", help: "Prefer: odata.maxpagesize" },
+  select: { type: "string", value: "LIST", help: "$select of the initial request (name,color)" },
+  watch: { type: "string", value: "SECONDS", help: "keep syncing, a round every SECONDS, until Ctrl-C" },
+  json: { type: "boolean", help: "the round's summary as one JSON line on stdout (with --watch, one line per round)" },
+  "max-retries": { type: "string", value: "N", help: `retries of a failed or throttled request (default ${DEFAULT_RETRY.maxRetries}; 0: fail at once)` },
+  timeout: { type: "string", value: "SECONDS", help: "limit of one request attempt (default 100)" },
+} as const;
 
 /** A --from/--to value: a date (midnight UTC) or a full ISO date-time. */
 function dateFlag(name: string, value: string | undefined): string {
@@ -40,18 +61,14 @@ function positive(name: string, value: string | undefined, integer: boolean): nu
   return n;
 }
 
-function parseSyncArgs(args: string[]) {
-  const { values } = parseArgs({
-    args,
-    options: {
-      "base-url": { type: "string" }, me: { type: "boolean" }, user: { type: "string" }, store: { type: "string" },
-      token: { type: "string" }, "token-command": { type: "string" },
-      tenant: { type: "string" }, "client-id": { type: "string" }, "client-secret": { type: "string" },
-      authority: { type: "string" }, scope: { type: "string" },
-      "page-size": { type: "string" }, select: { type: "string" }, watch: { type: "string" }, json: { type: "boolean" },
-      events: { type: "boolean" }, from: { type: "string" }, to: { type: "string" }, calendar: { type: "string" },
-    },
-  });
+function retries(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (value.trim() === "" || !Number.isInteger(n) || n < 0) throw new UsageError("--max-retries takes a whole number, 0 or more");
+  return n;
+}
+
+function syncOptions(values: FlagValues<typeof SYNC_FLAGS>) {
   const baseUrl = values["base-url"];
   // A bare origin gets /beta (calendars) or /v1.0 (--events) from DeltaSync.
   if (!baseUrl || !/^https?:\/\//.test(baseUrl)) throw new UsageError("--base-url <http(s)://host[/beta]> is required");
@@ -65,27 +82,49 @@ function parseSyncArgs(args: string[]) {
     pageSize: positive("page-size", values["page-size"], true),
     select: values.select?.split(",").map((s) => s.trim()).filter(Boolean),
     watchSeconds: positive("watch", values.watch, false),
+    maxRetries: retries(values["max-retries"]),
+    timeoutSeconds: positive("timeout", values.timeout, false),
   };
 }
 
-function failureMessage(error: unknown): string | undefined {
+type SyncOptions = ReturnType<typeof syncOptions>;
+
+/** The one line for a failure users can act on; undefined for a bug (main.ts reports those). */
+function failureMessage(error: unknown, options: SyncOptions): string | undefined {
   if (error instanceof GraphRequestError) return `${error.message}${error.requestId ? ` (request-id ${error.requestId})` : ""}`;
   if (error instanceof DeltaProtocolError || error instanceof SyncStateLostError || error instanceof UsageError) return error.message;
-  const cause = (error as { cause?: { code?: string } }).cause;
-  if (error instanceof TypeError && cause?.code) return `${error.message} (${cause.code})`;
+  const attempts = `${(options.maxRetries ?? DEFAULT_RETRY.maxRetries) + 1} attempt(s); --max-retries, --timeout`;
+  if ((error as Error).name === "TimeoutError") return `no answer from ${options.baseUrl} within ${options.timeoutSeconds ?? 100} s (${attempts})`;
+  // fetch's network failures: a TypeError whose cause says why (ECONNREFUSED, ENOTFOUND, "bad port" …).
+  const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+  const why = cause?.code ?? cause?.message;
+  if (error instanceof TypeError && why) return `cannot reach ${options.baseUrl} (${why}) after ${attempts}`;
   if (error instanceof Error && /^token (command|endpoint)/.test(error.message)) return error.message;
   return undefined;
 }
 
-export async function runSync(args: string[]): Promise<number> {
-  let options;
-  try {
-    options = parseSyncArgs(args);
-  } catch (error) {
-    if (!(error instanceof UsageError)) throw error;
-    process.stderr.write(`graphcal sync: ${error.message}\n\n${SYNC_USAGE}`);
-    return 2;
-  }
+/** Every field of the library's RoundSummary, as one JSON line. */
+const jsonLine = (summary: RoundSummary & { rounds?: number }) => `${JSON.stringify(summary)}\n`;
+
+export const syncCommand = defineCommand({
+  name: "sync",
+  usage: [
+    "--base-url URL (--me | --user ID|UPN) --store FILE.db",
+    "  (--token JWT | --token-command CMD | --tenant T --client-id ID --client-secret S [--authority URL] [--scope S])",
+    "  [--events --from DATE --to DATE [--calendar ID]] [--page-size N] [--select a,b] [--watch SECONDS] [--json]",
+    "  [--max-retries N] [--timeout SECONDS]",
+  ],
+  flags: SYNC_FLAGS,
+  notes: [
+    "Give exactly one way to get a token. Progress goes to stderr. --json lines hold round, added, updated, removed,",
+    "total, pages, items, full, resyncs, deltaLink and durationMs (without --watch also rounds: 1). Exit 1: the sync failed;",
+    "130: interrupted (the store keeps its last completed round).",
+  ],
+  examples: ["graphcal sync --base-url http://127.0.0.1:8080/beta --user adelev@contoso.com --store adele.db --token \"$TOKEN\" --watch 30 --json"],
+  run: ({ values }) => runSync(syncOptions(values)),
+});
+
+async function runSync(options: SyncOptions): Promise<number> {
   const progress = createSyncProgress({ stream: process.stderr, watchSeconds: options.watchSeconds });
   const stop = new AbortController();
   const onSignal = () => stop.abort(new Error("interrupted"));
@@ -93,26 +132,32 @@ export async function runSync(args: string[]): Promise<number> {
   process.once("SIGTERM", onSignal);
   const sync = new DeltaSync({
     baseUrl: options.baseUrl, userId: options.userId, store: options.store, token: options.token, resource: options.resource,
-    pageSize: options.pageSize, select: options.select, onEvent: (e) => progress.onEvent(e),
+    pageSize: options.pageSize, select: options.select,
+    ...(options.maxRetries !== undefined && { retry: { maxRetries: options.maxRetries } }),
+    ...(options.timeoutSeconds !== undefined && { requestTimeoutMs: Math.round(options.timeoutSeconds * 1000) }),
+    onEvent: (e) => {
+      progress.onEvent(e);
+      // Watching, each committed round is a line of its own, written as it happens.
+      if (options.json && options.watchSeconds !== undefined && e.type === "round-end") process.stdout.write(jsonLine(e.summary));
+    },
   });
-  let totals: WatchSummary | undefined;
   let code = 0;
   try {
     await sync.store().catch((error: unknown) => {
       throw new UsageError(`cannot open ${options.store}: ${(error as Error).message}`);
     });
     if (options.watchSeconds !== undefined) {
-      totals = await sync.watch({ intervalMs: options.watchSeconds * 1000, signal: stop.signal });
+      await sync.watch({ intervalMs: options.watchSeconds * 1000, signal: stop.signal });
     } else {
-      const s = await sync.runRound({ signal: stop.signal });
-      totals = { rounds: 1, added: s.added, updated: s.updated, removed: s.removed, total: s.total, deltaLink: s.deltaLink };
+      const summary = await sync.runRound({ signal: stop.signal });
+      if (options.json) process.stdout.write(jsonLine({ ...summary, rounds: 1 }));
     }
   } catch (error) {
     if (stop.signal.aborted) {
       progress.log("interrupted; the store keeps its last completed round");
       code = 130;
     } else {
-      const message = failureMessage(error);
+      const message = failureMessage(error, options);
       if (message === undefined) throw error;
       progress.log(`graphcal sync: ${message}`);
       code = 1;
@@ -122,10 +167,6 @@ export async function runSync(args: string[]): Promise<number> {
     process.off("SIGINT", onSignal);
     process.off("SIGTERM", onSignal);
     await sync.close();
-  }
-  if (options.json && totals) {
-    const { added, updated, removed, total, rounds, deltaLink } = totals;
-    process.stdout.write(`${JSON.stringify({ added, updated, removed, total, rounds, deltaLink: deltaLink ?? null })}\n`);
   }
   return code;
 }

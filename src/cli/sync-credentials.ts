@@ -1,6 +1,7 @@
 // `graphcal sync`'s token flags → an AccessTokenSource: exactly one of --token, --token-command, or
 // the client-credentials trio --tenant/--client-id/--client-secret.
 import { clientCredentials, commandToken, staticToken, type AccessTokenSource } from "../client/index.js";
+import { UsageError } from "./cli-errors.js";
 
 export interface CredentialFlags {
   token?: string | undefined;
@@ -12,7 +13,7 @@ export interface CredentialFlags {
   scope?: string | undefined;
 }
 
-export class UsageError extends Error {}
+export { UsageError };
 
 /**
  * Where client credentials are exchanged when --authority is not given: Microsoft Graph's

@@ -56,6 +56,8 @@ export interface AppOptions {
   /** What graphcal serves beyond Graph (graph-parity.ts); off: Graph parity mode. */
   graphExtensions?: boolean;
   logLevel?: string;
+  /** Where log lines go (a pino-pretty stream on a terminal); pino's stdout JSON when absent. */
+  logStream?: NodeJS.WritableStream;
   https?: { key: string; cert: string };
   /** Answers /healthz with 200 once true. */
   isReady?: () => boolean;
@@ -90,7 +92,7 @@ export function createApp(options: AppOptions): FastifyInstance {
     "v1.0": metadataDocument({ apiVersion: "v1.0", extensions }), beta: metadataDocument({ apiVersion: "beta", extensions }),
   } satisfies Record<ApiVersion, string>;
   const app = Fastify({
-    logger: options.logLevel && options.logLevel !== "silent" ? { level: options.logLevel } : false,
+    logger: options.logLevel && options.logLevel !== "silent" ? { level: options.logLevel, ...(options.logStream && { stream: options.logStream }) } : false,
     genReqId: () => randomUUID(),
     bodyLimit: BODY_LIMIT,
     // Graph routes read the raw query string themselves (parseQueryOptions) and nothing reads

@@ -12,6 +12,8 @@ export interface Config {
   databasePoolSize: number;
   publicBaseUrl: string | undefined;
   logLevel: string;
+  /** Log lines as JSON (pino's own, for collectors) or pretty for a person at a terminal (pino-pretty). */
+  logFormat: "json" | "pretty";
   seedDemo: boolean;
   /** When set, an HTTPS listener with a self-signed certificate also runs (legacy Graph JS SDK). */
   httpsPort: number | undefined;
@@ -106,6 +108,12 @@ function throttle(value: string | boolean | undefined, env: ConfigInput): Thrott
   });
 }
 
+function logFormat(value: string | boolean | undefined): "json" | "pretty" {
+  const format = str(value)?.toLowerCase() ?? "json";
+  if (format !== "json" && format !== "pretty") throw new ConfigError(`LOG_FORMAT must be 'json' or 'pretty', got '${String(value)}'`);
+  return format;
+}
+
 function quirks(value: string | boolean | undefined): readonly QuirkName[] {
   try {
     return Object.freeze(parseQuirkList(str(value) ?? ""));
@@ -142,6 +150,7 @@ export function parseConfig(env: ConfigInput, flags: ConfigInput = {}): Readonly
     databasePoolSize: int("DATABASE_POOL_SIZE", env.DATABASE_POOL_SIZE, 10, 1, 200),
     publicBaseUrl: origin("PUBLIC_BASE_URL", pick("PUBLIC_BASE_URL", "public-base-url")),
     logLevel: str(pick("LOG_LEVEL", "log-level")) ?? "info",
+    logFormat: logFormat(pick("LOG_FORMAT", "log-format")),
     seedDemo: flags["no-seed"] === true ? false : bool("SEED_DEMO", env.SEED_DEMO, true),
     httpsPort: pick("HTTPS_PORT", "https-port") === undefined ? undefined : int("HTTPS_PORT", pick("HTTPS_PORT", "https-port"), 8443, 0, 65535),
     issuerOrigin: origin("ISSUER_ORIGIN", env.ISSUER_ORIGIN),

@@ -44,6 +44,12 @@ export interface ServerDeps {
   demoWithoutEvents?: boolean;
 }
 
+/** pino-pretty, loaded only when asked for: JSON logs (the default) never load it. */
+async function prettyLogStream(): Promise<NodeJS.WritableStream> {
+  const { default: pretty } = await import("pino-pretty");
+  return pretty({ colorize: process.stdout.isTTY === true, translateTime: "SYS:HH:MM:ss.l", ignore: "pid,hostname" });
+}
+
 /**
  * The composition root: opens the store, loads keys, wires services, auth and HTTP.
  * see: docs/architecture.md
@@ -107,7 +113,8 @@ export async function createServer(config: Readonly<Config>, deps: ServerDeps = 
   const appOptions = {
     faults, quirks,
     services, identity, verifier, issuer, signingKey, codec, clock, issuerOrigin: config.issuerOrigin,
-    logLevel: config.logLevel, isReady: () => ready, controls, devOpenAdmin: config.devOpenAdmin,
+    logLevel: config.logLevel, ...(config.logFormat === "pretty" && { logStream: await prettyLogStream() }), isReady: () => ready, controls,
+    devOpenAdmin: config.devOpenAdmin,
     // The web console's sign-in suggests the demo admin on a server that seeded it.
     ...(config.seedDemo && { console: { demoAdmin: { tenantId: DEMO_TENANT_ID, clientId: DEMO_ADMIN_CLIENT_ID } } }),
     ...(config.publicBaseUrl && { publicBaseUrl: config.publicBaseUrl }),

@@ -1,4 +1,5 @@
 import { rmSync, writeFileSync } from "node:fs";
+import { createServer, type Socket } from "node:net";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, DEMO_USER_PASSWORD } from "../../src/server/index.js";
@@ -105,35 +106,75 @@ describe("graphcal sync (CLI)", () => {
     expect(rows.map((c: object) => Object.keys(c).sort())).toEqual(rows.map(() => ["color", "id", "name"]));
   });
 
-  it("cli sync --watch: keeps polling until SIGTERM, then exits cleanly with a summary", async () => {
+  it("cli sync --watch --json: one JSON line per round, as it happens, with every field of the round's summary; SIGTERM exits 0", async () => {
     const user = "meganb@contoso.com";
     const store = join(work, "megan.db");
     const run = startCli(["sync", "--base-url", `${server.origin}/beta`, "--user", user, "--store", store, "--token", appToken, "--watch", "0.2", "--json"]);
-    const inStep = async () => {
-      const res = await runCli(["local-store", "dump", "--store", store]);
-      return res.code === 0 && JSON.stringify(JSON.parse(res.stdout)) === JSON.stringify(await listed(calendarsUrl(user)));
-    };
-    const waitFor = async (what: () => Promise<boolean>) => {
+    const rounds = () => run.stdout().split("\n").filter(Boolean).map((line) => JSON.parse(line));
+    const waitFor = async (what: () => boolean | Promise<boolean>) => {
       for (let i = 0; i < 100 && !(await what()); i++) await new Promise((r) => setTimeout(r, 100));
-      expect(await what()).toBe(true);
+      expect(await what(), run.stderr()).toBe(true);
     };
-    await waitFor(inStep);
+    // The first round's line is there while the command still runs.
+    await waitFor(() => rounds().length >= 1);
+    expect(run.child.exitCode).toBeNull();
+    const [first] = rounds();
+    expect(Object.keys(first).sort()).toEqual(["added", "deltaLink", "durationMs", "full", "items", "pages", "removed", "resyncs", "round", "total", "updated"]);
+    expect(first).toMatchObject({ round: 1, full: true, resyncs: 0, added: 2, removed: 0, total: 2 });
+    expect(first.pages).toBeGreaterThanOrEqual(1);
+    expect(first.deltaLink).toMatch(/\$deltatoken=/);
+
     const made = await Promise.all(Array.from({ length: 4 }, (_, i) => graph("POST", calendarsUrl(user), appToken, { name: `megan-${i}` })));
     await graph("DELETE", `${calendarsUrl(user)}/${made[0].id}`);
-    await waitFor(async () => (await listed(calendarsUrl(user))).length === 5 && inStep());
-
+    await waitFor(() => rounds().at(-1)?.total === 5);
     run.child.kill("SIGTERM");
     const { code } = await run.exited;
     expect(code, run.stderr()).toBe(0);
-    const summary = JSON.parse(run.stdout());
+    const lines = rounds();
+    expect(lines.map((l) => l.round)).toEqual(lines.map((_, i) => i + 1));
+    expect(lines.slice(1).every((l) => l.full === false)).toBe(true);
     // What each round saw depends on when the polls fell among the writes: a round between the
     // POST and the DELETE of megan-0 adds it and the next removes it. Either way the counts must
-    // account for exactly the 5 calendars the mailbox ends with.
-    expect(summary.total).toBe(5);
-    expect([0, 1]).toContain(summary.removed);
-    expect(summary.added - summary.removed).toBe(5);
-    expect(summary.rounds).toBeGreaterThanOrEqual(2);
+    // account for exactly the 3 calendars added to the 2 the mailbox had.
+    const sum = (field: "added" | "removed") => lines.slice(1).reduce((n, l) => n + l[field], 0);
+    expect(sum("added") - sum("removed")).toBe(3);
     expect(run.stderr()).toMatch(/round 1: initial sync/);
+  });
+
+  it("cli sync --max-retries 0 --timeout 1: a server that is down fails at once with one line, exit 1", async () => {
+    const closed = createServer();
+    await new Promise<void>((resolve) => closed.listen(0, "127.0.0.1", resolve));
+    const { port } = closed.address() as { port: number };
+    await new Promise((resolve) => closed.close(resolve));
+    const started = Date.now();
+    const run = await runCli([
+      "sync", "--base-url", `http://127.0.0.1:${port}/beta`, "--me", "--store", join(work, "down.db"), "--token", "t", "--max-retries", "0", "--timeout", "1",
+    ]);
+    expect(Date.now() - started).toBeLessThan(5000);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain(`graphcal sync: cannot reach http://127.0.0.1:${port}/beta (ECONNREFUSED) after 1 attempt(s); --max-retries, --timeout\n`);
+    expect(run.stderr).not.toMatch(/retry|\n {4}at /);
+    expect((await runCli(["sync", "--base-url", `http://127.0.0.1:${port}/beta`, "--me", "--store", join(work, "down.db"), "--token", "t", "--timeout", "0"])).code).toBe(2);
+  });
+
+  it("cli sync --timeout: a server that accepts but never answers fails after the timeout, one line", async () => {
+    // A socket that takes the connection and says nothing: the per-attempt limit must end it.
+    const sockets = new Set<Socket>();
+    const silent = createServer((socket) => sockets.add(socket));
+    await new Promise<void>((resolve) => silent.listen(0, "127.0.0.1", resolve));
+    const { port } = silent.address() as { port: number };
+    try {
+      const started = Date.now();
+      const run = await runCli([
+        "sync", "--base-url", `http://127.0.0.1:${port}/beta`, "--me", "--store", join(work, "silent.db"), "--token", "t", "--max-retries", "0", "--timeout", "0.5",
+      ]);
+      expect(Date.now() - started).toBeLessThan(5000);
+      expect(run.code).toBe(1);
+      expect(run.stderr).toContain(`graphcal sync: no answer from http://127.0.0.1:${port}/beta within 0.5 s (1 attempt(s); --max-retries, --timeout)\n`);
+    } finally {
+      for (const socket of sockets) socket.destroy();
+      await new Promise((resolve) => silent.close(resolve));
+    }
   });
 
   it("cli sync: usage errors exit 2; a database that is not a sync store and a 403 exit 1 with a message", async () => {
