@@ -27,3 +27,22 @@ export const eventBody = (subject: string, day = 10) => ({
   start: { dateTime: `2026-12-${String(day).padStart(2, "0")}T09:00:00`, timeZone: "UTC" },
   end: { dateTime: `2026-12-${String(day).padStart(2, "0")}T10:00:00`, timeZone: "UTC" },
 });
+
+/** Follows a delta round to its deltaLink; returns the items and the link (a path, for inject). */
+export async function drainDelta(t: TestServer, token: string, url: string): Promise<{ items: any[]; deltaLink: string }> {
+  const items: any[] = [];
+  let next = url;
+  for (;;) {
+    const res = await t.request("GET", next, { token });
+    if (res.status !== 200) throw new Error(`delta ${next}: ${res.status} ${res.text}`);
+    items.push(...res.body.value);
+    const link = (res.body["@odata.nextLink"] ?? res.body["@odata.deltaLink"]) as string;
+    const u = new URL(link);
+    if (res.body["@odata.deltaLink"]) return { items, deltaLink: u.pathname + u.search };
+    next = u.pathname + u.search;
+  }
+}
+
+export async function adminToken(t: TestServer): Promise<string> {
+  return t.appToken(["Graphcal.Admin"]);
+}
