@@ -1,5 +1,5 @@
 /**
- * Which mailboxes have change-notification subscriptions (catalogue entry 13), so that a write
+ * Which mailboxes have change-notification subscriptions (catalogue entry 17), so that a write
  * to any other mailbox wakes no delivery and costs no query. Filled from the store by the
  * dispatcher's poll and told of subscriptions created here; until the first fill it answers
  * "yes" for every mailbox.
