@@ -192,4 +192,15 @@ describe("notifications: failing receivers and lifecycle events", () => {
     const listed = await t.request("GET", `/_graphcal/subscriptions?mailbox=${me.userPrincipalName}`, { token: await admin() });
     expect(listed.body.value).toEqual([]);
   });
+
+  it("a whole-store reset removes every subscription, each told subscriptionRemoved", async () => {
+    const me = await t.newMailbox();
+    const fresh = () => t.userToken(me);
+    const id = await subscribe(await fresh());
+    const reset = await t.request("POST", "/_graphcal/reset", { token: await admin() });
+    expect(reset.status, reset.text).toBe(200);
+    const removed = await lifecycle.waitFor(() => events(lifecycle, "subscriptionRemoved").find((n) => n.subscriptionId === id));
+    expect(removed.lifecycleEvent).toBe("subscriptionRemoved");
+    expect((await t.request("GET", "/_graphcal/subscriptions", { token: await admin() })).body.value).toEqual([]);
+  });
 });
