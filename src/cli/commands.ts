@@ -24,6 +24,10 @@ export const COMMANDS: Record<string, CommandEntry> = {
   faults: { group: "controls", summary: "inject errors, latency and drops; list requests", load: async () => (await import("./faults-command.js")).faultsCommand },
   seed: { group: "controls", summary: "load a fixture (users, calendars, events) into the server", load: async () => (await import("./fixture-commands.js")).seedCommand },
   export: { group: "controls", summary: "export mailboxes as a fixture", load: async () => (await import("./fixture-commands.js")).exportCommand },
+  subscriptions: {
+    group: "controls", summary: "change-notification subscriptions, their deliveries; send a lifecycle event",
+    load: async () => (await import("./subscriptions-command.js")).subscriptionsCommand,
+  },
   sync: { group: "client", summary: "keep a local SQLite store in step with a mailbox (delta sync)", load: async () => (await import("./sync-command.js")).syncCommand },
   "local-store": { group: "client", summary: "read a local sync store: JSON or iCalendar", load: async () => (await import("./local-store-command.js")).localStoreCommand },
   // The command's name before 0.2 (it clashed with the server's store).

@@ -23,7 +23,7 @@ export const serveCommand = defineCommand({
     faults: { type: "string", value: "FILE", env: "FAULTS_FILE", help: "fault rules (JSON) loaded at start" },
     throttle: { type: "string", value: "PROFILE", env: "THROTTLE", help: "outlook: Graph's Outlook throttling limits; off (default)" },
     fixtures: { type: "string", value: "FILE", env: "FIXTURES_FILE", help: "fixture (JSON or YAML) loaded at start and by a reset" },
-    quirks: { type: "string", value: "LIST", env: "QUIRKS", help: "Graph quirks for every mailbox: replay-item,duplicate-item,empty-page,late-change" },
+    quirks: { type: "string", value: "LIST", env: "QUIRKS", help: "Graph quirks for every mailbox: replay-item,duplicate-item,empty-page,late-change,created-and-updated" },
     "graph-extensions": { type: "boolean", env: "GRAPH_EXTENSIONS", help: "serve what Graph does not (v1.0 calendars/delta, 410 Location…; README \"Extensions\")" },
     "allowed-hosts": { type: "string", value: "LIST", env: "ALLOWED_HOSTS", help: "Host headers trusted for absolute links when PUBLIC_BASE_URL is unset" },
   },

@@ -3,3 +3,4 @@ export * from "./errors.js";
 export * from "./odata.js";
 export * from "./event.js";
 export * from "./schema.js";
+export * from "./subscription.js";

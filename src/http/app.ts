@@ -34,6 +34,7 @@ import { QuirkControl } from "./quirks/quirk-control.js";
 import { applyDeltaQuirks, isDeltaRoute } from "./quirks/delta-quirks.js";
 import { registerQuirkRoutes } from "./routes/quirk-routes.js";
 import { registerConsoleRoutes, type ConsoleOptions } from "./routes/console-routes.js";
+import { registerSubscriptionAdminRoutes } from "./routes/subscription-admin-routes.js";
 
 export interface AppOptions {
   services: GraphServices;
@@ -210,6 +211,7 @@ export function createApp(options: AppOptions): FastifyInstance {
   registerConsoleRoutes(app, {
     options: options.console ?? {}, devOpenAdmin: options.devOpenAdmin ?? false, issuer: options.issuer, access, mailboxes, originOf,
   });
+  registerSubscriptionAdminRoutes(app, { subscriptions: options.services.subscriptions, access, mailboxes });
 
   // 5. Graph itself: resolve the path, check the method, authenticate, dispatch, serialise.
   for (const apiVersion of API_VERSIONS) {

@@ -42,8 +42,9 @@ export interface Config {
   quirks: readonly QuirkName[];
   /**
    * What graphcal serves beyond Graph (`--graph-extensions`, GRAPH_EXTENSIONS=1): v1.0
-   * calendars/delta, the 410 ResyncRequired `Location` … (the README's extensions table). Off,
-   * graphcal refuses what Graph refuses, with Graph's error (parity mode, the default).
+   * calendars/delta, the 410 ResyncRequired `Location`, `me/calendars` subscriptions … (the
+   * README's extensions table). Off, graphcal refuses what Graph refuses, with Graph's error
+   * (parity mode, the default).
    */
   graphExtensions: boolean;
   /**
@@ -51,6 +52,14 @@ export interface Config {
    * comma-separated `host` or `host:port`), besides loopback names and the listener's address.
    */
   allowedHosts: readonly string[];
+  /** Change notifications (issue 12): how often the dispatcher polls (other instances' writes, retries and expiry due on the virtual clock). */
+  notifyPollMs: number;
+  /** How long a notification URL has to answer the validation handshake (Graph: 10 s). */
+  notifyValidationTimeoutMs: number;
+  /** How long a receiver has to answer a notification POST (Graph: 3 s). */
+  notifyDeliveryTimeoutMs: number;
+  /** How long an instance's lease on a mailbox's subscriptions lasts if it dies mid-delivery. */
+  notifyLeaseMs: number;
 }
 
 export type ConfigInput = Record<string, string | boolean | undefined>;
@@ -168,5 +177,9 @@ export function parseConfig(env: ConfigInput, flags: ConfigInput = {}): Readonly
     quirks: quirks(pick("QUIRKS", "quirks")),
     graphExtensions: bool("GRAPH_EXTENSIONS", pick("GRAPH_EXTENSIONS", "graph-extensions"), false),
     allowedHosts: allowedHosts(pick("ALLOWED_HOSTS", "allowed-hosts")),
+    notifyPollMs: int("NOTIFY_POLL_MS", env.NOTIFY_POLL_MS, 1000, 10, 3600_000),
+    notifyValidationTimeoutMs: int("NOTIFY_VALIDATION_TIMEOUT_MS", env.NOTIFY_VALIDATION_TIMEOUT_MS, 10_000, 1, 600_000),
+    notifyDeliveryTimeoutMs: int("NOTIFY_DELIVERY_TIMEOUT_MS", env.NOTIFY_DELIVERY_TIMEOUT_MS, 3000, 1, 600_000),
+    notifyLeaseMs: int("NOTIFY_LEASE_MS", env.NOTIFY_LEASE_MS, 30_000, 100, 3600_000),
   });
 }

@@ -5,7 +5,9 @@ import type { CalendarPermissionService } from "../sharing/calendar-permission-s
 import type { CalendarRights, SharedCalendars } from "../sharing/calendar-rights.js";
 import type { CalendarTarget } from "../calendars/calendar-service.js";
 import type { EventScope } from "../events/event-service.js";
-import { authorize, authorizeAdmin, authorizeUserList, meOf, type MailboxOperation } from "./permissions.js";
+import {
+  authorize, authorizeAdmin, authorizeSubscription, authorizeUserList, meOf, type MailboxOperation,
+} from "./permissions.js";
 import type { Principal } from "./principal.js";
 
 // Who may read or write which mailbox, and which of its calendars (spec §3.4, decisions 21 and
@@ -134,6 +136,18 @@ export class MailboxAccess {
     const mailbox = await this.mailbox(request);
     const { principal } = request;
     if (principal.kind === "delegated" && principal.userId !== mailbox.id) throw new AccessDeniedError();
+    return mailbox;
+  }
+
+  /**
+   * The mailbox a change-notification subscription watches (spec §4.1): the caller's own
+   * (delegated) or any of its tenant (application), with Calendars.Read or more; shares open
+   * nothing here.
+   * see: https://learn.microsoft.com/graph/api/subscription-post-subscriptions#permissions
+   */
+  async subscriptionMailbox(request: { principal: Principal; user: UserRef }): Promise<Mailbox> {
+    const mailbox = await this.#tenantMailbox(request.principal, request.user);
+    authorizeSubscription({ principal: request.principal, target: { userId: mailbox.id, tenantId: mailbox.tenantId } });
     return mailbox;
   }
 

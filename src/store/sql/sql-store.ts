@@ -9,6 +9,7 @@ import { fromCalendar, fromCalendarGroup, fromCalendarPermission, fromChange, fr
 import { SqlReader } from "./sql-reader.js";
 import { clearAllRows, clearMailboxRows, seqFloor } from "./reset-sql.js";
 import { captureAllRows, restoreAllRows } from "./snapshot-sql.js";
+import { SqlNotificationStore } from "./notification-sql.js";
 
 class SqlTx extends SqlReader implements StoreTx {
   constructor(db: Kysely<Database>, private readonly nowMs: () => number) {
@@ -203,12 +204,15 @@ async function insertChunked<T extends keyof Database & string>(db: Kysely<Datab
 
 /** The one SQL implementation of the Store; engine folders only provide the Kysely dialect. */
 export class SqlStore extends SqlReader implements Store {
+  readonly notifications: SqlNotificationStore;
+
   constructor(
     db: Kysely<Database>,
     readonly engine: "sqlite" | "postgres",
     private readonly nowMs: () => number,
   ) {
     super(db);
+    this.notifications = new SqlNotificationStore(db);
   }
 
   async migrate(): Promise<void> {

@@ -57,7 +57,7 @@ describe("quirk modes: admin API", () => {
     const post = (body: unknown) => t.request("POST", "/_graphcal/quirks", { token, body });
     expectGraphError(await post({ mailbox: "x@contoso.com" }), 400, "BadRequest", /'quirks' is required/);
     expectGraphError(await post({ quirks: "replay-item" }), 400, "BadRequest", /'quirks' must be a list/);
-    expectGraphError(await post({ quirks: ["replay-item", "slow"] }), 400, "BadRequest", /^quirks\[1\]: unknown quirk "slow"; expected one of replay-item, duplicate-item, empty-page, late-change\.$/);
+    expectGraphError(await post({ quirks: ["replay-item", "slow"] }), 400, "BadRequest", /^quirks\[1\]: unknown quirk "slow"; expected one of replay-item, duplicate-item, empty-page, late-change, created-and-updated\.$/);
     expectGraphError(await post({ quirks: [], colour: "red" }), 400, "BadRequest", /Unknown property 'colour'/);
     expectGraphError(await post({ quirks: [], mailbox: 7 }), 400, "BadRequest", /'mailbox' must be a non-empty string/);
     expectGraphError(await post([]), 400, "BadRequest", /must be a JSON object/);
