@@ -17,3 +17,4 @@ export { clientCredentials, type ClientCredentialsOptions } from "./client-crede
 export { DEFAULT_RETRY, parseRetryAfter, retryDelay, type RetryOptions } from "./retry-policy.js";
 export type { RetryEvent } from "./retrying-fetch.js";
 export { DeltaProtocolError, GraphRequestError, SyncStateLostError } from "./sync-errors.js";
+export { realTimers, type Timers } from "./timers.js";
