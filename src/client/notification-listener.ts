@@ -87,12 +87,11 @@ function reply(res: ServerResponse, status: number, text = ""): void {
 export class NotificationListener {
   readonly #server: Server;
   readonly #options: NotificationListenerOptions;
-  readonly #origin: string;
+  #origin = "";
 
-  private constructor(server: Server, options: NotificationListenerOptions, origin: string) {
-    this.#server = server;
-    this.#options = options;
-    this.#origin = origin;
+  private constructor(options: NotificationListenerOptions) {
+    this.#options = Object.freeze({ ...options });
+    this.#server = createServer((req, res) => void this.#handle(req, res));
   }
 
   /**
@@ -102,23 +101,24 @@ export class NotificationListener {
    * const listener = await NotificationListener.start({ port: 0, clientState, onChange, onLifecycle });
    */
   static async start(options: NotificationListenerOptions): Promise<NotificationListener> {
-    let listener: NotificationListener | undefined;
-    const server = createServer((req, res) => {
-      if (listener) void listener.#handle(req, res);
-    });
-    const host = options.host ?? "127.0.0.1";
+    const listener = new NotificationListener(options);
+    await listener.#listen();
+    return listener;
+  }
+
+  async #listen(): Promise<void> {
+    const server = this.#server;
+    const host = this.#options.host ?? "127.0.0.1";
     await new Promise<void>((resolve, reject) => {
       server.once("error", reject);
-      server.listen(options.port, host, () => {
+      server.listen(this.#options.port, host, () => {
         server.off("error", reject);
         resolve();
       });
     });
     const address = server.address();
-    const port = typeof address === "object" && address ? address.port : options.port;
-    const shown = host.includes(":") ? `[${host}]` : host;
-    listener = new NotificationListener(server, Object.freeze({ ...options }), `http://${shown}:${port}`);
-    return listener;
+    const port = typeof address === "object" && address ? address.port : this.#options.port;
+    this.#origin = `http://${host.includes(":") ? `[${host}]` : host}:${port}`;
   }
 
   /** `http://host:port` as bound (the real port when 0 was asked for). */
