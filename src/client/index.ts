@@ -18,3 +18,8 @@ export { DEFAULT_RETRY, parseRetryAfter, retryDelay, type RetryOptions } from ".
 export type { RetryEvent } from "./retrying-fetch.js";
 export { DeltaProtocolError, GraphRequestError, SyncStateLostError } from "./sync-errors.js";
 export { realTimers, type Timers } from "./timers.js";
+export { NotificationListener, type ChangeNotification, type LifecycleNotification, type NotificationListenerOptions } from "./notification-listener.js";
+export {
+  renewalDelay, SubscriptionKeeper, type KeptSubscription, type SubscriptionEvent, type SubscriptionKeeperOptions,
+} from "./subscription-keeper.js";
+export { NotifySync, type NotifySummary, type NotifySyncEvent, type NotifySyncOptions } from "./notify-sync.js";

@@ -1,6 +1,8 @@
 // Timers for the notify-then-delta loop that fire only when a test moves time: `advance(ms)` runs
 // every timer due by then, in order. `now` may read another clock (a graphcal ManualClock), and
-// `advance` then moves that clock too, so the client and the server agree on the time.
+// `advance` then moves that clock too, so the client and the server agree on the time. With
+// `realBelowMs`, short waits (a notification's settle delay) run on real timers, so an end-to-end
+// test moves time only for what it is about (renewals hours away).
 import type { Timers } from "../../src/client/index.js";
 
 interface Pending {
@@ -15,9 +17,12 @@ export class ManualTimers implements Timers {
   readonly #move: (ms: number) => void;
   #seq = 0;
 
-  constructor(clock: { now(): number; advance(ms: number): void }) {
+  readonly #realBelowMs: number;
+
+  constructor(clock: { now(): number; advance(ms: number): void }, options: { realBelowMs?: number } = {}) {
     this.#read = () => clock.now();
     this.#move = (ms) => clock.advance(ms);
+    this.#realBelowMs = options.realBelowMs ?? -1;
   }
 
   /** A clock of its own, starting at `start`. */
@@ -31,6 +36,10 @@ export class ManualTimers implements Timers {
   }
 
   schedule(ms: number, fn: () => void): { cancel(): void } {
+    if (ms <= this.#realBelowMs) {
+      const timer = setTimeout(fn, ms);
+      return { cancel: () => clearTimeout(timer) };
+    }
     const entry: Pending = { at: this.now() + Math.max(0, ms), seq: this.#seq++, fn };
     this.#pending.add(entry);
     return { cancel: () => this.#pending.delete(entry) };
