@@ -61,6 +61,11 @@ export interface NotifySyncOptions extends Omit<DeltaSyncOptions, "onEvent"> {
    */
   notificationUrl?: string | undefined;
   lifecycleNotificationUrl?: string | undefined;
+  /**
+   * What to subscribe to (default `me/events` or `users/{id}/events`, for both modes: Graph
+   * documents no other calendar resource; graphcal with Graph extensions also takes `…/calendars`).
+   */
+  subscriptionResource?: string | undefined;
   /** The subscription's secret (default: a random UUID per NotifySync). */
   clientState?: string | undefined;
   lifetimeMinutes?: number | undefined;
@@ -166,7 +171,7 @@ export class NotifySync {
     this.#emit({ type: "listening", url: listener.url, notificationUrl });
     const keeper = new SubscriptionKeeper({
       baseUrl: o.baseUrl, userId: o.userId, token: o.token, notificationUrl, lifecycleNotificationUrl: o.lifecycleNotificationUrl,
-      clientState: this.#clientState, lifetimeMinutes: o.lifetimeMinutes, renewAt: o.renewAt, timers: this.#timers,
+      resource: o.subscriptionResource, clientState: this.#clientState, lifetimeMinutes: o.lifetimeMinutes, renewAt: o.renewAt, timers: this.#timers,
       fetch: o.fetch, retry: o.retry,
       onEvent: (e) => {
         this.#emit(e);
