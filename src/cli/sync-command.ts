@@ -4,12 +4,14 @@ import { parseArgs } from "node:util";
 import { DeltaProtocolError, DeltaSync, GraphRequestError, SyncStateLostError, type SyncTarget, type WatchSummary } from "../client/index.js";
 import { createSyncProgress } from "./sync-progress.js";
 import { accessTokenSourceFromFlags, UsageError } from "./sync-credentials.js";
+import { listenFromFlags, runListen } from "./sync-listen.js";
 
 export const SYNC_USAGE = `Usage: graphcal sync --base-url <https://graph.microsoft.com/beta> (--me | --user <id|upn>) --store <file.db>
          (--token <jwt> | --token-command "<cmd>" | --tenant <t> --client-id <id> --client-secret <s> [--authority <url>] [--scope <s>])
          (the secret may come from GRAPHCAL_CLIENT_SECRET instead)
          [--events --from <date> --to <date> [--calendar <id>]]
          [--page-size N] [--select name,color] [--watch <seconds>] [--json]
+         [--listen [HOST:]PORT [--notification-url <public URL>]]  (notify then delta; with --watch also polls)
 `;
 
 /** A --from/--to value: a date (midnight UTC) or a full ISO date-time. */
@@ -50,6 +52,7 @@ function parseSyncArgs(args: string[]) {
       authority: { type: "string" }, scope: { type: "string" },
       "page-size": { type: "string" }, select: { type: "string" }, watch: { type: "string" }, json: { type: "boolean" },
       events: { type: "boolean" }, from: { type: "string" }, to: { type: "string" }, calendar: { type: "string" },
+      listen: { type: "string" }, "notification-url": { type: "string" },
     },
   });
   const baseUrl = values["base-url"];
@@ -64,6 +67,7 @@ function parseSyncArgs(args: string[]) {
     pageSize: positive("page-size", values["page-size"], true),
     select: values.select?.split(",").map((s) => s.trim()).filter(Boolean),
     watchSeconds: positive("watch", values.watch, false),
+    listen: listenFromFlags(values),
   };
 }
 
@@ -100,7 +104,13 @@ export async function runSync(args: string[]): Promise<number> {
     await sync.store().catch((error: unknown) => {
       throw new UsageError(`cannot open ${options.store}: ${(error as Error).message}`);
     });
-    if (options.watchSeconds !== undefined) {
+    if (options.listen !== undefined) {
+      await sync.close(); // the loop runs its own DeltaSync over the same store file
+      const { listen, watchSeconds, json: _json, ...rest } = options;
+      totals = await runListen({
+        options: { ...rest, ...(watchSeconds !== undefined && { pollIntervalMs: watchSeconds * 1000 }) }, listen, progress, signal: stop.signal,
+      });
+    } else if (options.watchSeconds !== undefined) {
       totals = await sync.watch({ intervalMs: options.watchSeconds * 1000, signal: stop.signal });
     } else {
       const s = await sync.runRound({ signal: stop.signal });
@@ -124,7 +134,8 @@ export async function runSync(args: string[]): Promise<number> {
   }
   if (options.json && totals) {
     const { added, updated, removed, total, rounds, deltaLink } = totals;
-    process.stdout.write(`${JSON.stringify({ added, updated, removed, total, rounds, deltaLink: deltaLink ?? null })}\n`);
+    const notified = "notifications" in totals ? { notifications: totals.notifications } : {};
+    process.stdout.write(`${JSON.stringify({ added, updated, removed, total, rounds, deltaLink: deltaLink ?? null, ...notified })}\n`);
   }
   return code;
 }
