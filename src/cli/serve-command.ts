@@ -10,6 +10,7 @@ export async function runServe(args: string[]): Promise<number> {
       "log-level": { type: "string" }, "no-seed": { type: "boolean" },
       memory: { type: "boolean" }, "dev-open-admin": { type: "boolean" },
       faults: { type: "string" }, throttle: { type: "string" }, quirks: { type: "string" }, fixtures: { type: "string" },
+      "graph-extensions": { type: "boolean" },
     },
   });
   const config = parseConfig(process.env, values);

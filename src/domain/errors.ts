@@ -148,3 +148,24 @@ export class OccurrenceCrossingBoundaryError extends DomainError {
     super("Modified occurrence is crossing or overlapping adjacent occurrence.");
   }
 }
+
+/**
+ * A subscription request the subscription service refuses (spec §4.2–4.3). `reason` picks the
+ * answer: a body it cannot use (`invalidRequest`), a failed validation handshake (`validation`,
+ * or `invalidRequest` for its timeout, as observed), a rule of the resource's provider
+ * (`extension`: Outlook's expiry limit), the per-mailbox quota (`quota`).
+ */
+export class SubscriptionError extends DomainError {
+  readonly kind = "subscription";
+  constructor(message: string, readonly reason: "invalidRequest" | "validation" | "extension" | "quota") {
+    super(message);
+  }
+}
+
+/** No subscription with that id that the caller can see (Graph: 404 ResourceNotFound). */
+export class SubscriptionNotFoundError extends DomainError {
+  readonly kind = "subscriptionNotFound";
+  constructor(readonly id: string) {
+    super("The object was not found.");
+  }
+}

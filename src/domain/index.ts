@@ -9,6 +9,7 @@ export {
   AccessDeniedError, BadSyncTokenError, DelegatedOnlyError, DistinguishedFolderError, DomainError, InvalidQueryError,
   MailboxNotEnabledError, MalformedIdError, NameConflictError, NotEmptyError, NotFoundError, OccurrenceCrossingBoundaryError,
   PreconditionFailedError, ResyncRequiredError, SyncStateInvalidError, SyncStateNotFoundError, UserNotFoundError, ValidationError,
+  SubscriptionError, SubscriptionNotFoundError,
 } from "./errors.js";
 
 // The model and the storage port the store implements.
@@ -63,6 +64,21 @@ export { ResetService } from "./controls/reset-service.js";
 export { DeltaTokenExpiry } from "./controls/delta-token-expiry.js";
 export { FixtureService, FIXTURE_MODES, type FixtureLoadResult, type FixtureMode } from "./fixtures/fixture-service.js";
 export type { FixtureDocument } from "./fixtures/export-fixture.js";
+
+// Change notifications (issue 12; ADR 0010).
+export type { NotificationStore } from "./notifications/notification-store.js";
+export {
+  SUBSCRIPTION_LIMITS, type ChangeNotice, type DeliveryState, type LifecycleNotice, type Subscription, type SubscriptionTarget,
+} from "./notifications/subscription.js";
+export { SubscriptionService, type SubscriptionServiceOptions } from "./notifications/subscription-service.js";
+export {
+  DEFAULT_DISPATCHER_OPTIONS, NotificationDispatcher, retryDelayMs, type DispatcherOptions,
+} from "./notifications/notification-dispatcher.js";
+export { DeliveryLog, DELIVERY_LOG_LIMITS, type DeliveryAttempt } from "./notifications/delivery-log.js";
+export type { WebhookRequest, WebhookResult, WebhookTransport } from "./notifications/webhook.js";
+export { formatExpiration, subscriptionView } from "./notifications/subscription-view.js";
+export { VALIDATION_MESSAGES } from "./notifications/validation-handshake.js";
+export { SubscribedMailboxes } from "./cache/subscribed-mailboxes.js";
 
 // Caches other layers build on (the catalogue: cache/README.md).
 export { BoundedMap } from "./cache/bounded-map.js";

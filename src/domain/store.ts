@@ -3,6 +3,7 @@ import type {
   TimeSpan,
 } from "./model.js";
 import type { EventFilter, EventOrder } from "./events/event-query.js";
+import type { NotificationStore } from "./notifications/notification-store.js";
 
 // The storage port. Stores are dumb: primitives only, no business rules (those live in the
 // services). Every call that touches mailbox data is scoped by mailboxId, so a store can be
@@ -150,6 +151,8 @@ export interface StoreTx extends StoreReader {
 
 export interface Store extends StoreReader {
   readonly engine: "sqlite" | "postgres";
+  /** Change-notification subscriptions, their delivery state and the lifecycle outbox (issue 12). */
+  readonly notifications: NotificationStore;
   /**
    * A number that changes whenever a commit made through another connection to the same
    * database becomes visible (SQLite's `PRAGMA data_version`), read without waiting, cheaply

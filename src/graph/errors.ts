@@ -30,6 +30,11 @@ export const GraphErrorCode = {
   GatewayTimeout: "GatewayTimeout",
   UnknownError: "UnknownError",
   InternalServerError: "ErrorInternalServerError",
+  // The subscription service's own codes (change notifications, spec §4): not Exchange's.
+  SubscriptionInvalidRequest: "InvalidRequest",
+  SubscriptionValidation: "ValidationError",
+  ExtensionError: "ExtensionError",
+  SubscriptionNotFound: "ResourceNotFound",
 } as const;
 /** Exchange's fixed wording for ErrorPropertyValidationFailure (e.g. an unknown time zone). */
 export const PROPERTY_VALIDATION_FAILURE_MESSAGE = "At least one property failed validation.";

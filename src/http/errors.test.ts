@@ -67,6 +67,8 @@ const SAMPLES: Record<string, Sample> = {
   OccurrenceCrossingBoundaryError: {
     args: [], status: 400, code: "ErrorOccurrenceCrossingBoundary", message: "Modified occurrence is crossing or overlapping adjacent occurrence.",
   },
+  SubscriptionError: { args: ["Subscription expiration can only be 10080 minutes in the future.", "extension"], status: 400, code: "ExtensionError" },
+  SubscriptionNotFoundError: { args: ["s1"], status: 404, code: "ResourceNotFound", message: "The object was not found." },
   OAuthError: {
     args: [{ error: "invalid_client", aadstsCode: 7000215, description: "Invalid client secret provided." }],
     status: 401, code: "invalid_client", headers: { "cache-control": "no-store" },

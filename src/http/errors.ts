@@ -3,6 +3,7 @@ import {
   AccessDeniedError, BadSyncTokenError, DelegatedOnlyError, DistinguishedFolderError, DomainError, InvalidQueryError,
   MailboxNotEnabledError, MalformedIdError, NameConflictError, NotEmptyError, NotFoundError, OccurrenceCrossingBoundaryError,
   PreconditionFailedError, ResyncRequiredError, SyncStateInvalidError, SyncStateNotFoundError, UserNotFoundError, ValidationError,
+  SubscriptionError, SubscriptionNotFoundError,
 } from "../domain/index.js";
 import { AuthenticationError, OAuthError, type OAuthErrorCode } from "../auth/index.js";
 import {
@@ -53,7 +54,7 @@ type MappableError =
   | NotFoundError | MalformedIdError | UserNotFoundError | MailboxNotEnabledError | ValidationError
   | NameConflictError | DistinguishedFolderError | NotEmptyError | BadSyncTokenError | SyncStateNotFoundError
   | SyncStateInvalidError | ResyncRequiredError | InvalidQueryError | AccessDeniedError | DelegatedOnlyError
-  | PreconditionFailedError | OccurrenceCrossingBoundaryError
+  | PreconditionFailedError | OccurrenceCrossingBoundaryError | SubscriptionError | SubscriptionNotFoundError
   | AuthenticationError | OAuthError
   | UnknownSegmentError | InvalidApiVersionError | MethodNotAllowedError | UnsupportedContentTypeError
   | BadPercentEncodingError | ChangeTrackingUnsupportedError
@@ -116,6 +117,18 @@ export const ERROR_TABLE: Rows = {
   delegatedOnly: (e) => ({ status: 400, code: GraphErrorCode.BadRequest, message: e.message }),
   preconditionFailed: (e) => ({ status: 412, code: GraphErrorCode.IrresolvableConflict, message: e.message }),
   occurrenceCrossingBoundary: (e) => ({ status: 400, code: GraphErrorCode.OccurrenceCrossingBoundary, message: e.message }),
+  // The subscription service answers in its own codes (spec §4.2–4.3; observed bodies):
+  // ValidationError / InvalidRequest for the handshake, ExtensionError for Outlook's limits.
+  subscription: (e) => {
+    switch (e.reason) {
+      case "invalidRequest": return { status: 400, code: GraphErrorCode.SubscriptionInvalidRequest, message: e.message };
+      case "validation": return { status: 400, code: GraphErrorCode.SubscriptionValidation, message: e.message };
+      case "extension": return { status: 400, code: GraphErrorCode.ExtensionError, message: e.message };
+      case "quota": return { status: 403, code: GraphErrorCode.ExtensionError, message: e.message };
+    }
+  },
+  // msgraph-sdk-php#221: a subscription that is not (or no longer) there.
+  subscriptionNotFound: (e) => ({ status: 404, code: GraphErrorCode.SubscriptionNotFound, message: e.message }),
 
   // Auth errors (auth/auth-errors.ts).
   authentication: (e) => ({

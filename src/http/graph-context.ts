@@ -1,7 +1,7 @@
 import type { ApiVersion } from "../graph/index.js";
 import type {
   CalendarPermissionService, CalendarGroupService, CalendarService, EventService, Mailbox, MailboxAccess, MailboxOperation, MailboxService,
-  Principal, UserRef,
+  Principal, SubscriptionService, UserRef,
 } from "../domain/index.js";
 import type { GraphRoute } from "./graph-path.js";
 import type { QueryOptions } from "./odata/query-options.js";
@@ -20,6 +20,8 @@ export interface GraphServices {
   eventDelta: EventDeltaService;
   /** beta events/delta. */
   eventsDelta: EventsDeltaService;
+  /** Change-notification subscriptions (`/subscriptions`, issue 12). */
+  subscriptions: SubscriptionService;
 }
 
 /** Everything a Graph handler needs about one request, already parsed at the edge. */

@@ -14,6 +14,9 @@ import { calendarDelta } from "./routes/delta-routes.js";
 import {
   createCalendarPermission, deleteCalendarPermission, getCalendarPermission, listCalendarPermissions, updateCalendarPermission,
 } from "./routes/calendar-permission-routes.js";
+import {
+  createSubscription, deleteSubscription, getSubscription, listSubscriptions, reauthorizeSubscription, updateSubscription,
+} from "./routes/subscription-routes.js";
 
 /** Route kind × method → handler. Methods are pre-checked against ALLOWED_METHODS. */
 export function dispatch(ctx: GraphContext, route: GraphRoute, codec: DeltaTokenCodec): Promise<GraphResponse> {
@@ -38,5 +41,9 @@ export function dispatch(ctx: GraphContext, route: GraphRoute, codec: DeltaToken
     case "calendarView": return calendarView(ctx, route);
     case "calendarViewDelta": return calendarViewDelta(ctx, route, codec);
     case "eventsDelta": return eventsDelta(ctx, route, codec);
+    case "subscriptions": return m === "POST" ? createSubscription(ctx) : listSubscriptions(ctx);
+    case "subscription":
+      return m === "PATCH" ? updateSubscription(ctx, route) : m === "DELETE" ? deleteSubscription(ctx, route) : getSubscription(ctx, route);
+    case "subscriptionReauthorize": return reauthorizeSubscription(ctx, route);
   }
 }

@@ -21,7 +21,10 @@ export type GraphRoute =
   | { kind: "instances"; subject: Subject; scope: EventScope; eventId: string }
   | { kind: "calendarView"; subject: Subject; scope: EventScope }
   | { kind: "calendarViewDelta"; subject: Subject; scope: EventScope }
-  | { kind: "eventsDelta"; subject: Subject; scope: EventScope };
+  | { kind: "eventsDelta"; subject: Subject; scope: EventScope }
+  | { kind: "subscriptions" }
+  | { kind: "subscription"; subscriptionId: string }
+  | { kind: "subscriptionReauthorize"; subscriptionId: string };
 
 export const ALLOWED_METHODS: Record<GraphRoute["kind"], readonly string[]> = {
   users: ["GET"],
@@ -40,10 +43,14 @@ export const ALLOWED_METHODS: Record<GraphRoute["kind"], readonly string[]> = {
   calendarView: ["GET"],
   calendarViewDelta: ["GET"],
   eventsDelta: ["GET"],
+  subscriptions: ["GET", "POST"],
+  subscription: ["GET", "PATCH", "DELETE"],
+  subscriptionReauthorize: ["POST"],
 };
 
 const DELTA = new Set(["delta", "microsoft.graph.delta"]);
 const PERMANENT_DELETE = new Set(["permanentdelete", "microsoft.graph.permanentdelete"]);
+const REAUTHORIZE = new Set(["reauthorize", "microsoft.graph.reauthorize"]);
 
 /** Splits OData key syntax (`calendars('id')`) and function calls (`delta()`) into plain segments. */
 function normalize(segments: string[]): string[] {
@@ -68,6 +75,15 @@ export function resolveGraphPath(rawSegments: string[]): GraphRoute {
   const fail = (i: number): never => {
     throw new UnknownSegmentError(at(i));
   };
+
+  // /subscriptions, /subscriptions/{id}, /subscriptions/{id}/reauthorize (change notifications).
+  if (lower(0) === "subscriptions") {
+    if (segs.length === 1) return { kind: "subscriptions" };
+    if (at(1) === "") return fail(1);
+    if (segs.length === 2) return { kind: "subscription", subscriptionId: at(1) };
+    if (segs.length === 3 && REAUTHORIZE.has(lower(2))) return { kind: "subscriptionReauthorize", subscriptionId: at(1) };
+    return fail(2);
+  }
 
   let subject: Subject;
   let i: number;

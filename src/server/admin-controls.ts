@@ -20,7 +20,7 @@ export function buildAdminControls(deps: {
   return {
     clock: clock instanceof ControlledClock ? new ClockControl(clock) : undefined,
     resets: new ResetService({
-      store, mailboxes: services.mailboxes, delta: services.delta,
+      store, mailboxes: services.mailboxes, delta: services.delta, subscriptions: services.subscriptions,
       ...(deps.reseed && { reseed: deps.reseed, startupState: deps.startupState ?? "demo" }),
     }),
     tokenExpiry: new DeltaTokenExpiry({ writer, clock }),

@@ -38,6 +38,19 @@ export interface Config {
   throttle: ThrottleLimits | undefined;
   /** Graph quirk modes on for every mailbox (`--quirks a,b`); empty: strict mode. */
   quirks: readonly QuirkName[];
+  /**
+   * graphcal's extensions of Graph on (`--graph-extensions`, GRAPH_EXTENSIONS): e.g. change
+   * notifications for `me/calendars`. Off by default, for parity with Graph.
+   */
+  graphExtensions: boolean;
+  /** Change notifications (issue 12): how often the dispatcher polls (other instances' writes, retries and expiry due on the virtual clock). */
+  notifyPollMs: number;
+  /** How long a notification URL has to answer the validation handshake (Graph: 10 s). */
+  notifyValidationTimeoutMs: number;
+  /** How long a receiver has to answer a notification POST (Graph: 3 s). */
+  notifyDeliveryTimeoutMs: number;
+  /** How long an instance's lease on a mailbox's subscriptions lasts if it dies mid-delivery. */
+  notifyLeaseMs: number;
 }
 
 export type ConfigInput = Record<string, string | boolean | undefined>;
@@ -137,5 +150,10 @@ export function parseConfig(env: ConfigInput, flags: ConfigInput = {}): Readonly
     fixturesFile: str(pick("FIXTURES_FILE", "fixtures")),
     throttle: throttle(pick("THROTTLE", "throttle"), env),
     quirks: quirks(pick("QUIRKS", "quirks")),
+    graphExtensions: bool("GRAPH_EXTENSIONS", pick("GRAPH_EXTENSIONS", "graph-extensions"), false),
+    notifyPollMs: int("NOTIFY_POLL_MS", env.NOTIFY_POLL_MS, 1000, 10, 3600_000),
+    notifyValidationTimeoutMs: int("NOTIFY_VALIDATION_TIMEOUT_MS", env.NOTIFY_VALIDATION_TIMEOUT_MS, 10_000, 1, 600_000),
+    notifyDeliveryTimeoutMs: int("NOTIFY_DELIVERY_TIMEOUT_MS", env.NOTIFY_DELIVERY_TIMEOUT_MS, 3000, 1, 600_000),
+    notifyLeaseMs: int("NOTIFY_LEASE_MS", env.NOTIFY_LEASE_MS, 30_000, 100, 3600_000),
   });
 }

@@ -1,7 +1,8 @@
 import type { FastifyInstance } from "fastify";
 import {
   CalendarGroupService, CalendarPermissionService, CalendarService, EventDeltaService, EventsDeltaService, EventService, ChangeLogWriter, DeltaService, MailboxAccess, MailboxService,
-  ControlledClock, randomIds, type Clock, type FixtureService, type IdSource, type Store,
+  ControlledClock, DeliveryLog, NotificationDispatcher, randomIds, SubscribedMailboxes, SubscriptionService,
+  type Clock, type FixtureService, type IdSource, type Store, type WebhookTransport,
 } from "../domain/index.js";
 import { loadSigningKey, AccessTokenIssuer, AccessTokenVerifier, IdentityService, type SigningKey } from "../auth/index.js";
 import { createApp, DeltaTokenCodec, FaultControl, loadTokenKeys, QuirkControl, type GraphServices } from "../http/index.js";
@@ -12,6 +13,7 @@ import { buildAdminControls } from "./admin-controls.js";
 import { loadOrCreateCertificate } from "./tls.js";
 import { loadFaultsFile } from "./faults-file.js";
 import { loadStartupFixture, readFixturesFile } from "./fixtures-file.js";
+import { webhookTransport } from "./webhook-transport.js";
 
 export interface GraphcalServer {
   config: Readonly<Config>;
@@ -26,6 +28,12 @@ export interface GraphcalServer {
   quirks: QuirkControl;
   /** Fixtures: load and export (`/_graphcal/fixtures`; server/fixtures.ts). */
   fixtures: FixtureService;
+  /**
+   * Change notifications (issue 12): the dispatcher runs once the server listens, or once
+   * `start()` is called (an in-process server that is never listened on); `idle()` resolves
+   * when no delivery is under way.
+   */
+  notifications: { dispatcher: NotificationDispatcher; log: DeliveryLog; start(): void; idle(): Promise<void> };
   /** Listens on the configured ports; returns the bound addresses. */
   listen(): Promise<{ http: string; https?: string; certPath?: string }>;
   /** Runs one pass of the retention job (also run periodically while listening). */
@@ -42,6 +50,8 @@ export interface ServerDeps {
   signingKey?: SigningKey;
   /** Seed the demo tenant without its week of events (graphcal/testing: tests bring their own). */
   demoWithoutEvents?: boolean;
+  /** How notifications and handshakes reach receivers (default: HTTP with fetch). */
+  webhookTransport?: WebhookTransport;
 }
 
 /**
@@ -63,8 +73,28 @@ export async function createServer(config: Readonly<Config>, deps: ServerDeps = 
   const permissions = new CalendarPermissionService({ writer, ids, mailboxes });
   const events = new EventService({ writer, clock, ids });
   const delta = new DeltaService({ store, clock, writer, options: { retentionMs, watermarkTtlMs: config.watermarkTtlMs } });
+  const access = new MailboxAccess({ mailboxes, permissions });
+  // Change notifications (issue 12, ADR 0010): a commit wakes the dispatcher for its mailbox.
+  const deliveryLog = new DeliveryLog();
+  const subscribed = new SubscribedMailboxes();
+  const transport = deps.webhookTransport ?? webhookTransport;
+  let dispatcherStarted = false;
+  const dispatcher: NotificationDispatcher = new NotificationDispatcher({
+    store, clock, ids, transport, log: deliveryLog, subscribed,
+    createdAlsoUpdated: (mailboxId) => quirks.for(mailboxId).includes("created-and-updated"),
+    onError: (err) => app.log.error({ err }, "change notification delivery failed"),
+    options: { pollMs: config.notifyPollMs, deliveryTimeoutMs: config.notifyDeliveryTimeoutMs, leaseMs: config.notifyLeaseMs },
+  });
+  writer.onChange(({ mailboxId }) => {
+    if (dispatcherStarted) dispatcher.wake(mailboxId);
+  });
+  const subscriptions = new SubscriptionService({
+    store, access, clock, ids, transport, log: deliveryLog, subscribed,
+    options: { validationTimeoutMs: config.notifyValidationTimeoutMs, graphExtensions: config.graphExtensions },
+    kick: () => dispatcher.kick(),
+  });
   const services = {
-    access: new MailboxAccess({ mailboxes, permissions }),
+    access,
     mailboxes,
     permissions,
     calendars: new CalendarService({ writer, clock, ids, events }),
@@ -73,6 +103,7 @@ export async function createServer(config: Readonly<Config>, deps: ServerDeps = 
     delta,
     eventDelta: new EventDeltaService({ store, clock, delta, options: { retentionMs } }),
     eventsDelta: new EventsDeltaService({ store, clock, delta, options: { retentionMs } }),
+    subscriptions,
   };
   const signingKey = deps.signingKey ?? await loadSigningKey(store);
   const issuer = new AccessTokenIssuer({ key: signingKey, clock, ids, issuerOrigin: config.issuerOrigin });
@@ -102,6 +133,13 @@ export async function createServer(config: Readonly<Config>, deps: ServerDeps = 
   const faults = new FaultControl({ clock, findMailbox: (id) => mailboxes.findUser(id), throttle: config.throttle });
   if (config.faultsFile) await loadFaultsFile(config.faultsFile, faults);
   const quirks = new QuirkControl({ global: config.quirks });
+  // Retries and expiries are on the virtual clock: a move may have made some due.
+  controls.clock?.onMove(() => dispatcher.kick());
+  const startNotifications = () => {
+    if (dispatcherStarted) return;
+    dispatcherStarted = true;
+    dispatcher.start();
+  };
 
   let ready = false;
   const appOptions = {
@@ -122,6 +160,7 @@ export async function createServer(config: Readonly<Config>, deps: ServerDeps = 
 
   return {
     config, store, app, httpsApp, services, issuer, prune, faults, quirks, fixtures: controls.fixtures,
+    notifications: { dispatcher, log: deliveryLog, start: startNotifications, idle: () => dispatcher.idle() },
     async listen() {
       const http = await app.listen({ port: config.port, host: config.host });
       const https = httpsApp && config.httpsPort !== undefined
@@ -131,10 +170,12 @@ export async function createServer(config: Readonly<Config>, deps: ServerDeps = 
         prune().catch((err: unknown) => app.log.error({ err }, "delta retention job failed"));
       }, config.pruneIntervalSeconds * 1000);
       timer.unref();
+      startNotifications();
       return { http, ...(https && { https }), ...(tls && { certPath: tls.certPath }) };
     },
     async close() {
       if (timer) clearInterval(timer);
+      await dispatcher.close();
       await app.close();
       await httpsApp?.close();
       if (!deps.store) await store.close();

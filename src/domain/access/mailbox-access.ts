@@ -3,7 +3,7 @@ import type { Mailbox } from "../model.js";
 import type { MailboxService } from "../mailboxes/mailbox-service.js";
 import { sharedAccess, type CalendarPermissionService } from "../sharing/calendar-permission-service.js";
 import {
-  authorize, authorizeAdmin, authorizeUserList, meOf, type MailboxOperation, type SharedAccess,
+  authorize, authorizeAdmin, authorizeSubscription, authorizeUserList, meOf, type MailboxOperation, type SharedAccess,
 } from "./permissions.js";
 import type { Principal } from "./principal.js";
 
@@ -58,6 +58,18 @@ export class MailboxAccess {
     const mailbox = await this.mailbox(request);
     const { principal } = request;
     if (principal.kind === "delegated" && principal.userId !== mailbox.id) throw new AccessDeniedError();
+    return mailbox;
+  }
+
+  /**
+   * The mailbox a change-notification subscription watches (spec §4.1): the caller's own
+   * (delegated) or any of its tenant (application), with Calendars.Read or more; shares open
+   * nothing here.
+   * see: https://learn.microsoft.com/graph/api/subscription-post-subscriptions#permissions
+   */
+  async subscriptionMailbox(request: { principal: Principal; user: UserRef }): Promise<Mailbox> {
+    const mailbox = await this.#tenantMailbox(request.principal, request.user);
+    authorizeSubscription({ principal: request.principal, target: { userId: mailbox.id, tenantId: mailbox.tenantId } });
     return mailbox;
   }
 

@@ -95,6 +95,22 @@ export function authorizeUserList(principal: Principal): void {
   }
 }
 
+// Change notifications on calendars need Calendars.Read or more, delegated or application; the
+// `.Shared` scopes and ReadBasic do not subscribe (spec §4.1).
+// see: https://learn.microsoft.com/graph/api/subscription-post-subscriptions#permissions
+const SUBSCRIBE = ["Calendars.Read", "Calendars.ReadWrite"];
+
+/**
+ * May `principal` subscribe to changes of the mailbox `target`? Delegated callers only to their
+ * own mailbox, whatever was shared with them; apps to every mailbox of their tenant.
+ */
+export function authorizeSubscription(args: { principal: Principal; target: { userId: string; tenantId: string } }): void {
+  const { principal, target } = args;
+  if (principal.tenantId !== target.tenantId) throw new AccessDeniedError();
+  if (principal.kind === "delegated" && principal.userId !== target.userId) throw new AccessDeniedError();
+  if (!hasAny(principal.kind === "app" ? principal.roles : principal.scopes, SUBSCRIBE)) throw new AccessDeniedError();
+}
+
 /** The /_graphcal admin controls take an app token carrying ADMIN_ROLE; users never reach them. */
 export function authorizeAdmin(principal: Principal): void {
   if (principal.kind !== "app" || !principal.roles.has(ADMIN_ROLE)) throw new AccessDeniedError();

@@ -15,7 +15,14 @@ export interface ClockState {
  * test has to say it means it.
  */
 export class ClockControl {
+  readonly #listeners: (() => void)[] = [];
+
   constructor(private readonly clock: ControlledClock) {}
+
+  /** Told after every move (the notification dispatcher: retries and expiries may have come due). */
+  onMove(listener: () => void): void {
+    this.#listeners.push(listener);
+  }
 
   state(): ClockState {
     return { now: this.clock.now(), mode: this.clock.mode };
@@ -25,6 +32,7 @@ export class ClockControl {
   moveTo(args: { toMs: number; allowBackwards: boolean }): ClockState {
     this.refuseBackwards(args.toMs, args.allowBackwards);
     this.clock.set(args.toMs);
+    for (const listener of this.#listeners) listener();
     return this.state();
   }
 
@@ -32,6 +40,7 @@ export class ClockControl {
     // Back to the wall clock after an advance is a move backwards like any other.
     if (args.mode === "real") this.refuseBackwards(this.clock.wallNow().getTime(), args.allowBackwards);
     this.clock.setMode(args.mode);
+    for (const listener of this.#listeners) listener();
     return this.state();
   }
 

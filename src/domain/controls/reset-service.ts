@@ -24,13 +24,21 @@ export class ResetService {
     reseed?: () => Promise<void>;
     /** What `reseed` puts back, for the answer ("demo", "fixture", "demo+fixture"). */
     startupState?: string;
+    /**
+     * Change-notification subscriptions go with a reset (ADR 0010): those of the mailbox, or all,
+     * each told `subscriptionRemoved` at its lifecycle URL, as Graph tells an app whose mailbox
+     * was reset under it. The client recreates them and resyncs with delta.
+     */
+    subscriptions?: { removeForMailbox(mailboxId: string): Promise<void>; removeAll(): Promise<void> };
   }) {}
 
   async resetMailbox(mailbox: Mailbox): Promise<void> {
+    await this.deps.subscriptions?.removeForMailbox(mailbox.id);
     await this.deps.mailboxes.reset(mailbox);
   }
 
   async resetAll(): Promise<{ startupState: string }> {
+    await this.deps.subscriptions?.removeAll();
     await this.deps.store.resetAll();
     this.deps.mailboxes.forgetAll();
     this.deps.delta.forgetAll();

@@ -13,6 +13,8 @@ export const QUIRK_NAMES = [
   "empty-page",
   /** The last change of a round is held back to the start of the next round. */
   "late-change",
+  /** A new event is notified twice: `created`, then `updated` (spec §4.4; change notifications). */
+  "created-and-updated",
 ] as const;
 
 export type QuirkName = (typeof QUIRK_NAMES)[number];

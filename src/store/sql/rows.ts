@@ -1,11 +1,12 @@
 import type { Insertable, Selectable } from "kysely";
 import {
   nameKeyOf, upnKey, type AppRegistration, type Calendar, type CalendarChange, type CalendarGroup, type CalendarPermission, type Event,
-  type EventChange, type Mailbox, type TimeSpan,
+  type EventChange, type LifecycleNotice, type Mailbox, type Subscription, type TimeSpan,
 } from "../../domain/index.js";
+import type { ChangeType, LifecycleEvent, TlsVersion } from "../../graph/index.js";
 import type {
   AppsTable, CalendarChangesTable, CalendarGroupsTable, CalendarPermissionsTable, CalendarsTable, EventChangesTable, EventsTable,
-  MailboxesTable,
+  MailboxesTable, SubscriptionLifecycleTable, SubscriptionsTable,
 } from "./schema.js";
 
 // One row<->domain mapper per table keeps snake_case out of the domain.
@@ -191,5 +192,88 @@ export function fromEventChange(mailboxId: string, c: EventChange): EventChanges
     after_end_ms: c.spanAfter?.endMs ?? null,
     before_data: c.before === null ? null : JSON.stringify(c.before),
     after_data: c.after === null ? null : JSON.stringify(c.after),
+  };
+}
+
+export function toSubscription(row: Selectable<SubscriptionsTable>): Subscription {
+  return {
+    id: row.subscription_id,
+    mailboxId: row.mailbox_id,
+    tenantId: row.tenant_id,
+    applicationId: row.application_id,
+    creatorId: row.creator_id,
+    resource: row.resource,
+    target: row.target_kind === "calendars" ? { kind: "calendars" } : { kind: "events", calendarId: row.calendar_id },
+    changeTypes: row.change_types.split(",") as ChangeType[],
+    notificationUrl: row.notification_url,
+    lifecycleNotificationUrl: row.lifecycle_url,
+    clientState: row.client_state,
+    latestSupportedTlsVersion: row.tls_version as TlsVersion,
+    expirationMs: Number(row.expiration_ms),
+    createdMs: Number(row.created_ms),
+    delivery: {
+      deliveredSeq: Number(row.delivered_seq),
+      attempts: Number(row.attempts),
+      firstFailureMs: row.first_failure_ms === null ? null : Number(row.first_failure_ms),
+      nextAttemptMs: Number(row.next_attempt_ms),
+      reauthorizeSentForMs: row.reauthorize_sent_ms === null ? null : Number(row.reauthorize_sent_ms),
+    },
+  };
+}
+
+export function fromSubscription(s: Subscription): Insertable<SubscriptionsTable> {
+  return {
+    subscription_id: s.id,
+    mailbox_id: s.mailboxId,
+    tenant_id: s.tenantId,
+    application_id: s.applicationId,
+    creator_id: s.creatorId,
+    resource: s.resource,
+    target_kind: s.target.kind,
+    calendar_id: s.target.kind === "events" ? s.target.calendarId : null,
+    change_types: s.changeTypes.join(","),
+    notification_url: s.notificationUrl,
+    lifecycle_url: s.lifecycleNotificationUrl,
+    client_state: s.clientState,
+    tls_version: s.latestSupportedTlsVersion,
+    expiration_ms: s.expirationMs,
+    created_ms: s.createdMs,
+    delivered_seq: s.delivery.deliveredSeq,
+    attempts: s.delivery.attempts,
+    first_failure_ms: s.delivery.firstFailureMs,
+    next_attempt_ms: s.delivery.nextAttemptMs,
+    reauthorize_sent_ms: s.delivery.reauthorizeSentForMs,
+    lease_owner: null,
+    lease_until: 0,
+  };
+}
+
+export function toLifecycleNotice(row: Selectable<SubscriptionLifecycleTable>): LifecycleNotice {
+  return {
+    id: row.notice_id,
+    subscriptionId: row.subscription_id,
+    url: row.url,
+    lifecycleEvent: row.lifecycle_event as LifecycleEvent,
+    body: row.body,
+    createdMs: Number(row.created_ms),
+    attempts: Number(row.attempts),
+    firstFailureMs: row.first_failure_ms === null ? null : Number(row.first_failure_ms),
+    nextAttemptMs: Number(row.next_attempt_ms),
+  };
+}
+
+export function fromLifecycleNotice(n: LifecycleNotice): Insertable<SubscriptionLifecycleTable> {
+  return {
+    notice_id: n.id,
+    subscription_id: n.subscriptionId,
+    url: n.url,
+    lifecycle_event: n.lifecycleEvent,
+    body: n.body,
+    created_ms: n.createdMs,
+    attempts: n.attempts,
+    first_failure_ms: n.firstFailureMs,
+    next_attempt_ms: n.nextAttemptMs,
+    lease_owner: null,
+    lease_until: 0,
   };
 }

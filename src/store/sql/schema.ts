@@ -108,6 +108,47 @@ export interface ExpiredDeltaTokensTable {
   expired_at: number;
 }
 
+/** A change-notification subscription and its delivery state (migration 005). */
+export interface SubscriptionsTable {
+  subscription_id: string;
+  mailbox_id: string;
+  tenant_id: string;
+  application_id: string;
+  creator_id: string;
+  resource: string;
+  target_kind: string;
+  calendar_id: string | null;
+  change_types: string;
+  notification_url: string;
+  lifecycle_url: string | null;
+  client_state: string | null;
+  tls_version: string;
+  expiration_ms: number;
+  created_ms: number;
+  delivered_seq: number;
+  attempts: number;
+  first_failure_ms: number | null;
+  next_attempt_ms: number;
+  reauthorize_sent_ms: number | null;
+  lease_owner: string | null;
+  lease_until: number;
+}
+
+/** A lifecycle notification waiting to be delivered (migration 005). */
+export interface SubscriptionLifecycleTable {
+  notice_id: string;
+  subscription_id: string;
+  url: string;
+  lifecycle_event: string;
+  body: string;
+  created_ms: number;
+  attempts: number;
+  first_failure_ms: number | null;
+  next_attempt_ms: number;
+  lease_owner: string | null;
+  lease_until: number;
+}
+
 export interface SettingsTable {
   key: string;
   value: string;
@@ -131,6 +172,8 @@ export interface Database {
   events: EventsTable;
   event_changes: EventChangesTable;
   expired_delta_tokens: ExpiredDeltaTokensTable;
+  subscriptions: SubscriptionsTable;
+  subscription_lifecycle: SubscriptionLifecycleTable;
   settings: SettingsTable;
   apps: AppsTable;
 }

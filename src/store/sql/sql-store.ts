@@ -7,6 +7,7 @@ import type { Database } from "./schema.js";
 import { fromCalendar, fromCalendarGroup, fromCalendarPermission, fromChange, fromEvent, fromEventChange, fromMailbox } from "./rows.js";
 import { SqlReader } from "./sql-reader.js";
 import { clearAllRows, clearMailboxRows, seqFloor } from "./reset-sql.js";
+import { SqlNotificationStore } from "./notification-sql.js";
 
 class SqlTx extends SqlReader implements StoreTx {
   constructor(db: Kysely<Database>, private readonly nowMs: () => number) {
@@ -201,12 +202,15 @@ async function insertChunked<T extends keyof Database & string>(db: Kysely<Datab
 
 /** The one SQL implementation of the Store; engine folders only provide the Kysely dialect. */
 export class SqlStore extends SqlReader implements Store {
+  readonly notifications: SqlNotificationStore;
+
   constructor(
     db: Kysely<Database>,
     readonly engine: "sqlite" | "postgres",
     private readonly nowMs: () => number,
   ) {
     super(db);
+    this.notifications = new SqlNotificationStore(db);
   }
 
   async migrate(): Promise<void> {

@@ -1,0 +1,335 @@
+import type { SubscribedMailboxes } from "../cache/subscribed-mailboxes.js";
+import type { Clock } from "../clock.js";
+import type { IdSource } from "../ids.js";
+import type { MailboxSyncState } from "../model.js";
+import type { Store } from "../store.js";
+import type { DeliveryLog } from "./delivery-log.js";
+import { queueLifecycle } from "./lifecycle-outbox.js";
+import { changeNotifications } from "./notification-payload.js";
+import type { ChangeNotice, DeliveryState, LifecycleNotice, Subscription } from "./subscription.js";
+import { acknowledged, failureOf, type WebhookResult, type WebhookTransport } from "./webhook.js";
+
+// Delivers change notifications from the change log (ADR 0010; README.md here). Each subscription
+// keeps a cursor, `deliveredSeq`, in the mailbox's change sequence: a pass reads the log above
+// it, POSTs what the subscription asked for, and moves the cursor once the receiver answered 2xx.
+// The write path pays nothing: a commit only wakes the mailbox here (after commit, so a delta
+// call made on receipt sees the change); a poll finds what other instances wrote, retries that
+// came due and subscriptions that expire, on the virtual clock.
+
+export interface DispatcherOptions {
+  /** How often the poll runs (wall-clock ms). */
+  pollMs: number;
+  /** A receiver that does not answer within this fails the attempt (Graph: 3 s). */
+  deliveryTimeoutMs: number;
+  /** How long a failing receiver is retried before its notifications are dropped and `missed` sent (Graph: 4 h). */
+  retryWindowMs: number;
+  /** How long a lease on a mailbox's subscriptions lasts (wall-clock ms); above any pass's length. */
+  leaseMs: number;
+  /** Notifications per POST at most. */
+  batchSize: number;
+  /** reauthorizationRequired goes out this long before a subscription expires. */
+  reauthorizeLeadMs: number;
+}
+
+export const DEFAULT_DISPATCHER_OPTIONS: DispatcherOptions = Object.freeze({
+  pollMs: 1000,
+  deliveryTimeoutMs: 3000,
+  retryWindowMs: 4 * 3600_000,
+  leaseMs: 30_000,
+  batchSize: 100,
+  reauthorizeLeadMs: 15 * 60_000,
+});
+
+/** Change-log entries a pass reads per log at most; the rest waits for the next pass. */
+const READ_LIMIT = 500;
+const LIFECYCLE_BATCH = 100;
+
+/** The wait before attempt n+1 after n failures: 10 s doubling to 15 min (virtual clock). */
+export function retryDelayMs(failures: number): number {
+  return Math.min(10_000 * 2 ** Math.max(0, failures - 1), 15 * 60_000);
+}
+
+export class NotificationDispatcher {
+  readonly #owner: string;
+  readonly #options: DispatcherOptions;
+  readonly #wallNow: () => number;
+  /** Mailboxes woken since the last scheduled turn. */
+  readonly #dirty = new Set<string>();
+  /** A pass per mailbox at a time; a wake during one asks for another. */
+  readonly #running = new Map<string, Promise<void>>();
+  readonly #again = new Set<string>();
+  readonly #abort = new AbortController();
+  #scheduled = false;
+  #ticking: Promise<void> | undefined;
+  #tickAgain = false;
+  #timer: NodeJS.Timeout | undefined;
+  #closed = false;
+
+  constructor(private readonly deps: {
+    store: Store; clock: Clock; ids: IdSource; transport: WebhookTransport; log: DeliveryLog; subscribed: SubscribedMailboxes;
+    /** Whether the `created-and-updated` quirk is on for the mailbox. */
+    createdAlsoUpdated: (mailboxId: string) => boolean;
+    /** Where failures that stop nothing are reported. */
+    onError: (error: unknown) => void;
+    wallNow?: () => number;
+    options?: Partial<DispatcherOptions>;
+  }) {
+    this.#owner = deps.ids.guid();
+    this.#options = { ...DEFAULT_DISPATCHER_OPTIONS, ...deps.options };
+    this.#wallNow = deps.wallNow ?? Date.now;
+  }
+
+  /** Starts the poll. */
+  start(): void {
+    if (this.#timer || this.#closed) return;
+    this.#timer = setInterval(() => this.kick(), this.#options.pollMs);
+    this.#timer.unref();
+    this.kick();
+  }
+
+  /** A mailbox's change sequence moved (a ChangeLogWriter listener: after commit). */
+  wake(mailboxId: string): void {
+    if (this.#closed || !this.deps.subscribed.has(mailboxId)) return;
+    this.#dirty.add(mailboxId);
+    if (this.#scheduled) return;
+    this.#scheduled = true;
+    // One turn later: writes committed in the same turn share one pass.
+    setImmediate(() => {
+      this.#scheduled = false;
+      for (const id of this.#dirty) this.#run(id);
+      this.#dirty.clear();
+    });
+  }
+
+  /** Runs the poll now (the clock moved, a lifecycle notification was queued). */
+  kick(): void {
+    if (this.#closed) return;
+    if (this.#ticking) {
+      this.#tickAgain = true;
+      return;
+    }
+    this.#ticking = this.#tick().catch(this.deps.onError).finally(() => {
+      this.#ticking = undefined;
+      if (this.#tickAgain) {
+        this.#tickAgain = false;
+        this.kick();
+      }
+    });
+  }
+
+  /** Resolves once nothing is running (tests, and close). */
+  async idle(): Promise<void> {
+    while (this.#ticking || this.#running.size > 0) {
+      await Promise.allSettled([this.#ticking, ...this.#running.values()]);
+    }
+  }
+
+  /** Stops: in-flight POSTs are aborted (not acknowledged: delivered again later), leases given back. */
+  async close(): Promise<void> {
+    this.#closed = true;
+    if (this.#timer) clearInterval(this.#timer);
+    this.#abort.abort();
+    await this.idle();
+    await this.deps.store.notifications.releaseAll({ owner: this.#owner }).catch(this.deps.onError);
+  }
+
+  #run(mailboxId: string): void {
+    if (this.#closed) return;
+    if (this.#running.has(mailboxId)) {
+      this.#again.add(mailboxId);
+      return;
+    }
+    const pass = this.#pass(mailboxId).catch(this.deps.onError).finally(() => {
+      this.#running.delete(mailboxId);
+      if (this.#again.delete(mailboxId)) this.#run(mailboxId);
+    });
+    this.#running.set(mailboxId, pass);
+  }
+
+  async #tick(): Promise<void> {
+    const { notifications } = this.deps.store;
+    const nowMs = this.deps.clock.now().getTime();
+    // Expired subscriptions are deleted, with no notification (Graph: "no further notifications").
+    for (const expired of await notifications.listExpired({ nowMs })) await notifications.deleteSubscription(expired.id);
+    for (const due of await notifications.listReauthorizeDue({ beforeMs: nowMs + this.#options.reauthorizeLeadMs })) {
+      if (await notifications.markReauthorizeSent({ id: due.id, forMs: due.expirationMs })) await queueLifecycle(this.deps, due, "reauthorizationRequired");
+    }
+    await this.#deliverLifecycle(nowMs);
+    this.deps.subscribed.replace(await notifications.listSubscribedMailboxes());
+    for (const mailboxId of await notifications.listPendingMailboxes({ nowMs })) this.#run(mailboxId);
+  }
+
+  /** One pass over a mailbox: lease its subscriptions, read its log once, deliver to each. */
+  async #pass(mailboxId: string): Promise<void> {
+    const { notifications } = this.deps.store;
+    const wallNowMs = this.#wallNow();
+    const claimed = await notifications.claimMailbox({ mailboxId, owner: this.#owner, untilMs: wallNowMs + this.#options.leaseMs, wallNowMs });
+    if (claimed.length === 0) return;
+    const release = (s: Subscription) => notifications.saveDelivery({ id: s.id, owner: this.#owner, delivery: s.delivery });
+    const state = await this.deps.store.getSyncState({ mailboxId }).catch((error: unknown) => {
+      void Promise.all(claimed.map(release));
+      throw error;
+    });
+    if (!state) {
+      // The mailbox is gone (a reset that did not go through SubscriptionService): so are its subscriptions.
+      for (const s of claimed) {
+        await queueLifecycle(this.deps, s, "subscriptionRemoved");
+        await notifications.deleteSubscription(s.id);
+      }
+      this.kick();
+      return;
+    }
+    const nowMs = this.deps.clock.now().getTime();
+    const due = claimed.filter((s) => s.delivery.deliveredSeq < state.changeSeq && s.delivery.nextAttemptMs <= nowMs && s.expirationMs > nowMs);
+    await Promise.all(claimed.filter((s) => !due.includes(s)).map(release));
+    if (due.length === 0) return;
+    const window = await this.#read(mailboxId, due, state).catch((error: unknown) => {
+      void Promise.all(due.map(release));
+      throw error;
+    });
+    await Promise.all(due.map((s) => this.#deliver(s, window, state, nowMs)));
+    if (window.upTo < state.changeSeq) this.#again.add(mailboxId);
+  }
+
+  /** The log slice every due subscription needs, read once: from the lowest cursor up. */
+  async #read(mailboxId: string, due: Subscription[], state: MailboxSyncState): Promise<{ events: ChangeNotice[]; calendars: ChangeNotice[]; upTo: number }> {
+    const { notifications } = this.deps.store;
+    const after = Math.max(state.pruneSeq, Math.min(...due.map((s) => s.delivery.deliveredSeq)));
+    let upTo = state.changeSeq;
+    const read = async (kind: "events" | "calendars"): Promise<ChangeNotice[]> => {
+      if (!due.some((s) => s.target.kind === kind)) return [];
+      const query = { mailboxId, after, upTo: state.changeSeq, limit: READ_LIMIT };
+      const notices = kind === "events" ? await notifications.listEventNotices(query) : await notifications.listCalendarNotices(query);
+      // A full page: this pass covers the log only up to its last entry.
+      if (notices.length === READ_LIMIT) upTo = Math.min(upTo, (notices[notices.length - 1] as ChangeNotice).seq);
+      return notices;
+    };
+    const events = await read("events");
+    const calendars = await read("calendars");
+    return { events: events.filter((n) => n.seq <= upTo), calendars: calendars.filter((n) => n.seq <= upTo), upTo };
+  }
+
+  /** Delivers one subscription's share of the slice, in log order, in POSTs of at most batchSize. */
+  async #deliver(subscription: Subscription, window: { events: ChangeNotice[]; calendars: ChangeNotice[]; upTo: number }, state: MailboxSyncState, nowMs: number): Promise<void> {
+    let delivery: DeliveryState = { ...subscription.delivery };
+    const save = () => this.deps.store.notifications.saveDelivery({ id: subscription.id, owner: this.#owner, delivery });
+    try {
+      // History the retention job pruned cannot be notified: say so, go on from what is left.
+      if (delivery.deliveredSeq < state.pruneSeq) {
+        await this.#missed(subscription);
+        delivery = { ...delivery, deliveredSeq: state.pruneSeq };
+      }
+      const { target } = subscription;
+      const pool = target.kind === "calendars" ? window.calendars : window.events;
+      const mine = pool.filter((n) => n.seq > delivery.deliveredSeq && (target.kind === "calendars" || target.calendarId === null || n.calendarId === target.calendarId));
+      const createdAlsoUpdated = this.deps.createdAlsoUpdated(subscription.mailboxId);
+      for (const batch of batches(subscription, mine, this.#options.batchSize, createdAlsoUpdated)) {
+        const result = await this.#post(subscription.notificationUrl, JSON.stringify({ value: batch.notifications }));
+        if (result.error === "aborted") return; // closing: not acknowledged, delivered again later
+        if (!acknowledged(result)) {
+          delivery = await this.#failed(subscription, delivery, { result, batch, state, nowMs });
+          return;
+        }
+        this.#record(subscription, { result, count: batch.notifications.length, outcome: "delivered", seqs: batch.seqs });
+        delivery = { ...delivery, deliveredSeq: batch.seqs.last, attempts: 0, firstFailureMs: null, nextAttemptMs: 0 };
+      }
+      delivery = { ...delivery, deliveredSeq: Math.max(delivery.deliveredSeq, window.upTo) };
+    } finally {
+      await save();
+    }
+  }
+
+  /**
+   * A failed POST: retried with backoff on the virtual clock, for up to retryWindowMs from the
+   * first failure; then everything pending is dropped and the subscription told `missed`.
+   */
+  async #failed(subscription: Subscription, delivery: DeliveryState, failure: {
+    result: WebhookResult; batch: { notifications: unknown[]; seqs: { first: number; last: number } }; state: MailboxSyncState; nowMs: number;
+  }): Promise<DeliveryState> {
+    const { result, batch, state, nowMs } = failure;
+    const firstFailureMs = delivery.firstFailureMs ?? nowMs;
+    const attempts = delivery.attempts + 1;
+    if (nowMs - firstFailureMs >= this.#options.retryWindowMs) {
+      this.#record(subscription, { result, count: batch.notifications.length, outcome: "discarded", seqs: batch.seqs });
+      await this.#missed(subscription);
+      return { ...delivery, deliveredSeq: state.changeSeq, attempts: 0, firstFailureMs: null, nextAttemptMs: 0 };
+    }
+    this.#record(subscription, { result, count: batch.notifications.length, outcome: "retrying", seqs: batch.seqs });
+    return { ...delivery, attempts, firstFailureMs, nextAttemptMs: nowMs + retryDelayMs(attempts) };
+  }
+
+  async #missed(subscription: Subscription): Promise<void> {
+    if (await queueLifecycle(this.deps, subscription, "missed")) this.kick();
+  }
+
+  async #deliverLifecycle(nowMs: number): Promise<void> {
+    const { notifications } = this.deps.store;
+    const due = await notifications.listDueLifecycleNotices({ nowMs, wallNowMs: this.#wallNow(), limit: LIFECYCLE_BATCH });
+    for (const notice of due) {
+      const wallNowMs = this.#wallNow();
+      if (!await notifications.claimLifecycleNotice({ id: notice.id, owner: this.#owner, untilMs: wallNowMs + this.#options.leaseMs, wallNowMs })) continue;
+      const result = await this.#post(notice.url, `{"value":[${notice.body}]}`);
+      if (result.error === "aborted") {
+        await notifications.rescheduleLifecycleNotice({ id: notice.id, attempts: notice.attempts, firstFailureMs: notice.firstFailureMs ?? nowMs, nextAttemptMs: notice.nextAttemptMs });
+        return;
+      }
+      await this.#settleLifecycle(notice, result, nowMs);
+    }
+  }
+
+  async #settleLifecycle(notice: LifecycleNotice, result: WebhookResult, nowMs: number): Promise<void> {
+    const { notifications } = this.deps.store;
+    const firstFailureMs = notice.firstFailureMs ?? nowMs;
+    const ok = acknowledged(result);
+    const giveUp = !ok && nowMs - firstFailureMs >= this.#options.retryWindowMs;
+    this.deps.log.record(notice.subscriptionId, {
+      at: new Date(nowMs).toISOString(), kind: "lifecycle", url: notice.url, count: 1, status: result.status,
+      latencyMs: Math.round(result.latencyMs), outcome: ok ? "delivered" : giveUp ? "discarded" : "retrying", error: failureOf(result),
+      lifecycleEvent: notice.lifecycleEvent,
+    });
+    if (ok || giveUp) {
+      await notifications.deleteLifecycleNotice(notice.id);
+      return;
+    }
+    const attempts = notice.attempts + 1;
+    await notifications.rescheduleLifecycleNotice({ id: notice.id, attempts, firstFailureMs, nextAttemptMs: nowMs + retryDelayMs(attempts) });
+  }
+
+  #post(url: string, body: string): Promise<WebhookResult> {
+    return this.deps.transport.post({
+      url, body, contentType: "application/json; charset=utf-8", timeoutMs: this.#options.deliveryTimeoutMs, signal: this.#abort.signal,
+    });
+  }
+
+  #record(subscription: Subscription, entry: { result: WebhookResult; count: number; outcome: "delivered" | "retrying" | "discarded"; seqs: { first: number; last: number } }): void {
+    this.deps.log.record(subscription.id, {
+      at: this.deps.clock.now().toISOString(), kind: "notification", url: subscription.notificationUrl, count: entry.count,
+      status: entry.result.status, latencyMs: Math.round(entry.result.latencyMs), outcome: entry.outcome, error: failureOf(entry.result),
+      seqs: entry.seqs,
+    });
+  }
+}
+
+/**
+ * The notifications of `notices` in POSTs of at most `size`, cut between change-log entries
+ * (an entry's created+updated pair stays together), each with the seqs it covers.
+ */
+function batches(subscription: Subscription, notices: readonly ChangeNotice[], size: number, createdAlsoUpdated: boolean) {
+  const out: { notifications: ReturnType<typeof changeNotifications>; seqs: { first: number; last: number } }[] = [];
+  let current: (typeof out)[number] | undefined;
+  for (const notice of notices) {
+    const items = changeNotifications(subscription, [notice], { createdAlsoUpdated });
+    if (items.length === 0) {
+      // Not asked for: still covered, so the cursor moves past it with the batch it falls in.
+      if (current) current.seqs.last = notice.seq;
+      continue;
+    }
+    if (!current || current.notifications.length + items.length > size) {
+      current = { notifications: [], seqs: { first: notice.seq, last: notice.seq } };
+      out.push(current);
+    }
+    current.notifications.push(...items);
+    current.seqs.last = notice.seq;
+  }
+  return out;
+}

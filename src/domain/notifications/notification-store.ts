@@ -1,0 +1,69 @@
+import type { ChangeNotice, DeliveryState, LifecycleNotice, Subscription } from "./subscription.js";
+
+/**
+ * The storage port of change notifications (`Store.notifications`): subscriptions, their
+ * delivery cursors, the lifecycle outbox, and the slice of the change logs a delivery reads.
+ * Like the rest of the store it is dumb: every rule is in SubscriptionService and
+ * NotificationDispatcher.
+ *
+ * Leases: a delivery runs under a lease on the subscription row (`claim`), taken with one
+ * conditional UPDATE, so among several instances over one database exactly one delivers a
+ * subscription's changes at a time; every save is conditional on still holding it. Lease times
+ * are wall-clock milliseconds (instances do not share a virtual clock); everything else is the
+ * virtual clock's.
+ */
+export interface NotificationStore {
+  insertSubscription(subscription: Subscription): Promise<void>;
+  getSubscription(id: string): Promise<Subscription | undefined>;
+  /** In creation order; every filter given must match. */
+  listSubscriptions(query: { applicationId?: string; creatorId?: string; mailboxId?: string; tenantId?: string }): Promise<Subscription[]>;
+  countSubscriptions(query: { mailboxId: string }): Promise<number>;
+  /** Rewrites what a client can change (expiry, URLs) and the reauthorization mark; the delivery cursor stays. */
+  updateSubscription(subscription: Subscription): Promise<void>;
+  /** True when it existed. */
+  deleteSubscription(id: string): Promise<boolean>;
+  /**
+   * Notes that reauthorizationRequired is sent for the subscription's expiry `forMs`; false when
+   * it already was (another instance got there first: only the one that marked it sends it).
+   */
+  markReauthorizeSent(query: { id: string; forMs: number }): Promise<boolean>;
+
+  /** Mailboxes that have at least one subscription. */
+  listSubscribedMailboxes(): Promise<string[]>;
+  /**
+   * Mailboxes with a subscription that is behind its mailbox's change seq and not waiting out a
+   * backoff at `nowMs` (the poll's query: other instances' writes, retries that came due).
+   */
+  listPendingMailboxes(query: { nowMs: number }): Promise<string[]>;
+  /** Subscriptions whose expiry is at or before `nowMs`. */
+  listExpired(query: { nowMs: number }): Promise<Subscription[]>;
+  /** Subscriptions with a lifecycle URL that expire by `beforeMs` and were not yet told for that expiry. */
+  listReauthorizeDue(query: { beforeMs: number }): Promise<Subscription[]>;
+
+  /**
+   * Takes the lease of every subscription of the mailbox that is free (or already ours, or
+   * whose lease ran out by `wallNowMs`) until `untilMs`; returns them as stored now.
+   */
+  claimMailbox(query: { mailboxId: string; owner: string; untilMs: number; wallNowMs: number }): Promise<Subscription[]>;
+  /** Saves the delivery state and gives the lease back, if `owner` still holds it; false otherwise. */
+  saveDelivery(query: { id: string; owner: string; delivery: DeliveryState }): Promise<boolean>;
+  /** Gives back every lease `owner` holds (a closing instance). */
+  releaseAll(query: { owner: string }): Promise<void>;
+
+  /**
+   * The event change log of a mailbox in (after, upTo], in seq order, at most `limit` entries;
+   * with calendarId, of that calendar only.
+   */
+  listEventNotices(query: { mailboxId: string; calendarId?: string; after: number; upTo: number; limit: number }): Promise<ChangeNotice[]>;
+  /** The calendar change log of a mailbox in (after, upTo], in seq order, at most `limit` entries. */
+  listCalendarNotices(query: { mailboxId: string; after: number; upTo: number; limit: number }): Promise<ChangeNotice[]>;
+
+  insertLifecycleNotice(notice: LifecycleNotice): Promise<void>;
+  /** Notices due at `nowMs` whose lease is free at `wallNowMs`, oldest first. */
+  listDueLifecycleNotices(query: { nowMs: number; wallNowMs: number; limit: number }): Promise<LifecycleNotice[]>;
+  claimLifecycleNotice(query: { id: string; owner: string; untilMs: number; wallNowMs: number }): Promise<boolean>;
+  /** Delivered or given up. */
+  deleteLifecycleNotice(id: string): Promise<void>;
+  /** A failed attempt: its retry state, and the lease given back. */
+  rescheduleLifecycleNotice(query: { id: string; attempts: number; firstFailureMs: number; nextAttemptMs: number }): Promise<void>;
+}
