@@ -36,10 +36,10 @@ afterEach(async () => {
 });
 
 /** Waits (real time: delivery is the server's, asynchronous) until `what` holds. */
-async function until(what: () => boolean | Promise<boolean>, label: string, timeoutMs = 15_000): Promise<void> {
+async function until(what: () => boolean | Promise<boolean>, label: string, timeoutMs = 15_000, detail = () => ""): Promise<void> {
   const end = Date.now() + timeoutMs;
   while (!(await what())) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${label}`);
+    if (Date.now() > end) throw new Error(`timed out waiting for ${label}\n${detail()}`);
     await new Promise((r) => setTimeout(r, 20));
   }
 }
@@ -223,10 +223,10 @@ describe("graphcal sync --listen (CLI)", () => {
       const store = join(dir, "cli-listen.db");
       const run = startCli([
         "sync", "--base-url", `${server.origin}/beta`, "--user", user, "--store", store, "--token", token,
-        "--events", "--from", "2020-01-01", "--to", "2040-01-01", "--listen", "0", "--json",
+        "--events", "--from", "2030-05-01", "--to", "2030-07-01", "--listen", "0", "--json",
       ]);
       try {
-        await until(() => /round 1: /.test(run.stderr()), "the first round", 20_000);
+        await until(() => /round 1: \+\d+ /.test(run.stderr()), "the first round", 20_000, run.stderr);
         const url = /listening for notifications on (http:\/\/127\.0\.0\.1:\d+\/notify)/.exec(run.stderr())?.[1];
         expect(url, run.stderr()).toBeDefined();
         const subscriptionId = /subscribed: ([^,\s]+),/.exec(run.stderr())?.[1];
@@ -238,7 +238,7 @@ describe("graphcal sync --listen (CLI)", () => {
         });
         expect(created.status).toBe(201);
         const { id } = (await created.json()) as { id: string };
-        await until(() => /round ([2-9]|\d\d+): \+1 /.test(run.stderr()), "the notification's round", 20_000);
+        await until(() => /round ([2-9]|\d\d+): \+1 /.test(run.stderr()), "the notification's round", 20_000, () => `${run.stderr()}\n--- server:\n${server.stderr()}`);
 
         run.child.kill("SIGTERM");
         const { code } = await run.exited;
