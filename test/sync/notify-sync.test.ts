@@ -184,6 +184,20 @@ describe("notify then delta (NotifySync against graphcal)", () => {
     expect((await l.store.listEvents()).some((e) => e.id === id)).toBe(true);
   });
 
+  it("lifecycle reauthorizationRequired: the subscription is renewed (PATCH), no resync", async () => {
+    const l = await startLoop();
+    const get = async () => t.request("GET", `/beta/subscriptions/${l.subscriptionId}`, { token: l.m.token });
+    const before = Date.parse((await get()).body.expirationDateTime);
+    l.timers.advance(60 * 60_000); // an hour on, so a renewal visibly moves the expiry
+    l.m.token = await t.userToken(l.m.mailbox);
+    const res = await t.request("POST", `/_graphcal/subscriptions/${l.subscriptionId}/lifecycle`, { token: await admin(), body: { lifecycleEvent: "reauthorizationRequired" } });
+    expect(res.status, res.text).toBeLessThan(300);
+    await until(() => l.events.some((e) => e.type === "renewed"), "the renewal");
+    expect(Date.parse((await get()).body.expirationDateTime)).toBeGreaterThan(before);
+    await l.notify.whenIdle();
+    expect(l.events.some((e) => e.type === "round-start" && e.reason === "requested")).toBe(false);
+  });
+
   it("clientState: a forged notification (wrong clientState) is ignored: no round", async () => {
     const l = await startLoop();
     await l.notify.whenIdle();
