@@ -5,7 +5,8 @@ const USAGE = `graphcal — a Microsoft Graph calendar server (calendars, calend
 
 Usage:
   graphcal serve [--port N] [--host H] [--data-dir DIR | --database-url postgres://… | --memory] [--public-base-url URL] [--https-port N] [--no-seed] [--log-level L] [--dev-open-admin]
-                 [--faults RULES.json] [--throttle outlook] [--fixtures FIXTURE.json|.yaml] [--quirks replay-item,duplicate-item,empty-page,late-change]
+                 [--faults RULES.json] [--throttle outlook] [--fixtures FIXTURE.json|.yaml] [--quirks replay-item,duplicate-item,empty-page,late-change,created-and-updated]
+                 [--graph-extensions]
   graphcal token --user <upn|id> [--scopes "Calendars.Read User.Read"] [--data-dir DIR]
   graphcal token --app [--client-id ID] [--roles "Calendars.Read"] [--data-dir DIR]
   graphcal migrate [--data-dir DIR | --database-url postgres://…]
@@ -17,15 +18,17 @@ Usage:
   graphcal local-store ics FILE --store <file.db>
   graphcal clock [--advance P1D | --set 2027-01-01T00:00:00Z | --real | --manual] [--allow-backwards]
   graphcal reset [--mailbox <id|upn>]
-  graphcal quirks [--mailbox <id|upn>] [--set replay-item,duplicate-item,empty-page,late-change | --clear]
+  graphcal quirks [--mailbox <id|upn>] [--set replay-item,duplicate-item,empty-page,late-change,created-and-updated | --clear]
   graphcal expire-tokens (--delta-link URL | --mailbox <id|upn>)
   graphcal seed FIXTURE.json [--mode merge|replace]
   graphcal export [--mailbox <id|upn>]… [--out FILE]
+  graphcal subscriptions [list [--mailbox <id|upn>] | deliveries ID | lifecycle ID --event reauthorizationRequired|subscriptionRemoved|missed] [--json]
     (admin commands: [--base-url http://127.0.0.1:8080] [--token T]; without a token one is minted over --data-dir)
 
 Environment: PORT, HOST, DATA_DIR, DATABASE_URL, DATABASE_POOL_SIZE, PUBLIC_BASE_URL, HTTPS_PORT, LOG_LEVEL, SEED_DEMO, ISSUER_ORIGIN,
 EXTERNAL_JWKS_URL, EXTERNAL_ISSUER, EXTRA_AUDIENCES, DELTA_RETENTION_DAYS, PRUNE_INTERVAL_SECONDS, DEV_OPEN_ADMIN, GRAPHCAL_ADMIN_TOKEN,
-FAULTS_FILE, FIXTURES_FILE, THROTTLE (outlook), THROTTLE_CONCURRENCY, THROTTLE_REQUESTS, THROTTLE_WINDOW_SECONDS, QUIRKS.
+FAULTS_FILE, FIXTURES_FILE, THROTTLE (outlook), THROTTLE_CONCURRENCY, THROTTLE_REQUESTS, THROTTLE_WINDOW_SECONDS, QUIRKS,
+GRAPH_EXTENSIONS, NOTIFY_POLL_MS, NOTIFY_VALIDATION_TIMEOUT_MS, NOTIFY_DELIVERY_TIMEOUT_MS, NOTIFY_LEASE_MS.
 `;
 
 // Commands load lazily: `sync` and `local-store` must not pay for loading the whole server.
@@ -44,6 +47,7 @@ const COMMANDS: Record<string, () => Promise<(args: string[]) => Promise<number>
   "expire-tokens": async () => (await import("./control-commands.js")).runExpireTokens,
   seed: async () => (await import("./fixture-commands.js")).runSeed,
   export: async () => (await import("./fixture-commands.js")).runExport,
+  subscriptions: async () => (await import("./subscriptions-command.js")).runSubscriptions,
 };
 
 /** Errors users caused (bad flags, bad config) print their message only; others their stack. */

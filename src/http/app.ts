@@ -28,6 +28,7 @@ import { noteQuirk } from "./faults/fault-hooks.js";
 import { QuirkControl } from "./quirks/quirk-control.js";
 import { applyDeltaQuirks, isDeltaRoute } from "./quirks/delta-quirks.js";
 import { registerQuirkRoutes } from "./routes/quirk-routes.js";
+import { registerSubscriptionAdminRoutes } from "./routes/subscription-admin-routes.js";
 
 export interface AppOptions {
   services: GraphServices;
@@ -174,6 +175,7 @@ export function createApp(options: AppOptions): FastifyInstance {
   if (options.controls) registerControlRoutes(app, { controls: options.controls, codec: options.codec, access, mailboxes });
   registerFaultRoutes(app, { faults });
   registerQuirkRoutes(app, { quirks, access, mailboxes });
+  registerSubscriptionAdminRoutes(app, { subscriptions: options.services.subscriptions, access, mailboxes });
 
   // 5. Graph itself: resolve the path, check the method, authenticate, dispatch, serialise.
   for (const apiVersion of API_VERSIONS) {

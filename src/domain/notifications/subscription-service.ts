@@ -8,7 +8,7 @@ import { NotFoundError, SubscriptionError, SubscriptionNotFoundError } from "../
 import type { IdSource } from "../ids.js";
 import type { Mailbox } from "../model.js";
 import type { Store } from "../store.js";
-import type { DeliveryLog } from "./delivery-log.js";
+import type { DeliveryAttempt, DeliveryLog } from "./delivery-log.js";
 import { queueLifecycle } from "./lifecycle-outbox.js";
 import { parseSubscriptionCreate, parseSubscriptionUpdate } from "./subscription-input.js";
 import { parseSubscriptionResource, type ResourceScope } from "./subscription-resource.js";
@@ -139,6 +139,11 @@ export class SubscriptionService {
     const subscription = await this.deps.store.notifications.getSubscription(id);
     if (!subscription) throw new SubscriptionNotFoundError(id);
     return subscription;
+  }
+
+  /** The recent delivery attempts this instance made for a subscription (it may be gone since). */
+  deliveries(id: string): DeliveryAttempt[] {
+    return this.deps.log.list(id);
   }
 
   /**

@@ -71,6 +71,8 @@ export async function startReceiver(mode: ReceiverMode = "ok"): Promise<Receiver
     const url = new URL(req.url ?? "/", "http://receiver");
     const token = url.searchParams.get("validationToken");
     if (receiver.mode === "hang") {
+      // Recorded (a notification POST, unanswered, so not acknowledged) and held until close.
+      if (token === null) receiver.posts.push({ path: url.pathname + url.search, contentType: req.headers["content-type"], value: JSON.parse(text).value, acknowledged: false });
       hanging.add(res);
       return;
     }
