@@ -8,6 +8,7 @@ import { UsageError } from "./cli-errors.js";
 import { defineCommand, type FlagValues } from "./command.js";
 import { createSyncProgress } from "./sync-progress.js";
 import { accessTokenSourceFromFlags } from "./sync-credentials.js";
+import { listenFromFlags, runListen } from "./sync-listen.js";
 
 const SYNC_FLAGS = {
   "base-url": { type: "string", value: "URL", help: "Graph root with its version (required): https://graph.microsoft.com/beta, http://127.0.0.1:8080/beta" },
@@ -31,6 +32,8 @@ const SYNC_FLAGS = {
   json: { type: "boolean", help: "the round's summary as one JSON line on stdout (with --watch, one line per round)" },
   "max-retries": { type: "string", value: "N", help: `retries of a failed or throttled request (default ${DEFAULT_RETRY.maxRetries}; 0: fail at once)` },
   timeout: { type: "string", value: "SECONDS", help: "limit of one request attempt (default 100)" },
+  listen: { type: "string", value: "[HOST:]PORT", help: "notify then delta: subscribe to the mailbox's events and run a round on each notification (0: a free port)" },
+  "notification-url": { type: "string", value: "URL", help: "--listen: the public URL Graph posts to (default http://HOST:PORT/notify, for graphcal)" },
 } as const;
 
 /** A --from/--to value: a date (midnight UTC) or a full ISO date-time. */
@@ -84,6 +87,7 @@ function syncOptions(values: FlagValues<typeof SYNC_FLAGS>) {
     watchSeconds: positive("watch", values.watch, false),
     maxRetries: retries(values["max-retries"]),
     timeoutSeconds: positive("timeout", values.timeout, false),
+    listen: listenFromFlags(values),
   };
 }
 
@@ -112,15 +116,19 @@ export const syncCommand = defineCommand({
     "--base-url URL (--me | --user ID|UPN) --store FILE.db",
     "  (--token JWT | --token-command CMD | --tenant T --client-id ID --client-secret S [--authority URL] [--scope S])",
     "  [--events --from DATE --to DATE [--calendar ID]] [--page-size N] [--select a,b] [--watch SECONDS] [--json]",
-    "  [--max-retries N] [--timeout SECONDS]",
+    "  [--max-retries N] [--timeout SECONDS] [--listen [HOST:]PORT [--notification-url URL]]",
   ],
   flags: SYNC_FLAGS,
   notes: [
     "Give exactly one way to get a token. Progress goes to stderr. --json lines hold round, added, updated, removed,",
     "total, pages, items, full, resyncs, deltaLink and durationMs (without --watch also rounds: 1). Exit 1: the sync failed;",
-    "130: interrupted (the store keeps its last completed round).",
+    "130: interrupted (the store keeps its last completed round). --listen: rounds run on change notifications",
+    "(bursts merged; --watch N adds a poll every N s); with --json a last line gives the totals and notifications.",
   ],
-  examples: ["graphcal sync --base-url http://127.0.0.1:8080/beta --user adelev@contoso.com --store adele.db --token \"$TOKEN\" --watch 30 --json"],
+  examples: [
+    "graphcal sync --base-url http://127.0.0.1:8080/beta --user adelev@contoso.com --store adele.db --token \"$TOKEN\" --watch 30 --json",
+    "graphcal sync --base-url http://127.0.0.1:8080 --me --store me.db --token-command \"graphcal token --user adelev@contoso.com\" --events --from 2027-01-01 --to 2027-02-01 --listen 0",
+  ],
   run: ({ values }) => runSync(syncOptions(values)),
 });
 
@@ -146,7 +154,25 @@ async function runSync(options: SyncOptions): Promise<number> {
     await sync.store().catch((error: unknown) => {
       throw new UsageError(`cannot open ${options.store}: ${(error as Error).message}`);
     });
-    if (options.watchSeconds !== undefined) {
+    if (options.listen !== undefined) {
+      await sync.close(); // the loop runs its own DeltaSync over the same store file
+      const { listen, watchSeconds, json, ...rest } = options;
+      const totals = await runListen({
+        options: { ...rest, ...(watchSeconds !== undefined && { pollIntervalMs: watchSeconds * 1000 }) }, listen, signal: stop.signal,
+        progress: {
+          log: (line) => progress.log(line),
+          stop: () => progress.stop(),
+          onEvent: (e) => {
+            progress.onEvent(e);
+            if (json && e.type === "round-end") process.stdout.write(jsonLine(e.summary));
+          },
+        },
+      });
+      if (json) {
+        const { added, updated, removed, total, rounds, notifications, deltaLink } = totals;
+        process.stdout.write(`${JSON.stringify({ totals: true, rounds, notifications, added, updated, removed, total, deltaLink: deltaLink ?? null })}\n`);
+      }
+    } else if (options.watchSeconds !== undefined) {
       await sync.watch({ intervalMs: options.watchSeconds * 1000, signal: stop.signal });
     } else {
       const summary = await sync.runRound({ signal: stop.signal });

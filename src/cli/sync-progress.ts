@@ -18,6 +18,7 @@ function describe(event: SyncEvent, watchSeconds: number | undefined): string | 
     case "round-start":
       return event.reason === "incremental" ? undefined : `round ${event.round}: ${{
         initial: "initial sync", "source-changed": "store was synced from another URL; full sync", resync: "full resync",
+        requested: "full resync (requested)",
       }[event.reason]}`;
     case "retry":
       return `retry ${event.attempt} in ${seconds(event.delayMs)} after ${event.reason}`;

@@ -17,7 +17,7 @@ export interface DeltaPage {
 /** Graph's codes for "your sync state is gone, start over"; compared case-insensitively (spec §7.6). */
 const SYNC_STATE_LOST = new Set([GraphErrorCode.SyncStateNotFound, GraphErrorCode.SyncStateInvalid, GraphErrorCode.ResyncRequired].map((c) => c.toLowerCase()));
 
-function errorBody(text: string): { code?: string; message?: string } {
+export function errorBody(text: string): { code?: string; message?: string } {
   try {
     const error = (JSON.parse(text) as { error?: { code?: unknown; message?: unknown } }).error;
     return { ...(typeof error?.code === "string" && { code: error.code }), ...(typeof error?.message === "string" && { message: error.message }) };

@@ -187,6 +187,18 @@ describe("DeltaSync", () => {
     expect(events[0]).toMatchObject({ type: "round-start", reason: "source-changed" });
   });
 
+  it("runRound: full restarts from the initial URL although a deltaLink is stored, and reconciles", async () => {
+    const { graph, store, sync, events } = setup({
+      [INITIAL]: [page([cal("A"), cal("B")], { deltaLink: delta(1) }), page([cal("B", { name: "kept" })], { deltaLink: delta(2) })],
+    });
+    await sync.runRound();
+    const resync = await sync.runRound({ full: true });
+    expect(resync).toMatchObject({ full: true, removed: 1, total: 1, deltaLink: delta(2) });
+    expect(await store.listCalendars()).toEqual([{ id: "B", name: "kept" }]);
+    expect(graph.urls()).toEqual([INITIAL, INITIAL]);
+    expect(events.filter((e) => e.type === "round-start").map((e) => e.type === "round-start" && e.reason)).toEqual(["initial", "requested"]);
+  });
+
   it("runRound: an aborted round commits nothing", async () => {
     const controller = new AbortController();
     const { store, sync } = setup({

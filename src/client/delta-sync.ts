@@ -172,17 +172,20 @@ export class DeltaSync {
 
   /**
    * Runs one round and commits it. Resumes from the stored deltaLink; starts a full round
-   * when the store is new or was synced from another mailbox or URL. Aborting `signal`
-   * abandons the round and leaves the store untouched.
+   * when the store is new or was synced from another mailbox or URL, or when `full` asks for
+   * one (a `missed` lifecycle notification means changes were not announced: Graph's advice is
+   * a full resync, which replaces the local set and reconciles it). Aborting `signal` abandons
+   * the round and leaves the store untouched.
    *
    * @example
    * const summary = await sync.runRound({ signal: AbortSignal.timeout(60_000) });
+   * const resynced = await sync.runRound({ full: true });
    */
-  async runRound(options: { signal?: AbortSignal } = {}): Promise<RoundSummary> {
+  async runRound(options: { signal?: AbortSignal; full?: boolean } = {}): Promise<RoundSummary> {
     if (this.#running) throw new Error("DeltaSync: a round is already running");
     this.#running = true;
     try {
-      return await this.#round(options.signal);
+      return await this.#round(options.signal, options.full ?? false);
     } finally {
       this.#running = false;
     }
@@ -228,17 +231,19 @@ export class DeltaSync {
     this.#store = undefined;
   }
 
-  async #round(signal: AbortSignal | undefined): Promise<RoundSummary> {
+  async #round(signal: AbortSignal | undefined, full: boolean): Promise<RoundSummary> {
     const started = this.#runtime.now();
     const store = await this.store();
     const round = ++this.#rounds;
     const state = await store.readState(this.#resource);
-    const resume = state !== undefined && state.source === this.#initialUrl;
+    const sameSource = state !== undefined && state.source === this.#initialUrl;
+    const resume = sameSource && !full;
     let url = resume ? state.deltaLink : this.#initialUrl;
     let stage = new RoundStage({ full: !resume, resource: this.#resource });
     let resyncs = 0;
     let pages = 0;
-    this.#emit({ type: "round-start", round, full: stage.full, reason: resume ? "incremental" : state ? "source-changed" : "initial" });
+    const reason = resume ? "incremental" : sameSource ? "requested" : state ? "source-changed" : "initial";
+    this.#emit({ type: "round-start", round, full: stage.full, reason });
     for (;;) {
       let page;
       try {

@@ -17,3 +17,9 @@ export { clientCredentials, type ClientCredentialsOptions } from "./client-crede
 export { DEFAULT_RETRY, parseRetryAfter, retryDelay, type RetryOptions } from "./retry-policy.js";
 export type { RetryEvent } from "./retrying-fetch.js";
 export { DeltaProtocolError, GraphRequestError, SyncStateLostError } from "./sync-errors.js";
+export { realTimers, type Timers } from "./timers.js";
+export { NotificationListener, type ChangeNotification, type LifecycleNotification, type NotificationListenerOptions } from "./notification-listener.js";
+export {
+  renewalDelay, SubscriptionKeeper, type KeptSubscription, type SubscriptionEvent, type SubscriptionKeeperOptions,
+} from "./subscription-keeper.js";
+export { NotifySync, type NotifySummary, type NotifySyncEvent, type NotifySyncOptions } from "./notify-sync.js";

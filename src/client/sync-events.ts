@@ -42,7 +42,7 @@ export interface WatchSummary extends RoundCounts {
  * const sync = new DeltaSync({ ...options, onEvent: (e) => e.type === "retry" && console.warn(`retry in ${e.delayMs} ms (${e.reason})`) });
  */
 export type SyncEvent =
-  | { type: "round-start"; round: number; full: boolean; reason: "incremental" | "initial" | "source-changed" | "resync" }
+  | { type: "round-start"; round: number; full: boolean; reason: "incremental" | "initial" | "source-changed" | "resync" | "requested" }
   | { type: "page"; round: number; page: number; items: number; roundItems: number }
   | ({ type: "retry" } & RetryEvent)
   | { type: "resync"; round: number; code: string; location: string | undefined }
