@@ -1,17 +1,39 @@
-import { randomBytes, scryptSync, timingSafeEqual } from "node:crypto";
+import { randomBytes, scrypt, timingSafeEqual } from "node:crypto";
 
-// Client secrets and demo-user passwords are stored as scrypt hashes, never in clear.
+// Client secrets and demo-user passwords are stored as scrypt hashes, never in clear. A hash
+// costs ~45 ms of CPU on purpose, so it runs on libuv's thread pool (crypto.scrypt), never on
+// the event loop: twenty bad sign-ins in flight must not stall every other request.
+// Stored format (unchanged since the first release, so old hashes still verify):
+// `scrypt$<salt, base64url>$<32-byte key, base64url>`, Node's default cost (N=16384, r=8, p=1).
 
-export function hashSecret(secret: string): string {
+const KEY_LENGTH = 32;
+
+function scryptAsync(secret: string, salt: Buffer, keyLength: number): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    scrypt(secret, salt, keyLength, (error, key) => (error ? reject(error) : resolve(key)));
+  });
+}
+
+export async function hashSecret(secret: string): Promise<string> {
   const salt = randomBytes(16);
-  const hash = scryptSync(secret, salt, 32);
+  const hash = await scryptAsync(secret, salt, KEY_LENGTH);
   return `scrypt$${salt.toString("base64url")}$${hash.toString("base64url")}`;
 }
 
-export function verifySecret(secret: string, stored: string): boolean {
+/**
+ * Whether `secret` matches `stored`. A malformed stored value still costs one scrypt of the
+ * usual length, so no answer comes back faster than a real check.
+ */
+export async function verifySecret(secret: string, stored: string): Promise<boolean> {
   const [scheme, salt, hash] = stored.split("$");
-  if (scheme !== "scrypt" || !salt || !hash) return false;
-  const expected = Buffer.from(hash, "base64url");
-  const actual = scryptSync(secret, Buffer.from(salt, "base64url"), expected.length);
-  return timingSafeEqual(actual, expected);
+  const wellFormed = scheme === "scrypt" && !!salt && !!hash;
+  const expected = wellFormed ? Buffer.from(hash, "base64url") : Buffer.alloc(KEY_LENGTH);
+  const actual = await scryptAsync(secret, Buffer.from(wellFormed ? salt : "", "base64url"), expected.length || KEY_LENGTH);
+  return wellFormed && actual.length === expected.length && timingSafeEqual(actual, expected);
 }
+
+/**
+ * What a sign-in verifies against when the user does not exist or has no password: a hash of
+ * nothing anyone knows, so the attempt costs one scrypt like any other (no user probing by time).
+ */
+export const UNMATCHABLE_HASH = `scrypt$${Buffer.from("graphcal-no-such-user").toString("base64url")}$${Buffer.alloc(KEY_LENGTH).toString("base64url")}`;

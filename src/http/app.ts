@@ -4,7 +4,7 @@ import { createServer as createHttpsServer } from "node:https";
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from "fastify";
 import { API_VERSIONS, ODATA_CONTENT_TYPE, type ApiVersion } from "../graph/index.js";
 import type { Clock } from "../domain/index.js";
-import type { SigningKey, AccessTokenIssuer, AccessTokenVerifier, IdentityService } from "../auth/index.js";
+import { AuthenticationError, OAuthError, type SigningKey, type AccessTokenIssuer, type AccessTokenVerifier, type IdentityService } from "../auth/index.js";
 import { errorResponse, toGraphError, type ErrorContext } from "./errors.js";
 import {
   BadPercentEncodingError, InvalidApiVersionError, MethodNotAllowedError, UnknownSegmentError, UnsupportedContentTypeError,
@@ -43,6 +43,8 @@ export interface AppOptions {
   /** Origin for absolute links; otherwise taken from the request. */
   publicBaseUrl?: string;
   logLevel?: string;
+  /** Where the log goes (stdout when absent); tests read it. */
+  logStream?: NodeJS.WritableStream;
   https?: { key: string; cert: string };
   /** Answers /healthz with 200 once true. */
   isReady?: () => boolean;
@@ -70,7 +72,9 @@ export function createApp(options: AppOptions): FastifyInstance {
     https: options.https !== undefined,
   });
   const app = Fastify({
-    logger: options.logLevel && options.logLevel !== "silent" ? { level: options.logLevel } : false,
+    logger: options.logLevel && options.logLevel !== "silent"
+      ? { level: options.logLevel, ...(options.logStream && { stream: options.logStream }) }
+      : false,
     genReqId: () => randomUUID(),
     bodyLimit: BODY_LIMIT,
     // Graph routes read the raw query string themselves (parseQueryOptions) and nothing reads
@@ -135,6 +139,9 @@ export function createApp(options: AppOptions): FastifyInstance {
   function sendError(request: FastifyRequest, reply: FastifyReply, error: unknown, context?: ErrorContext) {
     const mapped = toGraphError(error, context);
     if (!mapped) request.log.error({ err: error }, "unhandled error");
+    // Why a caller was turned away, for whoever reads the log (the answer says it too).
+    else if (error instanceof AuthenticationError) request.log.info({ authFailure: error.reason, detail: error.message }, `access token refused: ${error.reason}`);
+    else if (error instanceof OAuthError) request.log.info({ oauthError: error.error, aadsts: error.aadstsCode }, "token request refused");
     const response = errorResponse(mapped, {
       requestId: request.id,
       clientRequestId: String(reply.getHeader("client-request-id") ?? request.id),

@@ -42,6 +42,8 @@ export interface ServerDeps {
   signingKey?: SigningKey;
   /** Seed the demo tenant without its week of events (graphcal/testing: tests bring their own). */
   demoWithoutEvents?: boolean;
+  /** Where the server's log goes instead of stdout (tests read it). */
+  logStream?: NodeJS.WritableStream;
 }
 
 /**
@@ -80,7 +82,7 @@ export async function createServer(config: Readonly<Config>, deps: ServerDeps = 
     key: signingKey, clock, issuerOrigin: config.issuerOrigin, audiences: config.extraAudiences,
     ...(config.externalJwksUrl && { external: { jwksUrl: config.externalJwksUrl, issuer: config.externalIssuer ?? "https://login.microsoftonline.com/{tenantid}/v2.0" } }),
   });
-  const identity = new IdentityService({ store, mailboxes, issuer });
+  const identity = new IdentityService({ store, mailboxes, issuer, clock });
   const codec = new DeltaTokenCodec(await loadTokenKeys(store));
   const demoWeek = deps.demoWithoutEvents ? undefined : { events: services.events, clock };
   if (config.seedDemo) await seedDemoTenant(store, services.mailboxes, demoWeek);
@@ -108,6 +110,7 @@ export async function createServer(config: Readonly<Config>, deps: ServerDeps = 
     faults, quirks,
     services, identity, verifier, issuer, signingKey, codec, clock, issuerOrigin: config.issuerOrigin,
     logLevel: config.logLevel, isReady: () => ready, controls, devOpenAdmin: config.devOpenAdmin,
+    ...(deps.logStream && { logStream: deps.logStream }),
     ...(config.publicBaseUrl && { publicBaseUrl: config.publicBaseUrl }),
   };
   const app = createApp(appOptions);

@@ -3,6 +3,7 @@ import { migration001Initial } from "./001-initial.js";
 import { migration002CalendarPermissions } from "./002-calendar-permissions.js";
 import { migration003Events } from "./003-events.js";
 import { migration004DeltaTokenExpiry } from "./004-delta-token-expiry.js";
+import { migration005AppGrants } from "./005-app-grants.js";
 
 /** Numbered migrations, applied in name order by Kysely's Migrator. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -10,6 +11,7 @@ const MIGRATIONS: Record<string, Migration> = {
   "002-calendar-permissions": migration002CalendarPermissions,
   "003-events": migration003Events,
   "004-delta-token-expiry": migration004DeltaTokenExpiry,
+  "005-app-grants": migration005AppGrants,
 };
 
 export const migrationProvider: MigrationProvider = {
