@@ -3,7 +3,9 @@ import {
   CalendarGroupService, CalendarPermissionService, CalendarService, EventDeltaService, EventsDeltaService, EventService, ChangeLogWriter, DeltaService, MailboxAccess, MailboxService,
   ControlledClock, randomIds, type Clock, type FixtureService, type IdSource, type Store,
 } from "../domain/index.js";
-import { loadSigningKey, AccessTokenIssuer, AccessTokenVerifier, IdentityService, type SigningKey } from "../auth/index.js";
+import {
+  loadSigningKey, AccessTokenIssuer, AccessTokenVerifier, IdentityService, type SignInLimits, type SigningKey,
+} from "../auth/index.js";
 import { createApp, DeltaTokenCodec, FaultControl, loadTokenKeys, QuirkControl, type GraphServices } from "../http/index.js";
 import { openStore } from "../store/index.js";
 import type { Config } from "./config.js";
@@ -44,6 +46,8 @@ export interface ServerDeps {
   demoWithoutEvents?: boolean;
   /** Where the server's log goes instead of stdout (tests read it). */
   logStream?: NodeJS.WritableStream;
+  /** How many failed sign-ins lock a user or a client (DEFAULT_SIGN_IN_LIMITS; tests lower them). */
+  signInLimits?: SignInLimits;
 }
 
 /**
@@ -82,7 +86,7 @@ export async function createServer(config: Readonly<Config>, deps: ServerDeps = 
     key: signingKey, clock, issuerOrigin: config.issuerOrigin, audiences: config.extraAudiences,
     ...(config.externalJwksUrl && { external: { jwksUrl: config.externalJwksUrl, issuer: config.externalIssuer ?? "https://login.microsoftonline.com/{tenantid}/v2.0" } }),
   });
-  const identity = new IdentityService({ store, mailboxes, issuer, clock });
+  const identity = new IdentityService({ store, mailboxes, issuer, clock, ...(deps.signInLimits && { limits: deps.signInLimits }) });
   const codec = new DeltaTokenCodec(await loadTokenKeys(store));
   const demoWeek = deps.demoWithoutEvents ? undefined : { events: services.events, clock };
   if (config.seedDemo) await seedDemoTenant(store, services.mailboxes, demoWeek);
