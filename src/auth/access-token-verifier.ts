@@ -3,7 +3,6 @@ import { VerifiedCache, type Clock, type Principal } from "../domain/index.js";
 import { AuthenticationError, type AuthFailureReason } from "./auth-errors.js";
 import { GRAPH_AUDIENCES } from "./graph-audiences.js";
 import type { SigningKey } from "./signing-key.js";
-import { issuerFor } from "./access-token-issuer.js";
 
 export interface ExternalIssuer {
   jwksUrl: string;

@@ -1,6 +1,6 @@
 import { upnKey, type AppRegistration, type Clock, type Mailbox, type MailboxService, type StoreReader } from "../domain/index.js";
 import { OAuthError } from "./auth-errors.js";
-import { UNMATCHABLE_HASH, verifySecret } from "./passwords.js";
+import { SecretCheckBusyError, UNMATCHABLE_HASH, verifySecret } from "./passwords.js";
 import { checkClientCredentialsScope, grantDelegatedScopes } from "./scope-grants.js";
 import { SignInThrottle } from "./sign-in-throttle.js";
 import type { AccessTokenIssuer } from "./access-token-issuer.js";
@@ -75,6 +75,19 @@ function locked(retryAfterSeconds: number, subject: "user" | "client"): OAuthErr
     });
 }
 
+/** verifySecret, with a full queue of checks answered as Entra answers a flood: 429, try again in a second. */
+async function checkSecret(secret: string, stored: string, subject: "user" | "client"): Promise<boolean> {
+  try {
+    return await verifySecret(secret, stored);
+  } catch (error) {
+    if (!(error instanceof SecretCheckBusyError)) throw error;
+    throw new OAuthError({
+      error: subject === "user" ? "invalid_grant" : "invalid_client", aadstsCode: 50196, retryAfterSeconds: 1,
+      description: "The server terminated an operation because it encountered a client request loop. Please contact your app vendor.",
+    });
+  }
+}
+
 /** Issues access tokens for the grants the emulated token endpoint supports. */
 export class IdentityService {
   readonly #store: StoreReader;
@@ -140,7 +153,7 @@ export class IdentityService {
     const wait = this.#clients.retryAfterSeconds(clientKey);
     if (wait !== undefined) throw locked(wait, "client");
     // A missing secret costs the same scrypt as a wrong one.
-    if (!(await verifySecret(secret ?? "", app.secretHash)) || !secret) {
+    if (!(await checkSecret(secret ?? "", app.secretHash, "client")) || !secret) {
       this.#clients.recordFailure(clientKey);
       throw new OAuthError({ error: "invalid_client", aadstsCode: 7000215, description: "Invalid client secret provided." });
     }
@@ -169,7 +182,7 @@ export class IdentityService {
     const hash = user ? await this.#store.getPasswordHash({ mailboxId: user.id }) : null;
     // An unknown user, or one without a password, is checked against a hash nothing matches:
     // every attempt costs one scrypt, so the time taken tells nobody which names exist.
-    const matches = await verifySecret(request.password ?? "", hash ?? UNMATCHABLE_HASH);
+    const matches = await checkSecret(request.password ?? "", hash ?? UNMATCHABLE_HASH, "user");
     // One answer for an unknown user and a wrong password, as Entra gives: no account probing.
     if (!user || !hash || !request.password || !matches) {
       this.#users.recordFailure(userKey);

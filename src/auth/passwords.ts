@@ -8,10 +8,41 @@ import { randomBytes, scrypt, timingSafeEqual } from "node:crypto";
 
 const KEY_LENGTH = 32;
 
-function scryptAsync(secret: string, salt: Buffer, keyLength: number): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    scrypt(secret, salt, keyLength, (error, key) => (error ? reject(error) : resolve(key)));
-  });
+/**
+ * How many scrypts run at once in this process. One: four thread-pool threads hashing at once
+ * leave the event loop a fifth of a busy core (bench case 11 measured /healthz p99 +120 ms
+ * during 50 failed sign-ins on one core; with one at a time, +3 ms). Sign-ins then queue,
+ * ~22 a second, which a development server can afford; what is refused early never queues
+ * (sign-in-throttle.ts), and the queue itself is bounded.
+ */
+const MAX_RUNNING = 1;
+/** Checks waiting beyond this are refused at once: a flood must not queue minutes of hashing. */
+const MAX_WAITING = 256;
+let running = 0;
+const waiting: (() => void)[] = [];
+
+/** Thrown (and never stored) when MAX_WAITING checks already wait: the caller answers "try later". */
+export class SecretCheckBusyError extends Error {
+  constructor() {
+    super("Too many secret checks are waiting.");
+    this.name = "SecretCheckBusyError";
+  }
+}
+
+async function scryptAsync(secret: string, salt: Buffer, keyLength: number): Promise<Buffer> {
+  if (running >= MAX_RUNNING) {
+    if (waiting.length >= MAX_WAITING) throw new SecretCheckBusyError();
+    await new Promise<void>((resolve) => waiting.push(resolve));
+  }
+  running++;
+  try {
+    return await new Promise((resolve, reject) => {
+      scrypt(secret, salt, keyLength, (error, key) => (error ? reject(error) : resolve(key)));
+    });
+  } finally {
+    running--;
+    waiting.shift()?.();
+  }
 }
 
 export async function hashSecret(secret: string): Promise<string> {
