@@ -2,12 +2,11 @@
 // bytes, measured in ONE run on this machine (ratios matter more than absolute figures).
 // Servers run in child processes pinned to their own CPU; autocannon (50 connections) runs here.
 // Cases 5 (SQLite vs PostgreSQL, two instances), 6 (sync client), 7 (events), 8 (event delta), 9 (soak), 10 (controls) and 12
-// (change notifications) live in
-// bench/case-*.ts; 4b and 8d (pages vs bare) in bench/pages-vs-bare.ts.
+// (change notifications) live in bench/case-*.ts; 11 (login burst) in bench/cases/login-burst.ts; 4b and 8d (pages vs bare) in bench/pages-vs-bare.ts.
 // Env: BENCH_DURATION (measured seconds per variant, default 8), BENCH_SLICE (default 2: the
 //      measured time is cut into slices run alternately with the compared variant), BENCH_WARMUP
-//      (default 2), BENCH_CASES (default "1,2,3,4,5,6,7,8,9,10,12"; "events" = 7, "event-delta" = 8, "soak" = 9, "controls" = 10,
-//      "notifications" = 12), BENCH_QUIET_WAIT / BENCH_QUIET_BUDGET,
+//      (default 2), BENCH_CASES (default "1,2,3,4,5,6,7,8,9,10,11,12"; "events" = 7, "event-delta" = 8, "soak" = 9, "controls" = 10,
+//      "login-burst" = 11, "notifications" = 12), BENCH_QUIET_WAIT / BENCH_QUIET_BUDGET,
 //      BENCH_STRICT, BENCH_CPU_PROF=dir (V8 CPU profiles of the servers), GRAPHCAL_PG_ADMIN_URL
 //      (case 5; default postgres://postgres@127.0.0.1:5432/postgres).
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
@@ -31,11 +30,12 @@ import { caseEventDelta } from "./case-event-delta.js";
 import { caseSoak } from "./case-soak.js";
 import { caseControls } from "./case-controls.js";
 import { caseNotifications } from "./case-notifications.js";
+import { caseLoginBurst } from "./cases/login-burst.js";
 import { pagesVsBare } from "./pages-vs-bare.js";
 
 const BIG = join(WORK, "big-store");
-const CASE_NAMES: Record<string, string> = { events: "7", "event-delta": "8", soak: "9", controls: "10", notifications: "12" };
-const CASES = new Set((process.env.BENCH_CASES ?? "1,2,3,4,5,6,7,8,9,10,12").split(",").map((s) => s.trim()).map((s) => CASE_NAMES[s] ?? s));
+const CASE_NAMES: Record<string, string> = { events: "7", "event-delta": "8", soak: "9", controls: "10", "login-burst": "11", notifications: "12" };
+const CASES = new Set((process.env.BENCH_CASES ?? "1,2,3,4,5,6,7,8,9,10,11,12").split(",").map((s) => s.trim()).map((s) => CASE_NAMES[s] ?? s));
 const BIG_MAILBOXES = 200_000;
 const BIG_PER_MAILBOX = 5;
 const started = performance.now();
@@ -328,6 +328,7 @@ async function main(): Promise<void> {
   if (CASES.has("8")) await caseEventDelta();
   if (CASES.has("9")) await caseSoak();
   if (CASES.has("10")) await caseControls();
+  if (CASES.has("11")) await caseLoginBurst();
   if (CASES.has("12")) await caseNotifications();
   out("\n## Summary (client and server share the same 2 cores; figures are one run, ratios are what to compare)");
   out(summary(verdicts));

@@ -56,7 +56,9 @@ function serveRpc(handlers: Record<string, Handler>): void {
 async function graphcal(): Promise<void> {
   const env = process.env;
   const config = parseConfig({
-    DATA_DIR: env.BENCH_DATA_DIR, PORT: "0", HOST: "127.0.0.1", LOG_LEVEL: "silent", SEED_DEMO: "false",
+    DATA_DIR: env.BENCH_DATA_DIR, PORT: "0", HOST: "127.0.0.1", LOG_LEVEL: "silent",
+    // Case 11 signs in against the demo app; the other cases bring their own mailboxes.
+    SEED_DEMO: env.BENCH_SEED_DEMO ?? "false",
     WATERMARK_TTL_MS: env.WATERMARK_TTL_MS, PROVISION_BIRTHDAYS: env.PROVISION_BIRTHDAYS,
     // Case 2's variant with fault rules loaded (none of which matches the polls).
     FAULTS_FILE: env.BENCH_FAULTS_FILE,

@@ -122,12 +122,19 @@ export interface CalendarChange {
   changedAt: Date;
 }
 
+/**
+ * An app registration with its admin-consented grants: the application roles an app-only token
+ * of it carries, and the delegated scopes a user's token from it may carry (`.default` asks for
+ * all of them). The token endpoint grants nothing beyond these.
+ */
 export interface AppRegistration {
   clientId: string;
   tenantId: string;
   displayName: string;
   secretHash: string;
   roles: string[];
+  /** Absent when registering: none (the store always reads it back as a list). */
+  delegatedScopes?: string[];
 }
 
 export interface MailboxSyncState {

@@ -88,6 +88,12 @@ export interface StoreReader {
 
   getSetting(key: string): Promise<string | undefined>;
   getApp(clientId: string): Promise<AppRegistration | undefined>;
+  /**
+   * The id of the tenant `name` stands for, as the token endpoint's `{tenant}` segment names it:
+   * a tenant id an app registration or a mailbox carries; or a domain of a user's UPN
+   * (`contoso.com`, any case), or that domain's first label (`contoso`). Undefined when none.
+   */
+  findTenantId(name: string): Promise<string | undefined>;
 }
 
 export interface StoreTx extends StoreReader {

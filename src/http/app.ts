@@ -5,7 +5,7 @@ import { createServer as createHttpsServer } from "node:https";
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from "fastify";
 import { API_VERSIONS, ODATA_CONTENT_TYPE, type ApiVersion } from "../graph/index.js";
 import type { Clock } from "../domain/index.js";
-import type { SigningKey, AccessTokenIssuer, AccessTokenVerifier, IdentityService } from "../auth/index.js";
+import { AuthenticationError, OAuthError, type SigningKey, type AccessTokenIssuer, type AccessTokenVerifier, type IdentityService } from "../auth/index.js";
 import { errorResponse, toGraphError, type ErrorContext } from "./errors.js";
 import {
   BadPercentEncodingError, InvalidApiVersionError, MAX_BODY_BYTES, MethodNotAllowedError, UnknownSegmentError, UnsupportedContentTypeError,
@@ -168,6 +168,9 @@ export function createApp(options: AppOptions): FastifyInstance {
     // writing and read the 413 (transport-guard.ts); Fastify closes the connection after it.
     if (mapped?.status === 413) await drainBody(request.raw);
     if (!mapped) request.log.error({ err: error }, "unhandled error");
+    // Why a caller was turned away, for whoever reads the log (the answer says it too).
+    else if (error instanceof AuthenticationError) request.log.info({ authFailure: error.reason, detail: error.message }, `access token refused: ${error.reason}`);
+    else if (error instanceof OAuthError) request.log.info({ oauthError: error.error, aadsts: error.aadstsCode }, "token request refused");
     const response = errorResponse(mapped, {
       requestId: request.id,
       clientRequestId: String(reply.getHeader("client-request-id") ?? request.id),

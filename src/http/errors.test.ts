@@ -4,7 +4,7 @@ import * as auth from "../auth/index.js";
 import * as edge from "./edge-errors.js";
 import * as faults from "./faults/fault-errors.js";
 import {
-  ERROR_TABLE, FRAMEWORK_ERRORS, OAUTH_STATUS, WWW_AUTHENTICATE, errorResponse, toGraphError, type ErrorContext,
+  ERROR_TABLE, FRAMEWORK_ERRORS, OAUTH_STATUS, WWW_AUTHENTICATE, challengeFor, errorResponse, toGraphError, type ErrorContext,
 } from "./errors.js";
 
 // The error table must cover every error class the domain, auth and edge modules export, and
@@ -60,7 +60,7 @@ const SAMPLES: Record<string, Sample> = {
     args: [], status: 410, code: "ResyncRequired", headers: { location: RESTART }, context: { deltaRestartLink: () => RESTART },
   },
   InvalidQueryError: { args: ["bad $top"], status: 400, code: "ErrorInvalidUrlQuery" },
-  AuthenticationError: { args: ["expired"], status: 401, code: "InvalidAuthenticationToken", headers: { "www-authenticate": WWW_AUTHENTICATE } },
+  AuthenticationError: { args: ["Access token is empty.", { reason: "missing" }], status: 401, code: "InvalidAuthenticationToken", headers: { "www-authenticate": WWW_AUTHENTICATE } },
   AccessDeniedError: { args: [], status: 403, code: "ErrorAccessDenied" },
   DelegatedOnlyError: { args: [], status: 400, code: "BadRequest" },
   PreconditionFailedError: { args: [], status: 412, code: "ErrorIrresolvableConflict" },
@@ -180,8 +180,30 @@ describe("OAuth table", () => {
     }
   });
 
+  it("toGraphError: an attempt refused for too many failures is 429 with Retry-After, in OAuth's shape", () => {
+    const mapped = toGraphError(new auth.OAuthError({ error: "invalid_grant", aadstsCode: 50053, description: "Locked.", retryAfterSeconds: 42 }));
+    expect(mapped).toEqual({
+      status: 429, code: "invalid_grant", message: "AADSTS50053: Locked.", oauth: { errorCodes: [50053] },
+      headers: { "cache-control": "no-store", "retry-after": "42" },
+    });
+  });
+
   it("toGraphError: has no dead OAuth rows", () => {
     expect(Object.keys(OAUTH_STATUS).sort()).toEqual([...auth.OAUTH_ERROR_CODES].sort());
+  });
+});
+
+describe("401 challenge", () => {
+  it("challengeFor: no token gets Graph's plain challenge; a refused one adds invalid_token and why", () => {
+    expect(challengeFor(new auth.AuthenticationError("Access token is empty.", { reason: "missing" }))).toBe(WWW_AUTHENTICATE);
+    expect(challengeFor(new auth.AuthenticationError("Lifetime validation failed, the token is expired.", { reason: "expired" }))).toBe(
+      `${WWW_AUTHENTICATE}, error="invalid_token", error_description="expired: Lifetime validation failed, the token is expired."`,
+    );
+  });
+
+  it("challengeFor: quotes, backslashes and control characters never reach the header", () => {
+    const header = challengeFor(new auth.AuthenticationError('missing required "exp" claim \\ \r\n', { reason: "badClaims" }));
+    expect(header).toMatch(/error_description="badClaims: missing required 'exp' claim ' ''"$/);
   });
 });
 

@@ -49,6 +49,18 @@ export interface ErrorContext {
 /** Graph's challenge on a 401: the authority clients acquire a token from. */
 export const WWW_AUTHENTICATE = 'Bearer realm="", authorization_uri="https://login.microsoftonline.com/common/oauth2/authorize", client_id="00000003-0000-0000-c000-000000000000"';
 
+/**
+ * The challenge for a refused token: Graph's, plus RFC 6750 §3's `invalid_token` and why. A
+ * request that sent no token gets the plain challenge (RFC 6750 §3.1: no error code then).
+ * see: https://www.rfc-editor.org/rfc/rfc6750#section-3
+ */
+export function challengeFor(error: AuthenticationError): string {
+  if (error.reason === "missing") return WWW_AUTHENTICATE;
+  // A quoted-string may not hold `"` or `\`, and a header no control characters.
+  const description = `${error.reason}: ${error.message}`.replace(/["\\\u0000-\u001f\u007f]/g, "'");
+  return `${WWW_AUTHENTICATE}, error="invalid_token", error_description="${description}"`;
+}
+
 /** Every error class the app raises on purpose; each `kind` has exactly one row below. */
 type MappableError =
   | NotFoundError | MalformedIdError | UserNotFoundError | MailboxNotEnabledError | ValidationError
@@ -78,6 +90,7 @@ export const OAUTH_STATUS: Readonly<Record<OAuthErrorCode, number>> = {
   invalid_grant: 400,
   unauthorized_client: 400,
   unsupported_grant_type: 400,
+  invalid_scope: 400,
 };
 
 /** The catalogue: error `kind` → status, Graph code, message and headers (ADR 0004 lists it). */
@@ -133,13 +146,15 @@ export const ERROR_TABLE: Rows = {
 
   // Auth errors (auth/auth-errors.ts).
   authentication: (e) => ({
-    status: 401, code: GraphErrorCode.InvalidAuthenticationToken, message: e.message, headers: { "www-authenticate": WWW_AUTHENTICATE },
+    status: 401, code: GraphErrorCode.InvalidAuthenticationToken, message: e.message, headers: { "www-authenticate": challengeFor(e) },
   }),
   // The token endpoint answers in OAuth's shape, which MSAL and other OAuth clients read.
   // see: https://learn.microsoft.com/entra/identity-platform/v2-oauth2-client-creds-grant-flow#error-response
+  // Too many failed sign-ins: 429 with Retry-After, still in OAuth's shape (auth/sign-in-throttle.ts).
   oauth: (e) => ({
-    status: OAUTH_STATUS[e.error], code: e.error, message: e.message, oauth: { errorCodes: [e.aadstsCode] },
-    headers: { "cache-control": "no-store" },
+    status: e.retryAfterSeconds === undefined ? OAUTH_STATUS[e.error] : 429, code: e.error, message: e.message,
+    oauth: { errorCodes: [e.aadstsCode] },
+    headers: { "cache-control": "no-store", ...(e.retryAfterSeconds !== undefined && { "retry-after": String(e.retryAfterSeconds) }) },
   }),
 
   // Edge errors (http/edge-errors.ts).

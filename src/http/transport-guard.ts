@@ -55,7 +55,7 @@ export function headError(request: IncomingMessage): Error | undefined {
     if (name.length === 13 && name.toLowerCase() === "authorization") authorizations++;
   }
   if (bytes > MAX_HEADER_BYTES) return new HeadersTooLargeError();
-  if (authorizations > 1) return new AuthenticationError(DUPLICATE_AUTHORIZATION);
+  if (authorizations > 1) return new AuthenticationError(DUPLICATE_AUTHORIZATION, { reason: "malformed" });
   if (Number(request.headers["content-length"]) > MAX_BODY_BYTES) return new BodyTooLargeError();
   return undefined;
 }

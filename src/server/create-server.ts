@@ -4,7 +4,9 @@ import {
   ControlledClock, DeliveryLog, NotificationDispatcher, randomIds, SubscribedMailboxes, SubscriptionService,
   type Clock, type FixtureService, type IdSource, type Store, type WebhookTransport,
 } from "../domain/index.js";
-import { loadSigningKey, AccessTokenIssuer, AccessTokenVerifier, IdentityService, type SigningKey } from "../auth/index.js";
+import {
+  loadSigningKey, AccessTokenIssuer, AccessTokenVerifier, IdentityService, type SignInLimits, type SigningKey,
+} from "../auth/index.js";
 import { createApp, DeltaTokenCodec, FaultControl, loadTokenKeys, QuirkControl, type GraphServices } from "../http/index.js";
 import { openStore } from "../store/index.js";
 import type { Config } from "./config.js";
@@ -52,6 +54,10 @@ export interface ServerDeps {
   demoWithoutEvents?: boolean;
   /** How notifications and handshakes reach receivers (default: HTTP with fetch). */
   webhookTransport?: WebhookTransport;
+  /** Where the server's log goes instead of stdout (tests read it). */
+  logStream?: NodeJS.WritableStream;
+  /** How many failed sign-ins lock a user or a client (DEFAULT_SIGN_IN_LIMITS; tests lower them). */
+  signInLimits?: SignInLimits;
 }
 
 /** pino-pretty, loaded only when asked for: JSON logs (the default) never load it. */
@@ -117,7 +123,7 @@ export async function createServer(config: Readonly<Config>, deps: ServerDeps = 
     key: signingKey, clock, issuerOrigin: config.issuerOrigin, audiences: config.extraAudiences,
     ...(config.externalJwksUrl && { external: { jwksUrl: config.externalJwksUrl, issuer: config.externalIssuer ?? "https://login.microsoftonline.com/{tenantid}/v2.0" } }),
   });
-  const identity = new IdentityService({ store, mailboxes, issuer });
+  const identity = new IdentityService({ store, mailboxes, issuer, clock, ...(deps.signInLimits && { limits: deps.signInLimits }) });
   const codec = new DeltaTokenCodec(await loadTokenKeys(store));
   const demoWeek = deps.demoWithoutEvents ? undefined : { events: services.events, clock };
   if (config.seedDemo) await seedDemoTenant(store, services.mailboxes, demoWeek);
@@ -151,8 +157,9 @@ export async function createServer(config: Readonly<Config>, deps: ServerDeps = 
   const appOptions = {
     faults, quirks,
     services, identity, verifier, issuer, signingKey, codec, clock, issuerOrigin: config.issuerOrigin,
-    logLevel: config.logLevel, ...(config.logFormat === "pretty" && { logStream: await prettyLogStream() }), isReady: () => ready, controls,
-    devOpenAdmin: config.devOpenAdmin,
+    logLevel: config.logLevel, isReady: () => ready, controls, devOpenAdmin: config.devOpenAdmin,
+    // Where the log goes: the caller's stream (tests), else pino-pretty on request (a terminal), else stdout.
+    ...(deps.logStream ? { logStream: deps.logStream } : config.logFormat === "pretty" && { logStream: await prettyLogStream() }),
     // The web console's sign-in suggests the demo admin on a server that seeded it.
     ...(config.seedDemo && { console: { demoAdmin: { tenantId: DEMO_TENANT_ID, clientId: DEMO_ADMIN_CLIENT_ID } } }),
     ...(config.publicBaseUrl && { publicBaseUrl: config.publicBaseUrl }),

@@ -17,6 +17,15 @@ export const DEMO_APP_ROLES = ["Calendars.ReadWrite", "User.Read.All"];
 export const DEMO_ADMIN_CLIENT_ID = "c0ffee00-cafe-4bad-a55e-0000000000ad";
 export const DEMO_ADMIN_CLIENT_SECRET = "graphcal-demo-admin-secret";
 
+/**
+ * The delegated scopes the demo app is consented to: what the README, the CLI and the SDK
+ * examples ask for. No `.Shared` scope (reaching others' calendars is for tokens minted by the
+ * operator, `graphcal token --scopes`), and no admin role anywhere: the token endpoint never
+ * grants Graphcal.Admin to the demo app (`graphcal token --app --roles Graphcal.Admin` mints it
+ * from the store's key instead).
+ */
+export const DEMO_APP_DELEGATED_SCOPES = ["Calendars.ReadBasic", "Calendars.Read", "Calendars.ReadWrite", "User.Read"];
+
 export const DEMO_USERS = [
   { id: "5e1e4a3c-2f71-4d8a-9b2e-7c4f0a1d6b01", userPrincipalName: "samanthab@contoso.com", displayName: "Samantha Booth", givenName: "Samantha", surname: "Booth" },
   { id: "5e1e4a3c-2f71-4d8a-9b2e-7c4f0a1d6b02", userPrincipalName: "adelev@contoso.com", displayName: "Adele Vance", givenName: "Adele", surname: "Vance" },
@@ -75,7 +84,7 @@ async function seedDirectory(store: Store, mailboxes: MailboxService): Promise<b
   if ((await store.getSetting(SEED_MARK)) !== undefined) return false;
   await store.transaction((tx) => tx.putApp({
     clientId: DEMO_CLIENT_ID, tenantId: DEMO_TENANT_ID, displayName: "graphcal demo app",
-    secretHash: demoHash(DEMO_CLIENT_SECRET), roles: DEMO_APP_ROLES,
+    secretHash: demoHash(DEMO_CLIENT_SECRET), roles: DEMO_APP_ROLES, delegatedScopes: DEMO_APP_DELEGATED_SCOPES,
   }));
   for (const user of DEMO_USERS) {
     if (await mailboxes.findUser(user.id)) continue;

@@ -1,7 +1,8 @@
 export { createServer, type GraphcalServer, type ServerDeps } from "./create-server.js";
 export { parseConfig, ConfigError, type Config } from "./config.js";
 export {
-  DEMO_ADMIN_CLIENT_ID, DEMO_ADMIN_CLIENT_SECRET, DEMO_APP_ROLES, DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, DEMO_TENANT_ID, DEMO_USER_PASSWORD, DEMO_USERS,
+  DEMO_ADMIN_CLIENT_ID, DEMO_ADMIN_CLIENT_SECRET, DEMO_APP_DELEGATED_SCOPES, DEMO_APP_ROLES, DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, DEMO_TENANT_ID,
+  DEMO_USER_PASSWORD, DEMO_USERS,
 } from "./demo-tenant.js";
 export { ADMIN_ROLE, ControlledClock, ManualClock, systemClock, type Clock, type ClockMode } from "../domain/index.js";
 /**

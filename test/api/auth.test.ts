@@ -139,7 +139,7 @@ describe("auth", () => {
     it("list calendars: an app of another tenant cannot see this tenant's mailboxes (404, as if absent)", async () => {
       const clientId = randomUUID();
       await t.server.store.transaction((tx) => tx.putApp({
-        clientId, tenantId: randomUUID(), displayName: "fabrikam app", secretHash: "scrypt$x$y", roles: ["Calendars.ReadWrite"],
+        clientId, tenantId: randomUUID(), displayName: "fabrikam app", secretHash: "scrypt$x$y", roles: ["Calendars.ReadWrite"], delegatedScopes: [],
       }));
       const token = await t.appToken(["Calendars.ReadWrite"], clientId);
       expectGraphError(await t.request("GET", "/v1.0/users/samanthab@contoso.com/calendars", { token }), 404, "ErrorInvalidUser");

@@ -7,7 +7,7 @@ import { startTestServer, type TestResponse, type TestServer } from "../support/
 import { expectGraphError, GUID } from "../support/graph-assertions.js";
 import { loadSigningKey, type SigningKey } from "../../src/auth/index.js";
 import {
-  DEMO_APP_ROLES, DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, DEMO_TENANT_ID, DEMO_USER_PASSWORD, DEMO_USERS,
+  DEMO_APP_DELEGATED_SCOPES, DEMO_APP_ROLES, DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, DEMO_TENANT_ID, DEMO_USER_PASSWORD, DEMO_USERS,
 } from "../../src/server/index.js";
 
 // The identity endpoints that mint tokens: OpenID discovery, keys, and the v2.0 token endpoint.
@@ -134,9 +134,9 @@ describe("identity", () => {
       expectGraphError(await t.request("GET", `/v1.0/users/${DEMO_USERS[1].userPrincipalName}/calendars`, { token }), 403, "ErrorAccessDenied");
     });
 
-    it("token (password): the granted scopes limit what the token can do; .default grants ReadWrite and User.Read", async () => {
+    it("token (password): the granted scopes limit what the token can do; .default grants all the app is consented to", async () => {
       const readOnly = await t.request("POST", "/contoso/oauth2/v2.0/token", form({
-        grant_type: "password", username: "AdeleV@Contoso.com", password: DEMO_USER_PASSWORD, scope: "Calendars.Read",
+        grant_type: "password", client_id: DEMO_CLIENT_ID, username: "AdeleV@Contoso.com", password: DEMO_USER_PASSWORD, scope: "Calendars.Read",
       }));
       expect(readOnly.body.scope).toBe("Calendars.Read");
       const token = readOnly.body.access_token as string;
@@ -145,9 +145,11 @@ describe("identity", () => {
       expectGraphError(await t.request("GET", "/v1.0/me", { token }), 403, "ErrorAccessDenied");
 
       const all = await t.request("POST", "/contoso/oauth2/v2.0/token", form({
-        grant_type: "password", username: "meganb@contoso.com", password: DEMO_USER_PASSWORD, scope: "https://graph.microsoft.com/.default",
+        grant_type: "password", client_id: DEMO_CLIENT_ID, username: "meganb@contoso.com", password: DEMO_USER_PASSWORD,
+        scope: "https://graph.microsoft.com/.default openid profile",
       }));
-      expect(all.body.scope).toBe("Calendars.ReadWrite User.Read");
+      expect(all.body.scope).toBe(DEMO_APP_DELEGATED_SCOPES.join(" "));
+      expect(decodeJwt(all.body.access_token).scp).toBe(DEMO_APP_DELEGATED_SCOPES.join(" "));
       expect((await t.request("GET", "/v1.0/me", { token: all.body.access_token })).body.userPrincipalName).toBe("meganb@contoso.com");
     });
 
@@ -157,11 +159,11 @@ describe("identity", () => {
         { username: "samanthab@contoso.com", password: "" },
         { username: "nobody@contoso.com", password: DEMO_USER_PASSWORD },
       ]) {
-        expectOAuthError(await t.request("POST", "/contoso/oauth2/v2.0/token", form({ grant_type: "password", ...fields })), 400, "invalid_grant", /^AADSTS50126/);
+        expectOAuthError(await t.request("POST", "/contoso/oauth2/v2.0/token", form({ grant_type: "password", client_id: DEMO_CLIENT_ID, ...fields })), 400, "invalid_grant", /^AADSTS50126/);
       }
       // A user provisioned without a password cannot sign in either.
       const mailbox = await t.newMailbox();
-      expectOAuthError(await t.request("POST", "/contoso/oauth2/v2.0/token", form({ grant_type: "password", username: mailbox.userPrincipalName, password: "" })),
+      expectOAuthError(await t.request("POST", "/contoso/oauth2/v2.0/token", form({ grant_type: "password", client_id: DEMO_CLIENT_ID, username: mailbox.userPrincipalName, password: "" })),
         400, "invalid_grant", /AADSTS50126/);
     });
 

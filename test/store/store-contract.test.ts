@@ -320,10 +320,12 @@ describe.each(ENGINES)("store contract (%s)", (engine) => {
     expect(await store.getSetting(key)).toBe(results[0]);
   });
 
-  it("apps: stored once, found by client id", async () => {
-    const app = { clientId: randomIds.guid(), tenantId: "t1", displayName: "x", secretHash: "h", roles: ["Calendars.Read"] };
+  it("apps: stored once, found by client id, with their roles and delegated scopes", async () => {
+    const app = {
+      clientId: randomIds.guid(), tenantId: "t1", displayName: "x", secretHash: "h", roles: ["Calendars.Read"], delegatedScopes: ["User.Read"],
+    };
     await store.transaction((tx) => tx.putApp(app));
-    await store.transaction((tx) => tx.putApp({ ...app, roles: [] }));
+    await store.transaction((tx) => tx.putApp({ ...app, roles: [], delegatedScopes: [] }));
     expect(await store.getApp(app.clientId)).toEqual(app);
   });
 
@@ -369,5 +371,23 @@ describe.each(ENGINES)("store contract (%s)", (engine) => {
     } finally {
       await own.dispose();
     }
+  });
+
+  it("findTenantId: by an app's or a mailbox's tenant id, by a UPN domain (any case) or its first label; wildcards find nothing", async () => {
+    const tenantId = randomIds.guid();
+    const label = `t${randomIds.guid().slice(0, 8)}`;
+    expect(await store.findTenantId(tenantId)).toBeUndefined();
+    await store.transaction((tx) => tx.insertMailbox({ ...mailbox(), tenantId, userPrincipalName: `ada@${label}.example` }, null));
+    for (const name of [tenantId, `${label}.example`, `${label.toUpperCase()}.Example`, label]) {
+      expect(await store.findTenantId(name), name).toBe(tenantId);
+    }
+    for (const name of [`${label}.exampl`, `${label.slice(0, -1)}`, "%", "_", `${label}%`, "", `ada@${label}.example`]) {
+      expect(await store.findTenantId(name), name).toBeUndefined();
+    }
+    const appTenant = randomIds.guid();
+    await store.transaction((tx) => tx.putApp({
+      clientId: randomIds.guid(), tenantId: appTenant, displayName: "x", secretHash: "h", roles: [], delegatedScopes: [],
+    }));
+    expect(await store.findTenantId(appTenant)).toBe(appTenant);
   });
 });

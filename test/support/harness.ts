@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { randomUUID } from "node:crypto";
 import {
-  createServer, DEMO_CLIENT_ID, DEMO_TENANT_ID, ManualClock, parseConfig, type GraphcalServer,
+  createServer, DEMO_CLIENT_ID, DEMO_TENANT_ID, ManualClock, parseConfig, type GraphcalServer, type ServerDeps,
 } from "../../src/server/index.js";
 import type { Mailbox } from "../../src/domain/index.js";
 import { createPgDatabase } from "./engines.js";
@@ -60,15 +60,23 @@ async function databaseUrlFor(dataDir: string): Promise<string | undefined> {
 }
 
 /** Starts graphcal in process over a real store (a SQLite file in a temp folder, or a fresh PostgreSQL database) with a manual clock. */
-export async function startTestServer(options: { dataDir?: string; clock?: ManualClock; env?: Record<string, string> } = {}): Promise<TestServer> {
+export async function startTestServer(options: {
+  dataDir?: string; clock?: ManualClock; env?: Record<string, string>;
+  /** Receives the server's log (pino JSON lines, level info unless env says otherwise); silent without it. */
+  logs?: NodeJS.WritableStream;
+  /** Failed sign-ins that lock a user or client (the server's defaults without it). */
+  signInLimits?: ServerDeps["signInLimits"];
+} = {}): Promise<TestServer> {
   const dataDir = options.dataDir ?? tempDataDir();
   const clock = options.clock ?? new ManualClock(Date.UTC(2026, 10, 25, 12, 0, 0));
   const databaseUrl = await databaseUrlFor(dataDir);
   const config = parseConfig({
-    DATA_DIR: dataDir, LOG_LEVEL: "silent", PORT: "0", WATERMARK_TTL_MS: "60000",
+    DATA_DIR: dataDir, LOG_LEVEL: options.logs ? "info" : "silent", PORT: "0", WATERMARK_TTL_MS: "60000",
     ...(databaseUrl && { DATABASE_URL: databaseUrl }), ...options.env,
   });
-  const server = await createServer(config, { clock });
+  const server = await createServer(config, {
+    clock, ...(options.logs && { logStream: options.logs }), ...(options.signInLimits && { signInLimits: options.signInLimits }),
+  });
   const t: TestServer = {
     server, clock, dataDir,
     async request(method, url, opts = {}) {

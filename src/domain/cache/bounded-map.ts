@@ -24,11 +24,21 @@ export class BoundedMap<V> {
     return this.#entries.has(key);
   }
 
-  set(key: string, value: V): void {
+  /** Stores `value`; returns the value evicted to make room, if any (callers that weigh entries need it). */
+  set(key: string, value: V): V | undefined {
+    let evicted: V | undefined;
     if (this.#entries.size >= this.#limit && !this.#entries.has(key)) {
-      this.#entries.delete(this.#entries.keys().next().value as string);
+      const oldest = this.#entries.keys().next().value as string;
+      evicted = this.#entries.get(oldest);
+      this.#entries.delete(oldest);
     }
     this.#entries.set(key, value);
+    return evicted;
+  }
+
+  /** The oldest-inserted key: the next to be evicted. */
+  oldestKey(): string | undefined {
+    return this.#entries.keys().next().value;
   }
 
   delete(key: string): void {

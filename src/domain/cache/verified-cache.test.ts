@@ -46,4 +46,31 @@ describe("VerifiedCache", () => {
     expect(cache.get("short")).toBe(1);
     expect(cache.get("shor")).toBeUndefined();
   });
+  it("set: with maxChars, the oldest entries make room so the kept strings stay within the budget", () => {
+    const cache = new VerifiedCache<number>({ limit: 1000, tailChars: 4, maxChars: 1000 });
+    const key = (i: number) => `${"x".repeat(296)}${String(i).padStart(4, "0")}`; // 300 chars each
+    for (let i = 0; i < 10; i++) {
+      cache.set(key(i), i);
+      expect(cache.chars).toBeLessThanOrEqual(1000);
+    }
+    expect(cache.size).toBe(3);
+    expect(cache.chars).toBe(900);
+    expect([7, 8, 9].map((i) => cache.get(key(i)))).toEqual([7, 8, 9]);
+    expect(cache.get(key(6))).toBeUndefined();
+    // Replacing and deleting keep the count exact.
+    cache.set(key(9), 99);
+    expect(cache.chars).toBe(900);
+    cache.delete(key(8));
+    expect(cache.chars).toBe(600);
+    // A string larger than the whole budget is not kept at all.
+    cache.set("y".repeat(1001), 1);
+    expect(cache.size).toBe(2);
+  });
+
+  it("set: the entry bound also keeps the character count exact", () => {
+    const cache = new VerifiedCache<number>({ limit: 2, tailChars: 2, maxChars: 10_000 });
+    for (let i = 10; i < 20; i++) cache.set(`abc${i}`, i);
+    expect(cache.size).toBe(2);
+    expect(cache.chars).toBe(10);
+  });
 });

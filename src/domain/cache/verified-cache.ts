@@ -11,14 +11,20 @@ import { BoundedMap } from "./bounded-map.js";
  * slot, it is never trusted: a string that shares a cached one's tail is a miss and is verified
  * in full, and the two merely displace each other. Callers store only what verified; failures
  * are never kept, so a bad string costs a full verify every time.
+ *
+ * Bounded by entries and, with `maxChars`, by the characters of the strings it keeps: ten
+ * thousand 16 kB bearer headers would otherwise hold 160 MB. The oldest entries make room.
  */
 export class VerifiedCache<V> {
   readonly #entries: BoundedMap<{ readonly full: string; readonly value: V }>;
   readonly #tailChars: number;
+  readonly #maxChars: number;
+  #chars = 0;
 
-  constructor(options: { limit: number; tailChars: number }) {
+  constructor(options: { limit: number; tailChars: number; maxChars?: number }) {
     this.#entries = new BoundedMap({ limit: options.limit });
     this.#tailChars = options.tailChars;
+    this.#maxChars = options.maxChars ?? Number.POSITIVE_INFINITY;
   }
 
   get(full: string): V | undefined {
@@ -27,16 +33,37 @@ export class VerifiedCache<V> {
   }
 
   set(full: string, value: V): void {
-    this.#entries.set(full.slice(-this.#tailChars), { full, value });
+    // A string longer than the whole budget is not kept: it would evict everything else.
+    if (full.length > this.#maxChars) return;
+    const key = full.slice(-this.#tailChars);
+    const replaced = this.#entries.get(key);
+    if (replaced !== undefined) this.#chars -= replaced.full.length;
+    const evicted = this.#entries.set(key, { full, value });
+    if (evicted !== undefined) this.#chars -= evicted.full.length;
+    this.#chars += full.length;
+    while (this.#chars > this.#maxChars) {
+      const oldest = this.#entries.oldestKey();
+      if (oldest === undefined) break;
+      this.#chars -= this.#entries.get(oldest)?.full.length ?? 0;
+      this.#entries.delete(oldest);
+    }
   }
 
   /** Forgets `full` (and only `full`: another string in its slot stays). */
   delete(full: string): void {
     const key = full.slice(-this.#tailChars);
-    if (this.#entries.get(key)?.full === full) this.#entries.delete(key);
+    if (this.#entries.get(key)?.full === full) {
+      this.#entries.delete(key);
+      this.#chars -= full.length;
+    }
   }
 
   get size(): number {
     return this.#entries.size;
+  }
+
+  /** The characters of the strings kept (what `maxChars` bounds). */
+  get chars(): number {
+    return this.#chars;
   }
 }

@@ -18,7 +18,7 @@ export function faultErrorOf(answer: FaultAnswer & { status: FaultStatus }, rest
     case 503: return { error: new ServiceUnavailableError(retryAfterOf(answer)), context: {} };
     case 504: return { error: new GatewayTimeoutError(), context: {} };
     case 500: return { error: new UnknownServerError(), context: {} };
-    case 401: return { error: new AuthenticationError("Lifetime validation failed, the token is expired."), context: {} };
+    case 401: return { error: new AuthenticationError("Lifetime validation failed, the token is expired.", { reason: "expired" }), context: {} };
     case 410:
       // Real Graph says nothing of generations here; 0 and 0 only fill the message's blanks.
       return code === "ResyncRequired"

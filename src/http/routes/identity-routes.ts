@@ -56,13 +56,13 @@ export function registerIdentityRoutes(app: FastifyInstance, deps: IdentityDeps)
     return { keys: [{ ...deps.signingKey.publicJwk, kid: deps.signingKey.kid, use: "sig", alg: "RS256" }] };
   });
 
-  app.post("/:tenant/oauth2/v2.0/token", async (request, reply) => {
+  app.post<{ Params: { tenant: string } }>("/:tenant/oauth2/v2.0/token", async (request, reply) => {
     // Token responses must not be cached (RFC 6749 §5.1); OAuthErrors are answered by the app's
     // error handler in OAuth's shape (http/errors.ts).
     reply.header("content-type", "application/json; charset=utf-8").header("cache-control", "no-store");
     const form = formBody(request);
     const issued = await deps.identity.issueToken({
-      grantType: form.grant_type, clientId: form.client_id, clientSecret: form.client_secret,
+      tenant: request.params.tenant, grantType: form.grant_type, clientId: form.client_id, clientSecret: form.client_secret,
       basic: basicCredentials(request.headers.authorization),
       username: form.username, password: form.password, scope: form.scope, issuerOrigin: deps.originOf(request),
     });

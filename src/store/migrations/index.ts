@@ -4,6 +4,7 @@ import { migration002CalendarPermissions } from "./002-calendar-permissions.js";
 import { migration003Events } from "./003-events.js";
 import { migration004DeltaTokenExpiry } from "./004-delta-token-expiry.js";
 import { migration005Subscriptions } from "./005-subscriptions.js";
+import { migration006AppGrants } from "./006-app-grants.js";
 
 /** Numbered migrations, applied in name order by Kysely's Migrator. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -12,6 +13,7 @@ const MIGRATIONS: Record<string, Migration> = {
   "003-events": migration003Events,
   "004-delta-token-expiry": migration004DeltaTokenExpiry,
   "005-subscriptions": migration005Subscriptions,
+  "006-app-grants": migration006AppGrants,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -105,6 +105,7 @@ export function toApp(row: Selectable<AppsTable>): AppRegistration {
     displayName: row.display_name,
     secretHash: row.secret_hash,
     roles: JSON.parse(row.roles) as string[],
+    delegatedScopes: JSON.parse(row.delegated_scopes) as string[],
   };
 }
 

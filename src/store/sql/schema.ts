@@ -160,6 +160,8 @@ export interface AppsTable {
   display_name: string;
   secret_hash: string;
   roles: string;
+  /** JSON array of the delegated scopes the app may be granted (migration 005). */
+  delegated_scopes: string;
   created_at: Generated<number>;
 }
 

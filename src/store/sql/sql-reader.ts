@@ -255,4 +255,18 @@ export class SqlReader implements StoreReader {
     const row = await this.db.selectFrom("apps").selectAll().where("client_id", "=", clientId).executeTakeFirst();
     return row && toApp(row);
   }
+
+  async findTenantId(name: string): Promise<string | undefined> {
+    const app = await this.db.selectFrom("apps").select("tenant_id").where("tenant_id", "=", name).executeTakeFirst();
+    if (app) return app.tenant_id;
+    const byId = await this.db.selectFrom("mailboxes").select("tenant_id").where("tenant_id", "=", name).limit(1).executeTakeFirst();
+    if (byId) return byId.tenant_id;
+    // A domain: LIKE patterns built from it, so its wildcards are refused rather than escaped.
+    const domain = name.toLowerCase();
+    if (domain === "" || /[%_\\]/.test(domain)) return undefined;
+    const byDomain = await this.db.selectFrom("mailboxes").select("tenant_id")
+      .where((eb) => eb.or([eb("upn_key", "like", `%@${domain}`), eb("upn_key", "like", `%@${domain}.%`)]))
+      .limit(1).executeTakeFirst();
+    return byDomain?.tenant_id;
+  }
 }

@@ -183,7 +183,8 @@ class SqlTx extends SqlReader implements StoreTx {
   async putApp(app: AppRegistration): Promise<void> {
     await this.db.insertInto("apps").values({
       client_id: app.clientId, tenant_id: app.tenantId, display_name: app.displayName,
-      secret_hash: app.secretHash, roles: JSON.stringify(app.roles), created_at: this.nowMs(),
+      secret_hash: app.secretHash, roles: JSON.stringify(app.roles), delegated_scopes: JSON.stringify(app.delegatedScopes ?? []),
+      created_at: this.nowMs(),
     }).onConflict((oc) => oc.column("client_id").doNothing()).execute();
   }
 }
