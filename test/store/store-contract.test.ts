@@ -340,7 +340,7 @@ describe.each(ENGINES)("store contract (%s)", (engine) => {
         await tx.insertCalendarGroup({ mailboxId: m.id, group: newCalendarGroup({ ids: randomIds, mailbox: m, seq, name: "My Calendars", isDefault: true }) });
         return seq;
       });
-      const app = { clientId: randomIds.guid(), tenantId: "t1", displayName: "x", secretHash: "h", roles: ["Calendars.Read"] };
+      const app = { clientId: randomIds.guid(), tenantId: "t1", displayName: "x", secretHash: "h", roles: ["Calendars.Read"], delegatedScopes: ["Calendars.Read"] };
       await own.store.transaction((tx) => tx.putApp(app));
       const snapshot = await own.store.snapshotAll();
       expect(snapshot?.rows).toBeGreaterThanOrEqual(3);
