@@ -2,6 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEMO_ADMIN_CLIENT_SECRET } from "../../src/server/index.js";
 import { startTestServer, type TestServer } from "../support/harness.js";
 import { launchBrowser, type TestBrowser } from "../support/browser.js";
+import { startReceiver } from "../api/notifications/receiver.js";
+import { subscriptionBody } from "../api/notifications/notify-support.js";
 
 // The web console (issue 13) in a real browser against a real server on a loopback port: sign in
 // as the demo admin, every panel over the seeded demo tenant, live updates without a reload, a
@@ -131,13 +133,41 @@ describe("web console (Chromium)", () => {
     await page.getByText("No fault rules").waitFor();
   });
 
-  it("controls: the clock advances; the subscriptions panel says plainly it is not there yet", async () => {
+  it("controls: the clock advances", async () => {
     const { page } = b;
     await page.getByLabel("Advance by").fill("PT1H");
     await page.getByRole("button", { name: "Advance", exact: true }).click();
     await page.locator("[data-clock-now]").filter({ hasText: "2026-11-25T13:00:00.000Z" }).waitFor();
     expect(t.clock.now().toISOString()).toBe("2026-11-25T13:00:00.000Z");
-    expect(await page.getByRole("region", { name: /Subscriptions/ }).textContent()).toContain("being built");
+  });
+
+  it("controls: a subscription made through the API is listed; its deliveries show up; a lifecycle event sent from the panel reaches the receiver", async () => {
+    const { page } = b;
+    const receiver = await startReceiver();
+    try {
+      const token = await t.userToken(SAMANTHA);
+      const created = await t.request("POST", "/v1.0/subscriptions", {
+        token, body: subscriptionBody(t, { notificationUrl: receiver.url, lifecycleNotificationUrl: `${receiver.url}?kind=lifecycle` }),
+      });
+      expect(created.status, created.text).toBe(201);
+      const id = created.body.id as string;
+      const row = page.locator(`tr[data-subscription="${id}"]`);
+      await row.waitFor();
+      expect(await row.textContent()).toContain(receiver.url);
+      const event = await t.request("POST", "/v1.0/me/events", { token, body: { subject: "Seen by the panel" } });
+      expect(event.status).toBe(201);
+      await receiver.waitFor(() => receiver.notifications().some((n) => n.resourceData?.id === event.body.id));
+      await row.getByRole("button", { name: "Deliveries" }).click();
+      const attempt = page.getByRole("table", { name: `Deliveries of ${id}` }).locator('tr[data-attempt="notification"]').first();
+      await attempt.waitFor({ timeout: 10_000 });
+      expect(await attempt.locator('[data-field="outcome"]').textContent()).toBe("delivered");
+      await row.getByRole("button", { name: "Send missed" }).click();
+      await receiver.waitFor(() => receiver.posts.some((p) => p.value.some((n) => n.lifecycleEvent === "missed" && n.subscriptionId === id)));
+      await t.request("DELETE", `/v1.0/subscriptions/${id}`, { token });
+      await expect.poll(() => row.count(), { timeout: 10_000 }).toBe(0);
+    } finally {
+      await receiver.close();
+    }
   });
 
   it("narrow window: the panels stay usable at phone width (no page-wide horizontal scroll)", async () => {
