@@ -11,6 +11,7 @@ const QUIRKS = [
   ["duplicate-item", "an item of a page comes again at the start of the next page"],
   ["empty-page", "every page is first answered empty, with a nextLink to the real one"],
   ["late-change", "a round's last change is held back to the next round"],
+  ["created-and-updated", "a new event is notified as created, then updated (change notifications)"],
 ];
 
 export function QuirkControls({ user }) {
