@@ -62,6 +62,7 @@ export const serveCommand = defineCommand({
     }
     const lines = [`graphcal listening on ${addresses.http} (Graph at ${addresses.http}/v1.0 and /beta)`];
     if (addresses.https) lines.push(`graphcal HTTPS on ${addresses.https} (certificate: ${addresses.certPath})`);
+    lines.push(`web console: ${addresses.http}/_graphcal/console${config.seedDemo ? " (sign in as the demo admin: README, \"Web console\")" : ""}`);
     const where = config.databaseUrl ? `PostgreSQL ${redactDatabaseUrl(config.databaseUrl)}`
       : config.dataDir === ":memory:" ? "in memory (nothing is written to disk; gone when the server stops)" : config.dataDir;
     lines.push(`data: ${where}${config.seedDemo ? " — demo tenant contoso seeded (see README)" : ""}`);

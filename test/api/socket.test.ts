@@ -123,6 +123,15 @@ describe("real sockets (built CLI)", () => {
     expect(readFileSync(certPath, "utf8")).toContain("BEGIN CERTIFICATE");
   });
 
+  it("serve: prints the web console's URL, which serves the console page", async () => {
+    const line = /web console: (http:\/\/\S+)/.exec(stderr);
+    expect(line?.[1]).toBe(`${http}/_graphcal/console`);
+    const res = await fetch(line?.[1] as string);
+    expect(res.status).toBe(200);
+    expect(res.headers.get("content-type")).toMatch(/^text\/html/);
+    expect(await res.text()).toContain("graphcal console");
+  });
+
   it("healthz: 200 ok over TCP", async () => {
     const res = await fetch(`${http}/healthz`);
     expect(res.status).toBe(200);
