@@ -54,6 +54,11 @@ export interface ServerDeps {
   demoWithoutEvents?: boolean;
   /** How notifications and handshakes reach receivers (default: HTTP with fetch). */
   webhookTransport?: WebhookTransport;
+  /**
+   * A fixture that is part of the startup state, as FIXTURES_FILE's is: loaded at start, and
+   * put back by a whole-store reset. `source` names it in errors.
+   */
+  startupFixture?: { fixture: unknown; source: string };
   /** Where the server's log goes instead of stdout (tests read it). */
   logStream?: NodeJS.WritableStream;
   /** How many failed sign-ins lock a user or a client (DEFAULT_SIGN_IN_LIMITS; tests lower them). */
@@ -128,7 +133,9 @@ export async function createServer(config: Readonly<Config>, deps: ServerDeps = 
   const demoWeek = deps.demoWithoutEvents ? undefined : { events: services.events, clock };
   if (config.seedDemo) await seedDemoTenant(store, services.mailboxes, demoWeek);
   // The startup state a whole-store reset returns to: the demo tenant, then the startup fixture.
-  let startupFixture = config.fixturesFile !== undefined ? readFixturesFile(config.fixturesFile) : undefined;
+  // The startup fixture: an embedder's (graphcal/testing's `fixtures`), else FIXTURES_FILE's.
+  let startupFixture = deps.startupFixture?.fixture ?? (config.fixturesFile !== undefined ? readFixturesFile(config.fixturesFile) : undefined);
+  const fixtureSource = deps.startupFixture?.source ?? `--fixtures ${config.fixturesFile ?? ""}`;
   const startupState = [config.seedDemo && "demo", startupFixture !== undefined && "fixture"].filter((s) => s !== false).join("+");
   const controls: ReturnType<typeof buildAdminControls> = buildAdminControls({
     store, writer, clock, services, ids, birthdays: config.birthdays, defaultTenantId: DEMO_TENANT_ID,
@@ -140,7 +147,7 @@ export async function createServer(config: Readonly<Config>, deps: ServerDeps = 
       },
     }),
   });
-  if (config.fixturesFile !== undefined) startupFixture = await loadStartupFixture(config.fixturesFile, startupFixture, controls.fixtures);
+  if (startupFixture !== undefined) startupFixture = await loadStartupFixture(fixtureSource, startupFixture, controls.fixtures);
 
   const faults = new FaultControl({ clock, findMailbox: (id) => mailboxes.findUser(id), throttle: config.throttle });
   if (config.faultsFile) await loadFaultsFile(config.faultsFile, faults);

@@ -29,11 +29,11 @@ export function readFixturesFile(path: string): unknown {
  * reset that loads this again gives the same users, calendars and events under the same ids
  * (tests keep the ids they read once).
  */
-export async function loadStartupFixture(path: string, fixture: unknown, fixtures: FixtureService): Promise<unknown> {
+export async function loadStartupFixture(source: string, fixture: unknown, fixtures: FixtureService): Promise<unknown> {
   try {
     const loaded = await fixtures.load({ fixture, mode: "merge" });
     return await fixtures.export({ mailboxes: loaded.users.map((u) => u.id) });
   } catch (error) {
-    throw new ConfigError(`--fixtures ${path}: ${(error as Error).message}`);
+    throw new ConfigError(`${source}: ${(error as Error).message}`);
   }
 }

@@ -30,7 +30,10 @@ export interface GraphcalFixture {
  * const gc = await startGraphcal({ clock: "manual", startAt: "2027-01-04T09:00:00Z", quirks: ["replay-item"] });
  */
 export interface StartGraphcalOptions {
-  /** Seeded after start (`POST /_graphcal/fixtures`). */
+  /**
+   * Loaded at start, after the demo tenant, as part of the startup state: `reset()` puts it back
+   * (same ids), so a suite that resets before each test starts every test from it.
+   */
   fixtures?: GraphcalFixture;
   /** `manual` (default): frozen at `startAt` until the test moves it; `real`: the wall clock until moved. */
   clock?: "manual" | "real";
@@ -152,7 +155,11 @@ export async function startGraphcal(options: StartGraphcalOptions = {}): Promise
     // Without the demo app there is nobody to mint an admin token for: the controls are opened.
     memory: true, "dev-open-admin": !demo, quirks: (options.quirks ?? []).join(","),
   });
-  const server = await createServer(config, { clock, signingKey: await testingSigningKey(), demoWithoutEvents: options.demo !== "week" });
+  const server = await createServer(config, {
+    clock, signingKey: await testingSigningKey(), demoWithoutEvents: options.demo !== "week",
+    // Part of the startup state: reset() puts it back (from kept rows, in milliseconds).
+    ...(options.fixtures && { startupFixture: { fixture: options.fixtures, source: "startGraphcal({ fixtures })" } }),
+  });
   let origin: string;
   try {
     if (options.faults?.length) await server.faults.addRules(parseFaultRules(options.faults));
@@ -219,14 +226,6 @@ export async function startGraphcal(options: StartGraphcalOptions = {}): Promise
     requests: async (o = {}) => (await admin("GET", `/_graphcal/requests${o.limit ? `?limit=${o.limit}` : ""}`) as { value: RequestLogEntry[] }).value,
     close: () => server.close(),
   };
-  if (options.fixtures) {
-    try {
-      await gc.seed(options.fixtures);
-    } catch (error) {
-      await server.close();
-      throw error;
-    }
-  }
   return gc;
 }
 
