@@ -5,8 +5,10 @@ import type { MailboxSyncState } from "../model.js";
 import type { Store } from "../store.js";
 import type { DeliveryLog } from "./delivery-log.js";
 import { queueLifecycle } from "./lifecycle-outbox.js";
+import { NotificationLanes } from "./notification-lanes.js";
 import { changeNotifications } from "./notification-payload.js";
 import type { ChangeNotice, DeliveryState, LifecycleNotice, Subscription } from "./subscription.js";
+import { TurnBatch } from "./turn-batch.js";
 import { acknowledged, failureOf, type WebhookResult, type WebhookTransport } from "./webhook.js";
 
 // Delivers change notifications from the change log (ADR 0010; README.md here). Each subscription
@@ -14,7 +16,10 @@ import { acknowledged, failureOf, type WebhookResult, type WebhookTransport } fr
 // it, POSTs what the subscription asked for, and moves the cursor once the receiver answered 2xx.
 // The write path pays nothing: a commit only wakes the mailbox here (after commit, so a delta
 // call made on receipt sees the change); a poll finds what other instances wrote, retries that
-// came due and subscriptions that expire, on the virtual clock.
+// came due and subscriptions that expire, on the virtual clock. Under load the work is shared:
+// the passes of one turn claim their leases in one statement, POSTs to one URL carry several
+// subscriptions' notifications (NotificationLanes), and the cursors settled in one turn are saved
+// in one statement (TurnBatch).
 
 export interface DispatcherOptions {
   /** How often the poll runs (wall-clock ms). */
@@ -64,6 +69,9 @@ export class NotificationDispatcher {
   #tickAgain = false;
   #timer: NodeJS.Timeout | undefined;
   #closed = false;
+  readonly #lanes: NotificationLanes;
+  readonly #claims: TurnBatch<string, Subscription[]>;
+  readonly #saves: TurnBatch<{ id: string; delivery: DeliveryState }, undefined>;
 
   constructor(private readonly deps: {
     store: Store; clock: Clock; ids: IdSource; transport: WebhookTransport; log: DeliveryLog; subscribed: SubscribedMailboxes;
@@ -77,6 +85,17 @@ export class NotificationDispatcher {
     this.#owner = deps.ids.guid();
     this.#options = { ...DEFAULT_DISPATCHER_OPTIONS, ...deps.options };
     this.#wallNow = deps.wallNow ?? Date.now;
+    this.#lanes = new NotificationLanes((url, body) => this.#post(url, body), this.#options.batchSize);
+    const { notifications } = deps.store;
+    this.#claims = new TurnBatch(async (mailboxIds) => {
+      const wallNowMs = this.#wallNow();
+      const claimed = await notifications.claimMailboxes({ mailboxIds: [...new Set(mailboxIds)], owner: this.#owner, untilMs: wallNowMs + this.#options.leaseMs, wallNowMs });
+      return mailboxIds.map((id) => claimed.filter((s) => s.mailboxId === id));
+    });
+    this.#saves = new TurnBatch(async (deliveries) => {
+      await notifications.saveDeliveries({ owner: this.#owner, deliveries });
+      return deliveries.map(() => undefined);
+    });
   }
 
   /** Starts the poll. */
@@ -162,10 +181,9 @@ export class NotificationDispatcher {
   /** One pass over a mailbox: lease its subscriptions, read its log once, deliver to each. */
   async #pass(mailboxId: string): Promise<void> {
     const { notifications } = this.deps.store;
-    const wallNowMs = this.#wallNow();
-    const claimed = await notifications.claimMailbox({ mailboxId, owner: this.#owner, untilMs: wallNowMs + this.#options.leaseMs, wallNowMs });
+    const claimed = await this.#claims.add(mailboxId);
     if (claimed.length === 0) return;
-    const release = (s: Subscription) => notifications.saveDelivery({ id: s.id, owner: this.#owner, delivery: s.delivery });
+    const release = (s: Subscription) => this.#saves.add({ id: s.id, delivery: s.delivery });
     const state = await this.deps.store.getSyncState({ mailboxId }).catch((error: unknown) => {
       void Promise.all(claimed.map(release));
       throw error;
@@ -212,7 +230,7 @@ export class NotificationDispatcher {
   /** Delivers one subscription's share of the slice, in log order, in POSTs of at most batchSize. */
   async #deliver(subscription: Subscription, window: { events: ChangeNotice[]; calendars: ChangeNotice[]; upTo: number }, state: MailboxSyncState, nowMs: number): Promise<void> {
     let delivery: DeliveryState = { ...subscription.delivery };
-    const save = () => this.deps.store.notifications.saveDelivery({ id: subscription.id, owner: this.#owner, delivery });
+    const save = () => this.#saves.add({ id: subscription.id, delivery });
     try {
       // History the retention job pruned cannot be notified: say so, go on from what is left.
       if (delivery.deliveredSeq < state.pruneSeq) {
@@ -224,7 +242,7 @@ export class NotificationDispatcher {
       const mine = pool.filter((n) => n.seq > delivery.deliveredSeq && (target.kind === "calendars" || target.calendarId === null || n.calendarId === target.calendarId));
       const createdAlsoUpdated = this.deps.createdAlsoUpdated(subscription.mailboxId);
       for (const batch of batches(subscription, mine, this.#options.batchSize, createdAlsoUpdated)) {
-        const result = await this.#post(subscription.notificationUrl, JSON.stringify({ value: batch.notifications }));
+        const result = await this.#lanes.post(subscription.notificationUrl, batch.notifications);
         if (result.error === "aborted") return; // closing: not acknowledged, delivered again later
         if (!acknowledged(result)) {
           delivery = await this.#failed(subscription, delivery, { result, batch, state, nowMs });

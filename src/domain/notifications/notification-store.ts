@@ -41,12 +41,16 @@ export interface NotificationStore {
   listReauthorizeDue(query: { beforeMs: number }): Promise<Subscription[]>;
 
   /**
-   * Takes the lease of every subscription of the mailbox that is free (or already ours, or
-   * whose lease ran out by `wallNowMs`) until `untilMs`; returns them as stored now.
+   * Takes the lease of every subscription of the mailboxes that is free (or already ours, or
+   * whose lease ran out by `wallNowMs`) until `untilMs`; returns them as stored now, in creation
+   * order.
    */
-  claimMailbox(query: { mailboxId: string; owner: string; untilMs: number; wallNowMs: number }): Promise<Subscription[]>;
-  /** Saves the delivery state and gives the lease back, if `owner` still holds it; false otherwise. */
-  saveDelivery(query: { id: string; owner: string; delivery: DeliveryState }): Promise<boolean>;
+  claimMailboxes(query: { mailboxIds: readonly string[]; owner: string; untilMs: number; wallNowMs: number }): Promise<Subscription[]>;
+  /**
+   * Saves each subscription's delivery state and gives its lease back, where `owner` still holds
+   * it (a lease lost to another instance saves nothing: that instance delivers again).
+   */
+  saveDeliveries(query: { owner: string; deliveries: readonly { id: string; delivery: DeliveryState }[] }): Promise<void>;
   /** Gives back every lease `owner` holds (a closing instance). */
   releaseAll(query: { owner: string }): Promise<void>;
 

@@ -1,6 +1,6 @@
-import type { Kysely } from "kysely";
+import { type Kysely, type Selectable, sql } from "kysely";
 import type { ChangeNotice, DeliveryState, LifecycleNotice, NotificationStore, Subscription } from "../../domain/index.js";
-import type { Database } from "./schema.js";
+import type { Database, SubscriptionsTable } from "./schema.js";
 import { fromLifecycleNotice, fromSubscription, toLifecycleNotice, toSubscription } from "./rows.js";
 
 /**
@@ -89,22 +89,30 @@ export class SqlNotificationStore implements NotificationStore {
     return rows.map(toSubscription);
   }
 
-  async claimMailbox(query: { mailboxId: string; owner: string; untilMs: number; wallNowMs: number }): Promise<Subscription[]> {
-    const rows = await this.db.updateTable("subscriptions")
-      .set({ lease_owner: query.owner, lease_until: query.untilMs })
-      .where("mailbox_id", "=", query.mailboxId)
-      .where((eb) => eb.or([eb("lease_owner", "is", null), eb("lease_owner", "=", query.owner), eb("lease_until", "<", query.wallNowMs)]))
-      .returningAll().execute();
+  async claimMailboxes(query: { mailboxIds: readonly string[]; owner: string; untilMs: number; wallNowMs: number }): Promise<Subscription[]> {
+    if (query.mailboxIds.length === 0) return [];
+    const rows: SubscriptionRow[] = [];
+    for (const mailboxIds of chunks(query.mailboxIds, CHUNK)) {
+      rows.push(...await this.db.updateTable("subscriptions")
+        .set({ lease_owner: query.owner, lease_until: query.untilMs })
+        .where("mailbox_id", "in", mailboxIds)
+        .where((eb) => eb.or([eb("lease_owner", "is", null), eb("lease_owner", "=", query.owner), eb("lease_until", "<", query.wallNowMs)]))
+        .returningAll().execute());
+    }
     return rows.map(toSubscription).sort((a, b) => a.createdMs - b.createdMs || (a.id < b.id ? -1 : 1));
   }
 
-  async saveDelivery(query: { id: string; owner: string; delivery: DeliveryState }): Promise<boolean> {
-    const { delivery } = query;
-    const res = await this.db.updateTable("subscriptions").set({
-      delivered_seq: delivery.deliveredSeq, attempts: delivery.attempts, first_failure_ms: delivery.firstFailureMs,
-      next_attempt_ms: delivery.nextAttemptMs, lease_owner: null, lease_until: 0,
-    }).where("subscription_id", "=", query.id).where("lease_owner", "=", query.owner).executeTakeFirst();
-    return Number(res.numUpdatedRows) > 0;
+  async saveDeliveries(query: { owner: string; deliveries: readonly { id: string; delivery: DeliveryState }[] }): Promise<void> {
+    for (const part of chunks(query.deliveries, CHUNK)) {
+      // One UPDATE for the lot: each column is a CASE over the subscription id. The casts give
+      // PostgreSQL the parameters' type (a bare parameter in a CASE would be text).
+      const pick = (value: (d: DeliveryState) => number | null) =>
+        sql<number>`case subscription_id ${sql.join(part.map((p) => sql`when ${p.id} then cast(${value(p.delivery)} as bigint)`), sql` `)} end`;
+      await this.db.updateTable("subscriptions").set({
+        delivered_seq: pick((d) => d.deliveredSeq), attempts: pick((d) => d.attempts), first_failure_ms: pick((d) => d.firstFailureMs),
+        next_attempt_ms: pick((d) => d.nextAttemptMs), lease_owner: null, lease_until: 0,
+      }).where("subscription_id", "in", part.map((p) => p.id)).where("lease_owner", "=", query.owner).execute();
+    }
   }
 
   async releaseAll(query: { owner: string }): Promise<void> {
@@ -165,6 +173,17 @@ export class SqlNotificationStore implements NotificationStore {
       attempts: query.attempts, first_failure_ms: query.firstFailureMs, next_attempt_ms: query.nextAttemptMs, lease_owner: null, lease_until: 0,
     }).where("notice_id", "=", query.id).execute();
   }
+}
+
+type SubscriptionRow = Selectable<SubscriptionsTable>;
+
+/** Ids per statement at most: far below both engines' parameter limits (SQLite 32,766; PostgreSQL 65,535). */
+const CHUNK = 500;
+
+function chunks<T>(items: readonly T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
 }
 
 /** The changeKey of the item's snapshot after the change (null for a removal). */
