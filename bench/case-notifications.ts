@@ -7,7 +7,7 @@
 //    those subscriptions ÷ the same writes to 100 mailboxes with none (target >= 0.8x).
 import { createServer as createHttpServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { ServerChild } from "./children.js";
+import { cpuSeconds, ServerChild } from "./children.js";
 import { freshDir, median, out, quietWait, SERVER_CPU, verdicts } from "./harness.js";
 import { fmt, table } from "./report.js";
 
@@ -27,7 +27,7 @@ interface Received {
 }
 
 /** A webhook receiver on loopback: answers the validation handshake, then 202 to every POST. */
-async function startReceiver(onNotification: (n: Received) => void): Promise<{ url: string; close: () => Promise<void> }> {
+async function startReceiver(onNotification: (n: Received) => void, onPost: () => void): Promise<{ url: string; close: () => Promise<void> }> {
   const server = createHttpServer((req: IncomingMessage, res: ServerResponse) => {
     const token = new URL(req.url ?? "/", "http://x").searchParams.get("validationToken");
     const chunks: Buffer[] = [];
@@ -39,6 +39,7 @@ async function startReceiver(onNotification: (n: Received) => void): Promise<{ u
       }
       const atMs = performance.now();
       res.writeHead(202).end();
+      onPost();
       const body = JSON.parse(Buffer.concat(chunks).toString("utf8")) as { value: { subscriptionId: string; changeType: string; resourceData?: { id?: string } }[] };
       for (const n of body.value) onNotification({ subscriptionId: n.subscriptionId, changeType: n.changeType, eventId: n.resourceData?.id, atMs });
     });
@@ -73,9 +74,14 @@ const eventBody = (i: number) => ({
   end: { dateTime: `2027-02-${String(1 + (i % 27)).padStart(2, "0")}T10:00:00`, timeZone: "UTC" },
 });
 
-/** `count` event creations spread round-robin over the tokens, `IN_FLIGHT` at a time; returns writes/s. */
-async function writeLoad(port: number, tokens: string[], count: number): Promise<{ perSecond: number; firstMs: number }> {
+/**
+ * `count` event creations spread round-robin over the tokens, `IN_FLIGHT` at a time; returns
+ * writes/s, and the server's CPU per write and cores used over the phase (delivery included).
+ */
+async function writeLoad(server: ServerChild, tokens: string[], count: number): Promise<{ perSecond: number; firstMs: number; cpuUsPerWrite: number; cores: number }> {
+  const { port } = server;
   let next = 0;
+  const cpuBefore = cpuSeconds(server.pid);
   const firstMs = performance.now();
   const worker = async () => {
     for (let i = next++; i < count; i = next++) {
@@ -84,7 +90,9 @@ async function writeLoad(port: number, tokens: string[], count: number): Promise
     }
   };
   await Promise.all(Array.from({ length: IN_FLIGHT }, worker));
-  return { perSecond: count / ((performance.now() - firstMs) / 1000), firstMs };
+  const seconds = (performance.now() - firstMs) / 1000;
+  const cpu = cpuSeconds(server.pid) - cpuBefore;
+  return { perSecond: count / seconds, firstMs, cpuUsPerWrite: (cpu * 1e6) / count, cores: cpu / seconds };
 }
 
 export async function caseNotifications(): Promise<void> {
@@ -95,6 +103,7 @@ export async function caseNotifications(): Promise<void> {
   const waiting = new Map<string, (atMs: number) => void>();
   const arrived = new Map<string, number>();
   let delivered = 0;
+  let posts = 0;
   let lastAtMs = 0;
   let collecting = true;
   const receiver = await startReceiver((n) => {
@@ -105,7 +114,7 @@ export async function caseNotifications(): Promise<void> {
     }
     delivered++;
     lastAtMs = n.atMs;
-  });
+  }, () => posts++);
   try {
     const users = await server.call<{ mailbox: { id: string }; token: string }[]>("provision", { count: 2 * MAILBOXES + 1, prefix: "case12-u" });
     const [solo, ...rest] = users;
@@ -143,11 +152,12 @@ export async function caseNotifications(): Promise<void> {
     for (const u of withSubs) for (let s = 0; s < SUBSCRIPTIONS_PER_MAILBOX; s++) await subscribe(server.port, u.token, `${receiver.url}?s=${s}`);
     await quietWait();
     const half = Math.floor(WRITES / 2);
-    const off1 = await writeLoad(server.port, without.map((u) => u.token), half);
+    const off1 = await writeLoad(server, without.map((u) => u.token), half);
     delivered = 0;
-    const on1 = await writeLoad(server.port, withSubs.map((u) => u.token), half);
-    const off2 = await writeLoad(server.port, without.map((u) => u.token), WRITES - half);
-    const on2 = await writeLoad(server.port, withSubs.map((u) => u.token), WRITES - half);
+    posts = 0;
+    const on1 = await writeLoad(server, withSubs.map((u) => u.token), half);
+    const off2 = await writeLoad(server, without.map((u) => u.token), WRITES - half);
+    const on2 = await writeLoad(server, withSubs.map((u) => u.token), WRITES - half);
     const expected = WRITES * SUBSCRIPTIONS_PER_MAILBOX;
     const drainStart = performance.now();
     while (delivered < expected && performance.now() - drainStart < DRAIN_MS) await new Promise((r) => setTimeout(r, 50));
@@ -164,8 +174,11 @@ export async function caseNotifications(): Promise<void> {
       ["latency max", fmt.ms(latencies[latencies.length - 1] as number)],
       ["writes/s without subscriptions (halves)", `${fmt.int(off1.perSecond)} / ${fmt.int(off2.perSecond)}`],
       ["writes/s with 10 subscriptions per mailbox (halves)", `${fmt.int(on1.perSecond)} / ${fmt.int(on2.perSecond)}`],
+      ["server CPU µs per write, without / with (first half)", `${fmt.int(off1.cpuUsPerWrite)} / ${fmt.int(on1.cpuUsPerWrite)}`],
+      ["server cores used, without / with (first half)", `${off1.cores.toFixed(2)} / ${on1.cores.toFixed(2)}`],
       ["notifications delivered", `${delivered.toLocaleString("en-US")} of ${expected.toLocaleString("en-US")}`],
       ["notifications delivered per second", fmt.int(deliveredPerSecond)],
+      ["notifications per POST (mean)", (delivered / Math.max(1, posts)).toFixed(1)],
     ]));
     verdicts.push({ target: "12. write → notification received on loopback, p99 <= 50 ms", measured: fmt.ms(p(0.99)), pass: p(0.99) <= 50 });
     verdicts.push({ target: "12. write rate with 1,000 subscriptions ÷ without >= 0.8x", measured: fmt.x(ratio), pass: ratio >= 0.8 });

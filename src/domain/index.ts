@@ -72,7 +72,7 @@ export { FixtureService, FIXTURE_MODES, type FixtureLoadResult, type FixtureMode
 export type { FixtureDocument } from "./fixtures/export-fixture.js";
 
 // Change notifications (issue 12; ADR 0010).
-export type { NotificationStore } from "./notifications/notification-store.js";
+export type { ClaimedSubscription, NotificationStore } from "./notifications/notification-store.js";
 export {
   SUBSCRIPTION_LIMITS, type ChangeNotice, type DeliveryState, type LifecycleNotice, type Subscription, type SubscriptionTarget,
 } from "./notifications/subscription.js";

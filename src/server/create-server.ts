@@ -109,6 +109,7 @@ export async function createServer(config: Readonly<Config>, deps: ServerDeps = 
     store, access, clock, ids, transport, log: deliveryLog, subscribed,
     options: { validationTimeoutMs: config.notifyValidationTimeoutMs, graphExtensions: config.graphExtensions },
     kick: () => dispatcher.kick(),
+    changed: (mailboxId) => dispatcher.forget(mailboxId),
   });
   const services = {
     access,

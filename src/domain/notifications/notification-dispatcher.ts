@@ -1,3 +1,4 @@
+import { BoundedMap } from "../cache/bounded-map.js";
 import type { SubscribedMailboxes } from "../cache/subscribed-mailboxes.js";
 import type { Clock } from "../clock.js";
 import type { IdSource } from "../ids.js";
@@ -34,6 +35,12 @@ export interface DispatcherOptions {
   batchSize: number;
   /** reauthorizationRequired goes out this long before a subscription expires. */
   reauthorizeLeadMs: number;
+  /**
+   * How long a pass reuses the leases and rows an earlier pass claimed (wall-clock ms; well under
+   * leaseMs). Under load a mailbox is claimed about once per holdMs instead of once per write;
+   * the poll gives back what was held longer.
+   */
+  holdMs: number;
 }
 
 export const DEFAULT_DISPATCHER_OPTIONS: DispatcherOptions = Object.freeze({
@@ -43,11 +50,14 @@ export const DEFAULT_DISPATCHER_OPTIONS: DispatcherOptions = Object.freeze({
   leaseMs: 30_000,
   batchSize: 100,
   reauthorizeLeadMs: 15 * 60_000,
+  holdMs: 1000,
 });
 
 /** Change-log entries a pass reads per log at most; the rest waits for the next pass. */
 const READ_LIMIT = 500;
 const LIFECYCLE_BATCH = 100;
+/** Subscriptions whose fixed part is kept in memory; far above the per-mailbox limit times a busy instance's mailboxes. */
+const KNOWN_SUBSCRIPTIONS = 20_000;
 
 /** The wait before attempt n+1 after n failures: 10 s doubling to 15 min (virtual clock). */
 export function retryDelayMs(failures: number): number {
@@ -71,6 +81,15 @@ export class NotificationDispatcher {
   #closed = false;
   readonly #lanes: NotificationLanes;
   readonly #claims: TurnBatch<string, Subscription[]>;
+  /**
+   * Mailboxes whose subscriptions this instance claimed lately, with their rows as it last saved
+   * them: while it holds the leases, no other instance moves those cursors, so the rows here are
+   * the stored ones. Dropped when the subscriptions change here (`forget`), after holdMs, and when
+   * a save finds a lease lost.
+   */
+  readonly #held = new Map<string, { sinceWallMs: number; subscriptions: Subscription[] }>();
+  /** Subscriptions by id, for what never changes after creation (a claim reads only the rest). */
+  readonly #known = new BoundedMap<Subscription>({ limit: KNOWN_SUBSCRIPTIONS });
   readonly #saves: TurnBatch<{ id: string; delivery: DeliveryState }, undefined>;
 
   constructor(private readonly deps: {
@@ -90,10 +109,22 @@ export class NotificationDispatcher {
     this.#claims = new TurnBatch(async (mailboxIds) => {
       const wallNowMs = this.#wallNow();
       const claimed = await notifications.claimMailboxes({ mailboxIds: [...new Set(mailboxIds)], owner: this.#owner, untilMs: wallNowMs + this.#options.leaseMs, wallNowMs });
-      return mailboxIds.map((id) => claimed.filter((s) => s.mailboxId === id));
+      const byMailbox = new Map<string, Subscription[]>();
+      for (const c of claimed) {
+        const known = this.#known.get(c.id) ?? await notifications.getSubscription(c.id);
+        // Deleted since the claim: nothing to deliver, nothing to save.
+        if (!known) continue;
+        this.#known.set(c.id, known);
+        const list = byMailbox.get(c.mailboxId) ?? [];
+        list.push({ ...known, ...c });
+        byMailbox.set(c.mailboxId, list);
+      }
+      return mailboxIds.map((id) => byMailbox.get(id) ?? []);
     });
     this.#saves = new TurnBatch(async (deliveries) => {
-      await notifications.saveDeliveries({ owner: this.#owner, deliveries });
+      const saved = await notifications.saveDeliveries({ owner: this.#owner, deliveries });
+      // A lease ran out and another instance took it (a stall longer than leaseMs): claim afresh.
+      if (saved < deliveries.length) this.#held.clear();
       return deliveries.map(() => undefined);
     });
   }
@@ -118,6 +149,12 @@ export class NotificationDispatcher {
       for (const id of this.#dirty) this.#run(id);
       this.#dirty.clear();
     });
+  }
+
+  /** The subscriptions of a mailbox (null: of any) changed: the next pass claims and reads them again. */
+  forget(mailboxId: string | null): void {
+    if (mailboxId === null) this.#held.clear();
+    else this.#held.delete(mailboxId);
   }
 
   /** Runs the poll now (the clock moved, a lifecycle notification was queued). */
@@ -158,7 +195,10 @@ export class NotificationDispatcher {
       this.#again.add(mailboxId);
       return;
     }
-    const pass = this.#pass(mailboxId).catch(this.deps.onError).finally(() => {
+    const pass = this.#pass(mailboxId).catch((error: unknown) => {
+      this.forget(mailboxId);
+      this.deps.onError(error);
+    }).finally(() => {
       this.#running.delete(mailboxId);
       if (this.#again.delete(mailboxId)) this.#run(mailboxId);
     });
@@ -168,8 +208,12 @@ export class NotificationDispatcher {
   async #tick(): Promise<void> {
     const { notifications } = this.deps.store;
     const nowMs = this.deps.clock.now().getTime();
+    await this.#releaseHolds();
     // Expired subscriptions are deleted, with no notification (Graph: "no further notifications").
-    for (const expired of await notifications.listExpired({ nowMs })) await notifications.deleteSubscription(expired.id);
+    for (const expired of await notifications.listExpired({ nowMs })) {
+      await notifications.deleteSubscription(expired.id);
+      this.forget(expired.mailboxId);
+    }
     for (const due of await notifications.listReauthorizeDue({ beforeMs: nowMs + this.#options.reauthorizeLeadMs })) {
       if (await notifications.markReauthorizeSent({ id: due.id, forMs: due.expirationMs })) await queueLifecycle(this.deps, due, "reauthorizationRequired");
     }
@@ -178,18 +222,38 @@ export class NotificationDispatcher {
     for (const mailboxId of await notifications.listPendingMailboxes({ nowMs })) this.#run(mailboxId);
   }
 
+  /** Gives back the leases of mailboxes held longer than holdMs and not in a pass (other instances may take them). */
+  async #releaseHolds(): Promise<void> {
+    const wallNowMs = this.#wallNow();
+    const ids: string[] = [];
+    for (const [mailboxId, held] of this.#held) {
+      if (wallNowMs - held.sinceWallMs < this.#options.holdMs || this.#running.has(mailboxId)) continue;
+      this.#held.delete(mailboxId);
+      ids.push(...held.subscriptions.map((s) => s.id));
+    }
+    if (ids.length > 0) await this.deps.store.notifications.releaseLeases({ owner: this.#owner, ids });
+  }
+
+  /** The mailbox's subscriptions under this instance's lease: held from a recent pass, or claimed now. */
+  async #claim(mailboxId: string): Promise<Subscription[]> {
+    const wallNowMs = this.#wallNow();
+    const held = this.#held.get(mailboxId);
+    if (held && wallNowMs - held.sinceWallMs < this.#options.holdMs) return held.subscriptions;
+    const claimed = await this.#claims.add(mailboxId);
+    if (claimed.length > 0) this.#held.set(mailboxId, { sinceWallMs: wallNowMs, subscriptions: claimed });
+    else this.#held.delete(mailboxId);
+    return claimed;
+  }
+
   /** One pass over a mailbox: lease its subscriptions, read its log once, deliver to each. */
   async #pass(mailboxId: string): Promise<void> {
     const { notifications } = this.deps.store;
-    const claimed = await this.#claims.add(mailboxId);
+    const claimed = await this.#claim(mailboxId);
     if (claimed.length === 0) return;
-    const release = (s: Subscription) => this.#saves.add({ id: s.id, delivery: s.delivery });
-    const state = await this.deps.store.getSyncState({ mailboxId }).catch((error: unknown) => {
-      void Promise.all(claimed.map(release));
-      throw error;
-    });
+    const state = await this.deps.store.getSyncState({ mailboxId });
     if (!state) {
       // The mailbox is gone (a reset that did not go through SubscriptionService): so are its subscriptions.
+      this.forget(mailboxId);
       for (const s of claimed) {
         await queueLifecycle(this.deps, s, "subscriptionRemoved");
         await notifications.deleteSubscription(s.id);
@@ -199,12 +263,8 @@ export class NotificationDispatcher {
     }
     const nowMs = this.deps.clock.now().getTime();
     const due = claimed.filter((s) => s.delivery.deliveredSeq < state.changeSeq && s.delivery.nextAttemptMs <= nowMs && s.expirationMs > nowMs);
-    await Promise.all(claimed.filter((s) => !due.includes(s)).map(release));
     if (due.length === 0) return;
-    const window = await this.#read(mailboxId, due, state).catch((error: unknown) => {
-      void Promise.all(due.map(release));
-      throw error;
-    });
+    const window = await this.#read(mailboxId, due, state);
     await Promise.all(due.map((s) => this.#deliver(s, window, state, nowMs)));
     if (window.upTo < state.changeSeq) this.#again.add(mailboxId);
   }
@@ -230,7 +290,11 @@ export class NotificationDispatcher {
   /** Delivers one subscription's share of the slice, in log order, in POSTs of at most batchSize. */
   async #deliver(subscription: Subscription, window: { events: ChangeNotice[]; calendars: ChangeNotice[]; upTo: number }, state: MailboxSyncState, nowMs: number): Promise<void> {
     let delivery: DeliveryState = { ...subscription.delivery };
-    const save = () => this.#saves.add({ id: subscription.id, delivery });
+    const save = () => {
+      // The held row is the stored one (see #held).
+      subscription.delivery = delivery;
+      return this.#saves.add({ id: subscription.id, delivery });
+    };
     try {
       // History the retention job pruned cannot be notified: say so, go on from what is left.
       if (delivery.deliveredSeq < state.pruneSeq) {

@@ -1,5 +1,8 @@
 import type { ChangeNotice, DeliveryState, LifecycleNotice, Subscription } from "./subscription.js";
 
+/** A claimed subscription: its id and what can change after creation (the rest never does). */
+export type ClaimedSubscription = Pick<Subscription, "id" | "mailboxId" | "createdMs" | "expirationMs" | "notificationUrl" | "lifecycleNotificationUrl" | "delivery">;
+
 /**
  * The storage port of change notifications (`Store.notifications`): subscriptions, their
  * delivery cursors, the lifecycle outbox, and the slice of the change logs a delivery reads.
@@ -42,15 +45,18 @@ export interface NotificationStore {
 
   /**
    * Takes the lease of every subscription of the mailboxes that is free (or already ours, or
-   * whose lease ran out by `wallNowMs`) until `untilMs`; returns them as stored now, in creation
-   * order.
+   * whose lease ran out by `wallNowMs`) until `untilMs`; returns their mutable part as stored
+   * now, in creation order.
    */
-  claimMailboxes(query: { mailboxIds: readonly string[]; owner: string; untilMs: number; wallNowMs: number }): Promise<Subscription[]>;
+  claimMailboxes(query: { mailboxIds: readonly string[]; owner: string; untilMs: number; wallNowMs: number }): Promise<ClaimedSubscription[]>;
   /**
-   * Saves each subscription's delivery state and gives its lease back, where `owner` still holds
-   * it (a lease lost to another instance saves nothing: that instance delivers again).
+   * Saves each subscription's delivery state where `owner` still holds its lease, which it keeps
+   * (a lease lost to another instance saves nothing: that instance delivers again). Returns how
+   * many were saved.
    */
-  saveDeliveries(query: { owner: string; deliveries: readonly { id: string; delivery: DeliveryState }[] }): Promise<void>;
+  saveDeliveries(query: { owner: string; deliveries: readonly { id: string; delivery: DeliveryState }[] }): Promise<number>;
+  /** Gives back the leases `owner` holds on these subscriptions. */
+  releaseLeases(query: { owner: string; ids: readonly string[] }): Promise<void>;
   /** Gives back every lease `owner` holds (a closing instance). */
   releaseAll(query: { owner: string }): Promise<void>;
 

@@ -35,6 +35,8 @@ export class SubscriptionService {
     subscribed: SubscribedMailboxes; options: SubscriptionServiceOptions;
     /** Tells the dispatcher there is a lifecycle notification to send. */
     kick: () => void;
+    /** Tells the dispatcher a mailbox's subscriptions changed (null: any mailbox's), so it reads them again. */
+    changed?: (mailboxId: string | null) => void;
   }) {}
 
   /** POST /subscriptions: 201 with the subscription once its URLs passed the handshake. */
@@ -68,6 +70,7 @@ export class SubscriptionService {
     };
     await this.deps.store.notifications.insertSubscription(subscription);
     this.deps.subscribed.add(mailbox.id);
+    this.deps.changed?.(mailbox.id);
     return subscription;
   }
 
@@ -112,12 +115,14 @@ export class SubscriptionService {
       updated.notificationUrl = input.notificationUrl;
     }
     await this.deps.store.notifications.updateSubscription(updated);
+    this.deps.changed?.(updated.mailboxId);
     return updated;
   }
 
   async delete(args: { principal: Principal; id: string }): Promise<void> {
     const subscription = await this.get(args);
     await this.deps.store.notifications.deleteSubscription(subscription.id);
+    this.deps.changed?.(subscription.mailboxId);
   }
 
   /**
@@ -174,11 +179,14 @@ export class SubscriptionService {
   /** A whole-store reset: every subscription goes, as above. */
   async removeAll(): Promise<void> {
     for (const subscription of await this.deps.store.notifications.listSubscriptions({})) await this.#remove(subscription);
+    // The store may be restored under the dispatcher's feet too (kept startup rows).
+    this.deps.changed?.(null);
   }
 
   async #remove(subscription: Subscription): Promise<boolean> {
     const notified = await queueLifecycle(this.deps, subscription, "subscriptionRemoved");
     await this.deps.store.notifications.deleteSubscription(subscription.id);
+    this.deps.changed?.(subscription.mailboxId);
     if (notified) this.deps.kick();
     return notified;
   }

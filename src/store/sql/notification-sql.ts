@@ -1,6 +1,6 @@
-import { type Kysely, type Selectable, sql } from "kysely";
-import type { ChangeNotice, DeliveryState, LifecycleNotice, NotificationStore, Subscription } from "../../domain/index.js";
-import type { Database, SubscriptionsTable } from "./schema.js";
+import type { Kysely } from "kysely";
+import type { ChangeNotice, ClaimedSubscription, DeliveryState, LifecycleNotice, NotificationStore, Subscription } from "../../domain/index.js";
+import type { Database } from "./schema.js";
 import { fromLifecycleNotice, fromSubscription, toLifecycleNotice, toSubscription } from "./rows.js";
 
 /**
@@ -89,29 +89,64 @@ export class SqlNotificationStore implements NotificationStore {
     return rows.map(toSubscription);
   }
 
-  async claimMailboxes(query: { mailboxIds: readonly string[]; owner: string; untilMs: number; wallNowMs: number }): Promise<Subscription[]> {
+  async claimMailboxes(query: { mailboxIds: readonly string[]; owner: string; untilMs: number; wallNowMs: number }): Promise<ClaimedSubscription[]> {
     if (query.mailboxIds.length === 0) return [];
-    const rows: SubscriptionRow[] = [];
+    const claimed: ClaimedSubscription[] = [];
     for (const mailboxIds of chunks(query.mailboxIds, CHUNK)) {
-      rows.push(...await this.db.updateTable("subscriptions")
+      // Only what can change after creation comes back: every value read costs (~0.5 µs each with
+      // better-sqlite3), and the dispatcher keeps the rest by id.
+      const rows = await this.db.updateTable("subscriptions")
         .set({ lease_owner: query.owner, lease_until: query.untilMs })
         .where("mailbox_id", "in", mailboxIds)
         .where((eb) => eb.or([eb("lease_owner", "is", null), eb("lease_owner", "=", query.owner), eb("lease_until", "<", query.wallNowMs)]))
-        .returningAll().execute());
+        .returning(["subscription_id", "mailbox_id", "created_ms", "expiration_ms", "notification_url", "lifecycle_url",
+          "delivered_seq", "attempts", "first_failure_ms", "next_attempt_ms", "reauthorize_sent_ms"])
+        .execute();
+      for (const r of rows) {
+        claimed.push({
+          id: r.subscription_id, mailboxId: r.mailbox_id, createdMs: Number(r.created_ms), expirationMs: Number(r.expiration_ms),
+          notificationUrl: r.notification_url, lifecycleNotificationUrl: r.lifecycle_url,
+          delivery: {
+            deliveredSeq: Number(r.delivered_seq), attempts: Number(r.attempts),
+            firstFailureMs: r.first_failure_ms === null ? null : Number(r.first_failure_ms), nextAttemptMs: Number(r.next_attempt_ms),
+            reauthorizeSentForMs: r.reauthorize_sent_ms === null ? null : Number(r.reauthorize_sent_ms),
+          },
+        });
+      }
     }
-    return rows.map(toSubscription).sort((a, b) => a.createdMs - b.createdMs || (a.id < b.id ? -1 : 1));
+    return claimed.sort((a, b) => a.createdMs - b.createdMs || (a.id < b.id ? -1 : 1));
   }
 
-  async saveDeliveries(query: { owner: string; deliveries: readonly { id: string; delivery: DeliveryState }[] }): Promise<void> {
-    for (const part of chunks(query.deliveries, CHUNK)) {
-      // One UPDATE for the lot: each column is a CASE over the subscription id. The casts give
-      // PostgreSQL the parameters' type (a bare parameter in a CASE would be text).
-      const pick = (value: (d: DeliveryState) => number | null) =>
-        sql<number>`case subscription_id ${sql.join(part.map((p) => sql`when ${p.id} then cast(${value(p.delivery)} as bigint)`), sql` `)} end`;
-      await this.db.updateTable("subscriptions").set({
-        delivered_seq: pick((d) => d.deliveredSeq), attempts: pick((d) => d.attempts), first_failure_ms: pick((d) => d.firstFailureMs),
-        next_attempt_ms: pick((d) => d.nextAttemptMs), lease_owner: null, lease_until: 0,
-      }).where("subscription_id", "in", part.map((p) => p.id)).where("lease_owner", "=", query.owner).execute();
+  async saveDeliveries(query: { owner: string; deliveries: readonly { id: string; delivery: DeliveryState }[] }): Promise<number> {
+    // Subscriptions that took the same changes end in the same state: one UPDATE per distinct
+    // state, all in one transaction (one commit).
+    const groups = new Map<string, { delivery: DeliveryState; ids: string[] }>();
+    for (const { id, delivery } of query.deliveries) {
+      const key = `${delivery.deliveredSeq}:${delivery.attempts}:${delivery.firstFailureMs}:${delivery.nextAttemptMs}`;
+      const group = groups.get(key);
+      if (group) group.ids.push(id);
+      else groups.set(key, { delivery, ids: [id] });
+    }
+    const write = async (db: Kysely<Database>) => {
+      let saved = 0;
+      for (const { delivery, ids } of groups.values()) {
+        for (const part of chunks(ids, CHUNK)) {
+          const res = await db.updateTable("subscriptions").set({
+            delivered_seq: delivery.deliveredSeq, attempts: delivery.attempts, first_failure_ms: delivery.firstFailureMs,
+            next_attempt_ms: delivery.nextAttemptMs,
+          }).where("subscription_id", "in", part).where("lease_owner", "=", query.owner).executeTakeFirst();
+          saved += Number(res.numUpdatedRows);
+        }
+      }
+      return saved;
+    };
+    return groups.size <= 1 ? write(this.db) : this.db.transaction().execute(write);
+  }
+
+  async releaseLeases(query: { owner: string; ids: readonly string[] }): Promise<void> {
+    for (const part of chunks(query.ids, CHUNK)) {
+      await this.db.updateTable("subscriptions").set({ lease_owner: null, lease_until: 0 })
+        .where("subscription_id", "in", part).where("lease_owner", "=", query.owner).execute();
     }
   }
 
@@ -174,8 +209,6 @@ export class SqlNotificationStore implements NotificationStore {
     }).where("notice_id", "=", query.id).execute();
   }
 }
-
-type SubscriptionRow = Selectable<SubscriptionsTable>;
 
 /** Ids per statement at most: far below both engines' parameter limits (SQLite 32,766; PostgreSQL 65,535). */
 const CHUNK = 500;
