@@ -102,8 +102,8 @@ export async function createServer(config: Readonly<Config>, deps: ServerDeps = 
     onError: (err) => app.log.error({ err }, "change notification delivery failed"),
     options: { pollMs: config.notifyPollMs, deliveryTimeoutMs: config.notifyDeliveryTimeoutMs, leaseMs: config.notifyLeaseMs },
   });
-  writer.onChange(({ mailboxId }) => {
-    if (dispatcherStarted) dispatcher.wake(mailboxId);
+  writer.onChange(({ mailboxId, logged }) => {
+    if (dispatcherStarted) dispatcher.wake(mailboxId, logged);
   });
   const subscriptions = new SubscriptionService({
     store, access, clock, ids, transport, log: deliveryLog, subscribed,

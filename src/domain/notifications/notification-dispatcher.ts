@@ -6,6 +6,8 @@ import type { MailboxSyncState } from "../model.js";
 import type { Store } from "../store.js";
 import type { DeliveryLog } from "./delivery-log.js";
 import { queueLifecycle } from "./lifecycle-outbox.js";
+import type { LoggedChange } from "../change-log/change-log-writer.js";
+import { NoticeTail } from "./notice-tail.js";
 import { NotificationLanes } from "./notification-lanes.js";
 import { changeNotifications } from "./notification-payload.js";
 import type { ChangeNotice, DeliveryState, LifecycleNotice, Subscription } from "./subscription.js";
@@ -88,6 +90,8 @@ export class NotificationDispatcher {
    * a save finds a lease lost.
    */
   readonly #held = new Map<string, { sinceWallMs: number; subscriptions: Subscription[] }>();
+  /** What this instance's commits logged lately, so a pass need not read it back. */
+  readonly #tail = new NoticeTail();
   /** Subscriptions by id, for what never changes after creation (a claim reads only the rest). */
   readonly #known = new BoundedMap<Subscription>({ limit: KNOWN_SUBSCRIPTIONS });
   readonly #saves: TurnBatch<{ id: string; delivery: DeliveryState }, undefined>;
@@ -137,9 +141,10 @@ export class NotificationDispatcher {
     this.kick();
   }
 
-  /** A mailbox's change sequence moved (a ChangeLogWriter listener: after commit). */
-  wake(mailboxId: string): void {
+  /** A mailbox's change sequence moved (a ChangeLogWriter listener: after commit), with what the commit logged. */
+  wake(mailboxId: string, logged: readonly LoggedChange[] = []): void {
     if (this.#closed || !this.deps.subscribed.has(mailboxId)) return;
+    this.#tail.add(mailboxId, logged);
     this.#dirty.add(mailboxId);
     if (this.#scheduled) return;
     this.#scheduled = true;
@@ -153,8 +158,10 @@ export class NotificationDispatcher {
 
   /** The subscriptions of a mailbox (null: of any) changed: the next pass claims and reads them again. */
   forget(mailboxId: string | null): void {
-    if (mailboxId === null) this.#held.clear();
-    else this.#held.delete(mailboxId);
+    if (mailboxId === null) {
+      this.#held.clear();
+      this.#tail.forget(null);
+    } else this.#held.delete(mailboxId);
   }
 
   /** Runs the poll now (the clock moved, a lifecycle notification was queued). */
@@ -273,6 +280,8 @@ export class NotificationDispatcher {
   async #read(mailboxId: string, due: Subscription[], state: MailboxSyncState): Promise<{ events: ChangeNotice[]; calendars: ChangeNotice[]; upTo: number }> {
     const { notifications } = this.deps.store;
     const after = Math.max(state.pruneSeq, Math.min(...due.map((s) => s.delivery.deliveredSeq)));
+    const kept = this.#tail.window(mailboxId, after, state.changeSeq);
+    if (kept) return { ...kept, upTo: state.changeSeq };
     let upTo = state.changeSeq;
     const read = async (kind: "events" | "calendars"): Promise<ChangeNotice[]> => {
       if (!due.some((s) => s.target.kind === kind)) return [];
