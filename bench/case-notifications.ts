@@ -16,6 +16,8 @@ const SUBSCRIPTIONS_PER_MAILBOX = 10;
 const WRITES = Number(process.env.BENCH_NOTIFY_WRITES ?? 10_000);
 const IN_FLIGHT = 20;
 const LATENCY_WRITES = 200;
+/** Writes of each kind before the measured ones, discarded (the JIT warms up; the first kind measured would pay for it). */
+const WARMUP_WRITES = Number(process.env.BENCH_NOTIFY_WARMUP ?? 2_000);
 /** How long to wait for the last notifications of the throughput phase after the last write. */
 const DRAIN_MS = 60_000;
 
@@ -78,10 +80,11 @@ const eventBody = (i: number) => ({
  * `count` event creations spread round-robin over the tokens, `IN_FLIGHT` at a time; returns
  * writes/s, and the server's CPU per write and cores used over the phase (delivery included).
  */
-async function writeLoad(server: ServerChild, tokens: string[], count: number): Promise<{ perSecond: number; firstMs: number; cpuUsPerWrite: number; cores: number }> {
+async function writeLoad(server: ServerChild, tokens: string[], count: number): Promise<{ perSecond: number; firstMs: number; cpuUsPerWrite: number; cores: number; clientCores: number }> {
   const { port } = server;
   let next = 0;
   const cpuBefore = cpuSeconds(server.pid);
+  const clientBefore = process.cpuUsage();
   const firstMs = performance.now();
   const worker = async () => {
     for (let i = next++; i < count; i = next++) {
@@ -92,7 +95,8 @@ async function writeLoad(server: ServerChild, tokens: string[], count: number): 
   await Promise.all(Array.from({ length: IN_FLIGHT }, worker));
   const seconds = (performance.now() - firstMs) / 1000;
   const cpu = cpuSeconds(server.pid) - cpuBefore;
-  return { perSecond: count / seconds, firstMs, cpuUsPerWrite: (cpu * 1e6) / count, cores: cpu / seconds };
+  const client = process.cpuUsage(clientBefore);
+  return { perSecond: count / seconds, firstMs, cpuUsPerWrite: (cpu * 1e6) / count, cores: cpu / seconds, clientCores: (client.user + client.system) / 1e6 / seconds };
 }
 
 export async function caseNotifications(): Promise<void> {
@@ -150,6 +154,12 @@ export async function caseNotifications(): Promise<void> {
     collecting = false;
     // Throughput: the same writes with and without subscriptions (alternating halves, so drift hits both).
     for (const u of withSubs) for (let s = 0; s < SUBSCRIPTIONS_PER_MAILBOX; s++) await subscribe(server.port, u.token, `${receiver.url}?s=${s}`);
+    // Warm-up (discarded): both kinds of writes until the JIT has settled, then their notifications drained.
+    await writeLoad(server, without.map((u) => u.token), WARMUP_WRITES);
+    delivered = 0;
+    await writeLoad(server, withSubs.map((u) => u.token), WARMUP_WRITES);
+    const warmStart = performance.now();
+    while (delivered < WARMUP_WRITES * SUBSCRIPTIONS_PER_MAILBOX && performance.now() - warmStart < DRAIN_MS) await new Promise((r) => setTimeout(r, 50));
     await quietWait();
     const half = Math.floor(WRITES / 2);
     const off1 = await writeLoad(server, without.map((u) => u.token), half);
@@ -166,8 +176,9 @@ export async function caseNotifications(): Promise<void> {
 
     out(`latency: ${LATENCY_WRITES} POST /v1.0/me/events one at a time to a mailbox with one me/events subscription; from the write sent to `
       + "its `created` notification received by a node:http receiver on loopback (the server answers the handshake first).");
-    out(`throughput: ${MAILBOXES} mailboxes × ${SUBSCRIPTIONS_PER_MAILBOX} me/events subscriptions each, ${WRITES.toLocaleString("en-US")} event creations `
-      + `(${IN_FLIGHT} in flight) in two halves alternating with the same writes to ${MAILBOXES} mailboxes without subscriptions.`);
+    out(`throughput: ${MAILBOXES} mailboxes × ${SUBSCRIPTIONS_PER_MAILBOX} me/events subscriptions each (subscription k of every mailbox posts to URL k), `
+      + `${WRITES.toLocaleString("en-US")} event creations (${IN_FLIGHT} in flight) in two halves alternating with the same writes to ${MAILBOXES} mailboxes `
+      + `without subscriptions, after ${WARMUP_WRITES.toLocaleString("en-US")} discarded writes of each kind.`);
     out(table(["measure", "value"], [
       ["latency p50", fmt.ms(p(0.5))],
       ["latency p99", fmt.ms(p(0.99))],
@@ -176,6 +187,7 @@ export async function caseNotifications(): Promise<void> {
       ["writes/s with 10 subscriptions per mailbox (halves)", `${fmt.int(on1.perSecond)} / ${fmt.int(on2.perSecond)}`],
       ["server CPU µs per write, without / with (first half)", `${fmt.int(off1.cpuUsPerWrite)} / ${fmt.int(on1.cpuUsPerWrite)}`],
       ["server cores used, without / with (first half)", `${off1.cores.toFixed(2)} / ${on1.cores.toFixed(2)}`],
+      ["writer + receiver cores used, without / with (first half)", `${off1.clientCores.toFixed(2)} / ${on1.clientCores.toFixed(2)}`],
       ["notifications delivered", `${delivered.toLocaleString("en-US")} of ${expected.toLocaleString("en-US")}`],
       ["notifications delivered per second", fmt.int(deliveredPerSecond)],
       ["notifications per POST (mean)", (delivered / Math.max(1, posts)).toFixed(1)],

@@ -1,4 +1,4 @@
-import type { ChangeNotification, ChangeType, LifecycleEvent, LifecycleNotification } from "../../graph/index.js";
+import type { ChangeType, LifecycleEvent, LifecycleNotification } from "../../graph/index.js";
 import type { ChangeNotice, Subscription } from "./subscription.js";
 
 // What a receiver is sent (spec §4.4, §4.7): basic notifications, ids only, in Outlook's casing
@@ -14,34 +14,53 @@ export function changeTypesOf(notice: ChangeNotice, options: { createdAlsoUpdate
   return options.createdAlsoUpdated ? ["created", "updated"] : ["created"];
 }
 
-/** The notifications of `notices` that `subscription` asked for, in log order. */
-export function changeNotifications(subscription: Subscription, notices: readonly ChangeNotice[], options: { createdAlsoUpdated: boolean }): ChangeNotification[] {
-  const out: ChangeNotification[] = [];
-  const calendars = subscription.target.kind === "calendars";
-  const segment = calendars ? "Calendars" : "Events";
-  const type = calendars ? "#Microsoft.Graph.Calendar" : "#Microsoft.Graph.Event";
-  const expiry = notificationExpiry(subscription.expirationMs);
+/**
+ * The notifications of `notices` that `subscription` asked for, in log order, each as its JSON
+ * text (a `ChangeNotification`, keys in that order). Written as text rather than built as objects
+ * and stringified: delivery shares the core with the writes it reports (issue 12), and all but
+ * the item's id, changeType and etag are the same for every notification of a subscription.
+ */
+export function changeNotifications(subscription: Subscription, notices: readonly ChangeNotice[], options: { createdAlsoUpdated: boolean }): string[] {
+  const out: string[] = [];
+  const parts = partsOf(subscription);
   for (const notice of notices) {
     for (const changeType of changeTypesOf(notice, options)) {
       if (!subscription.changeTypes.includes(changeType)) continue;
-      const resource = `Users/${subscription.mailboxId}/${segment}/${notice.itemId}`;
-      out.push({
-        subscriptionId: subscription.id,
-        subscriptionExpirationDateTime: expiry,
-        changeType,
-        resource,
-        resourceData: {
-          "@odata.type": type,
-          "@odata.id": resource,
-          ...(notice.changeKey !== null && { "@odata.etag": `W/"${notice.changeKey}"` }),
-          id: notice.itemId,
-        },
-        clientState: subscription.clientState,
-        tenantId: subscription.tenantId,
-      });
+      const resource = JSON.stringify(`${parts.resourcePrefix}${notice.itemId}`);
+      const etag = notice.changeKey !== null ? `,"@odata.etag":${JSON.stringify(`W/"${notice.changeKey}"`)}` : "";
+      out.push(`${parts.head}"changeType":"${changeType}","resource":${resource},"resourceData":{"@odata.type":"${parts.type}","@odata.id":${resource}${etag},`
+        + `"id":${JSON.stringify(notice.itemId)}},${parts.tail}`);
     }
   }
   return out;
+}
+
+interface SubscriptionParts {
+  expirationMs: number;
+  /** `{"subscriptionId":…,"subscriptionExpirationDateTime":…,` */
+  head: string;
+  /** `"clientState":…,"tenantId":…}` */
+  tail: string;
+  resourcePrefix: string;
+  type: string;
+}
+
+/** Per subscription, what every notification of it repeats (recomputed when its expiry moves). */
+const partsCache = new WeakMap<Subscription, SubscriptionParts>();
+
+function partsOf(subscription: Subscription): SubscriptionParts {
+  const cached = partsCache.get(subscription);
+  if (cached && cached.expirationMs === subscription.expirationMs) return cached;
+  const calendars = subscription.target.kind === "calendars";
+  const parts: SubscriptionParts = {
+    expirationMs: subscription.expirationMs,
+    head: `{"subscriptionId":${JSON.stringify(subscription.id)},"subscriptionExpirationDateTime":"${notificationExpiry(subscription.expirationMs)}",`,
+    tail: `"clientState":${JSON.stringify(subscription.clientState)},"tenantId":${JSON.stringify(subscription.tenantId)}}`,
+    resourcePrefix: `Users/${subscription.mailboxId}/${calendars ? "Calendars" : "Events"}/`,
+    type: calendars ? "#Microsoft.Graph.Calendar" : "#Microsoft.Graph.Event",
+  };
+  partsCache.set(subscription, parts);
+  return parts;
 }
 
 export function lifecycleNotification(subscription: Subscription, lifecycleEvent: LifecycleEvent): LifecycleNotification {
