@@ -22,7 +22,7 @@ export { nameKeyOf } from "./calendars/name-key.js";
 export { upnKey } from "./mailboxes/upn-key.js";
 
 // Services and the writer they share.
-export { ChangeLogWriter } from "./change-log/change-log-writer.js";
+export { ChangeLogWriter, type LoggedChange } from "./change-log/change-log-writer.js";
 export { ChangeFeed, type ChangeFeedEntry, type ChangeFeedListener, type ChangeFeedPage } from "./change-log/change-feed.js";
 export { MailboxService } from "./mailboxes/mailbox-service.js";
 export { CalendarService, type CalendarTarget, type GroupTarget } from "./calendars/calendar-service.js";
@@ -90,3 +90,5 @@ export { SubscribedMailboxes } from "./cache/subscribed-mailboxes.js";
 export { BoundedMap } from "./cache/bounded-map.js";
 export { VerifiedCache } from "./cache/verified-cache.js";
 export { TOKEN_REUSE_MS } from "./cache/token-reuse.js";
+export { NoticeTail } from "./notifications/notice-tail.js";
+export { changeNotifications } from "./notifications/notification-payload.js";

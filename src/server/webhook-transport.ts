@@ -18,9 +18,14 @@ const httpsAgent = new HttpsAgent(agentOptions);
 export const webhookTransport: WebhookTransport = {
   post(request: WebhookRequest): Promise<WebhookResult> {
     const started = performance.now();
+    let url: URL;
+    try {
+      url = new URL(request.url);
+    } catch {
+      return Promise.resolve({ status: null, text: "", latencyMs: 0, error: "network", detail: "invalid URL" });
+    }
     return new Promise<WebhookResult>((resolve) => {
       let settled = false;
-      let timer: NodeJS.Timeout | undefined;
       const finish = (result: Omit<WebhookResult, "latencyMs">) => {
         if (settled) return;
         settled = true;
@@ -28,13 +33,6 @@ export const webhookTransport: WebhookTransport = {
         request.signal?.removeEventListener("abort", onAbort);
         resolve({ ...result, latencyMs: performance.now() - started });
       };
-      let url: URL;
-      try {
-        url = new URL(request.url);
-      } catch {
-        finish({ status: null, text: "", error: "network", detail: "invalid URL" });
-        return;
-      }
       const https = url.protocol === "https:";
       const body = Buffer.from(request.body, "utf8");
       const req = (https ? httpsRequest : httpRequest)(url, {
@@ -51,7 +49,7 @@ export const webhookTransport: WebhookTransport = {
         res.on("end", () => finish({ status: res.statusCode ?? null, text: Buffer.concat(chunks).toString("utf8").slice(0, MAX_BODY_BYTES), error: null }));
         res.on("error", (error) => finish({ status: null, text: "", error: "network", detail: error.message }));
       });
-      timer = setTimeout(() => {
+      const timer = setTimeout(() => {
         finish({ status: null, text: "", error: "timeout" });
         req.destroy();
       }, request.timeoutMs);

@@ -1,6 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { LoggedChange } from "../../src/domain/change-log/change-log-writer.js";
-import { NoticeTail } from "../../src/domain/notifications/notice-tail.js";
+import { type LoggedChange, NoticeTail } from "../../src/domain/index.js";
 
 // The dispatcher's in-memory tail of logged changes may spare a pass its read of the change log,
 // but only for a window it holds seq by seq: anything it lacks must send the pass to the store.

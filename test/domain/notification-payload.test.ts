@@ -1,6 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { changeNotifications } from "../../src/domain/notifications/notification-payload.js";
-import type { ChangeNotice, Subscription } from "../../src/domain/notifications/subscription.js";
+import { type ChangeNotice, changeNotifications, type Subscription } from "../../src/domain/index.js";
 
 // Notifications are written as JSON text (not stringified objects): the text must parse to
 // exactly the documented payload (spec §4.4), whatever the client put in clientState.
