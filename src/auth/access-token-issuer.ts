@@ -47,7 +47,7 @@ export class AccessTokenIssuer {
     options: { audience?: string | undefined; lifetimeSeconds?: number | undefined; issuerOrigin?: string | undefined },
     claims: Record<string, unknown>,
   ) {
-    const now = Math.floor(this.deps.clock.now().getTime() / 1000);
+    const now = Math.floor(this.deps.clock.nowMs() / 1000);
     const expiresIn = options.lifetimeSeconds ?? DEFAULT_TOKEN_LIFETIME_SECONDS;
     const token = await new SignJWT({ ...claims, ver: "2.0", uti: this.deps.ids.guid() })
       .setProtectedHeader({ alg: "RS256", typ: "JWT", kid: this.deps.key.kid })

@@ -59,7 +59,7 @@ export class AccessTokenVerifier {
    * `nowMs` is the time expiry is judged at: the (virtual) clock's, unless the caller says
    * otherwise (admin controls also accept a token still valid by the wall clock, admin-auth.ts).
    */
-  async verify(authorization: string | undefined, nowMs = this.deps.clock.now().getTime()): Promise<Principal> {
+  async verify(authorization: string | undefined, nowMs = this.deps.clock.nowMs()): Promise<Principal> {
     if (authorization === undefined) throw refuse("missing", "Access token is empty.");
     if (authorization.length > MAX_ACCESS_TOKEN_CHARS + 64) throw tooLarge();
     // A hit is the whole header as sent, so it needs no parsing: one header value always
@@ -81,7 +81,7 @@ export class AccessTokenVerifier {
    * The principal `authorization` verified to earlier, if it is cached and its token has not
    * expired; never verifies. An expired entry is dropped (verify then refuses the token).
    */
-  cachedPrincipal(authorization: string, nowMs = this.deps.clock.now().getTime()): Principal | undefined {
+  cachedPrincipal(authorization: string, nowMs = this.deps.clock.nowMs()): Principal | undefined {
     const hit = this.#cache.get(authorization);
     if (hit === undefined) return undefined;
     if (hit.expMs > nowMs) return hit.principal;

@@ -37,7 +37,7 @@ export class SignInThrottle {
   retryAfterSeconds(key: string): number | undefined {
     const entry = this.#entries.get(key);
     if (entry === undefined) return undefined;
-    const now = this.#clock.now().getTime();
+    const now = this.#clock.nowMs();
     if (entry.lockedUntilMs > now) return Math.max(1, Math.ceil((entry.lockedUntilMs - now) / 1000));
     // A lock that ran out starts the key afresh; so does a window that closed.
     if (entry.lockedUntilMs !== 0 || now - entry.windowStartMs >= this.#windowMs) this.#entries.delete(key);
@@ -45,7 +45,7 @@ export class SignInThrottle {
   }
 
   recordFailure(key: string): void {
-    const now = this.#clock.now().getTime();
+    const now = this.#clock.nowMs();
     const entry = this.#entries.get(key);
     const current = entry === undefined || now - entry.windowStartMs >= this.#windowMs || (entry.lockedUntilMs !== 0 && entry.lockedUntilMs <= now)
       ? { windowStartMs: now, count: 0, lockedUntilMs: 0 }

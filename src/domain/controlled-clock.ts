@@ -25,7 +25,11 @@ export class ControlledClock implements Clock {
   }
 
   now(): Date {
-    return new Date(this.#mode === "real" ? this.#wall() : this.#ms);
+    return new Date(this.nowMs());
+  }
+
+  nowMs(): number {
+    return this.#mode === "real" ? this.#wall() : this.#ms;
   }
 
   /** The wall clock, whatever the mode (admin tokens are also judged by it: see admin-auth.ts). */

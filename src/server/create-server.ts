@@ -81,7 +81,7 @@ export async function createServer(config: Readonly<Config>, deps: ServerDeps = 
   const ids = deps.ids ?? randomIds;
   const store = deps.store ?? await openStore({
     dataDir: config.dataDir, databaseUrl: config.databaseUrl, poolSize: config.databasePoolSize,
-    now: () => clock.now().getTime(),
+    now: () => clock.nowMs(),
   });
 
   const writer = new ChangeLogWriter(store, clock);
@@ -180,7 +180,7 @@ export async function createServer(config: Readonly<Config>, deps: ServerDeps = 
   await httpsApp?.ready();
   ready = true;
 
-  const prune = () => delta.prune({ before: new Date(clock.now().getTime() - retentionMs) });
+  const prune = () => delta.prune({ before: new Date(clock.nowMs() - retentionMs) });
   let timer: NodeJS.Timeout | undefined;
 
   return {

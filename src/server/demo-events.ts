@@ -51,7 +51,7 @@ export async function seedDemoEvents(deps: {
   store: Store; mailboxes: MailboxService; events: EventService; clock: Clock; userPrincipalNames: readonly string[];
 }): Promise<boolean> {
   if ((await deps.store.getSetting(DEMO_EVENTS_MARK)) !== undefined) return false;
-  const monday = demoWeekMonday(deps.clock.now().getTime());
+  const monday = demoWeekMonday(deps.clock.nowMs());
   const users: Mailbox[] = [];
   for (const upn of deps.userPrincipalNames) {
     const user = await deps.mailboxes.findUser(upn);

@@ -172,7 +172,7 @@ export async function startGraphcal(options: StartGraphcalOptions = {}): Promise
   let adminToken: { token: string; atMs: number } | undefined;
   const bearer = async (): Promise<string | undefined> => {
     if (!demo) return undefined;
-    const nowMs = clock.now().getTime();
+    const nowMs = clock.nowMs();
     // Re-minted once the clock moved far (or back): a token is judged by the server's clock.
     if (!adminToken || nowMs < adminToken.atMs || nowMs - adminToken.atMs > ADMIN_TOKEN_REUSE_MS) {
       adminToken = { token: await mintApp(server, DEMO_CLIENT_ID, [ADMIN_ROLE]), atMs: nowMs };

@@ -39,7 +39,7 @@ export class MailboxCache {
 
   /** The record `idOrUpn` (an object id or a UPN, as a request spelled it) found, if fresh. */
   get(idOrUpn: string): Mailbox | undefined {
-    const nowMs = this.#clock.now().getTime();
+    const nowMs = this.#clock.nowMs();
     const asGiven = this.#byInput.get(idOrUpn);
     if (asGiven && nowMs - asGiven.atMs <= this.#ttlMs) return asGiven.mailbox;
     const hit = this.#byKey.get(keyOf(idOrUpn));

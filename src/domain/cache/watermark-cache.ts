@@ -46,7 +46,7 @@ export class WatermarkCache {
     if (!entry) return undefined;
     // A negative age means the virtual clock was set back since: the TTL cannot be measured, so
     // the entry is re-read rather than trusted for however long the clock takes to catch up.
-    const ageMs = this.#clock.now().getTime() - entry.atMs;
+    const ageMs = this.#clock.nowMs() - entry.atMs;
     const stale = entry.mark !== undefined ? entry.mark !== this.#mark?.() : ageMs > this.#ttlMs || ageMs < 0;
     if (stale) {
       this.#entries.delete(mailboxId);
@@ -62,7 +62,7 @@ export class WatermarkCache {
   observe(mailboxId: string, seq: number, mark?: number): void {
     const entry = this.#entries.get(mailboxId);
     if (entry && entry.seq > seq) return;
-    this.#entries.set(mailboxId, { seq, atMs: this.#clock.now().getTime(), mark });
+    this.#entries.set(mailboxId, { seq, atMs: this.#clock.nowMs(), mark });
   }
 
   forget(mailboxId: string): void {

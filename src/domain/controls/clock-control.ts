@@ -45,7 +45,7 @@ export class ClockControl {
   }
 
   private refuseBackwards(toMs: number, allowBackwards: boolean): void {
-    const nowMs = this.clock.now().getTime();
+    const nowMs = this.clock.nowMs();
     if (toMs < nowMs && !allowBackwards) {
       throw new ValidationError(
         `The clock would move backwards from ${new Date(nowMs).toISOString()} to ${new Date(toMs).toISOString()}; `

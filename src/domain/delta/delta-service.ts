@@ -98,7 +98,7 @@ export class DeltaService {
     select: string[] | null; caller: string;
   }): Promise<DeltaPage> {
     const { mailbox, cursor } = args;
-    const nowSec = Math.floor(this.deps.clock.now().getTime() / 1000);
+    const nowSec = Math.floor(this.deps.clock.nowMs() / 1000);
     const binding = {
       mailboxId: mailbox.id, apiVersion: args.apiVersion, caller: args.caller, issuedAt: nowSec,
       select: cursor.kind === "initial" ? args.select : cursor.select,
@@ -186,7 +186,7 @@ export class DeltaService {
    */
   repeatsUnchanged(cursor: RoundCursor): boolean {
     if (this.watermarks.get(cursor.mailboxId) !== cursor.since) return false;
-    return this.#reusable(cursor, Math.floor(this.deps.clock.now().getTime() / 1000));
+    return this.#reusable(cursor, Math.floor(this.deps.clock.nowMs() / 1000));
   }
 
   #reusable(cursor: RoundCursor, nowSec: number): boolean {
@@ -203,7 +203,7 @@ export class DeltaService {
    * TTL (ADR 0002, rule 5). Never reused below `atLeast`.
    */
   async syncState(mailboxId: string, atLeast = 0): Promise<MailboxSyncState> {
-    const nowMs = this.deps.clock.now().getTime();
+    const nowMs = this.deps.clock.nowMs();
     const known = this.#states.get(mailboxId);
     // `atLeast`: the seq the caller's token was issued at. A kept state below it is behind a
     // write another instance made (and issued that token after): read the store.

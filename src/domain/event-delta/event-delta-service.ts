@@ -44,7 +44,7 @@ export class EventDeltaService {
     const { mailbox, cursor } = args;
     const { store } = this.deps;
     const viaDefault = "defaultCalendar" in args.calendar;
-    const nowSec = Math.floor(this.deps.clock.now().getTime() / 1000);
+    const nowSec = Math.floor(this.deps.clock.nowMs() / 1000);
     const unchanged = this.unchangedRound(args, viaDefault, nowSec);
     if (unchanged) return unchanged;
     // The calendar must still exist (and be the one the token names): a deleted calendar is 404.

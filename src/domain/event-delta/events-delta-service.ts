@@ -64,7 +64,7 @@ export class EventsDeltaService {
       // Another resource's token (calendarView/delta, calendars/delta) is refused by the key check.
       scope = cursor.scope?.resource === "events" ? cursor.scope : noScope();
     }
-    const nowSec = Math.floor(this.deps.clock.now().getTime() / 1000);
+    const nowSec = Math.floor(this.deps.clock.nowMs() / 1000);
     // events/delta takes no $select (spec §3.2): items are skeletons.
     const binding = { mailboxId: mailbox.id, apiVersion: args.apiVersion, caller: args.caller, issuedAt: nowSec, select: null, scope };
     if (cursor.kind !== "initial") {

@@ -111,7 +111,7 @@ export class EventService {
       if (raced) return raced;
       const calendar = await loadCalendar(tx, mailboxId, args.scope.calendar ?? { defaultCalendar: true }, args.scope.group);
       checkWritable(calendar);
-      const nowMs = this.deps.clock.now().getTime();
+      const nowMs = this.deps.clock.nowMs();
       const id = newEntityId(this.deps.ids, "event", mailboxId);
       const uid = newEventUid(this.deps.ids, nowMs);
       const event: Event = withRecurrenceZone({
@@ -141,7 +141,7 @@ export class EventService {
       checkIfMatch(args.ifMatch, current);
       // Echoes of what the client last read are fine (decision 12); changes are not.
       checkReadOnly(readOnly, readOnlyView(current));
-      const nowMs = this.deps.clock.now().getTime();
+      const nowMs = this.deps.clock.nowMs();
       const stamp = { changeKey: changeKeyFor(mailboxId, seq), changeSeq: seq, lastModifiedDateTime: nowMs };
 
       if (current.type === "occurrence" || current.type === "exception") {
@@ -185,7 +185,7 @@ export class EventService {
       if ((current.type === "occurrence" || current.type === "exception") && current.seriesMasterId !== null && current.originalStart !== null) {
         const master = await this.requireMaster(tx, mailboxId, current.seriesMasterId);
         // The master's record of its series changes, so it gets a new changeKey (as in Exchange).
-        const nowMs = this.deps.clock.now().getTime();
+        const nowMs = this.deps.clock.nowMs();
         const cancelled = [...master.cancelledOccurrences, current.originalStart].sort((a, b) => a - b);
         const updatedMaster: Event = {
           ...master, cancelledOccurrences: cancelled, changeKey: changeKeyFor(mailboxId, seq), changeSeq: seq, lastModifiedDateTime: nowMs,

@@ -109,7 +109,7 @@ export class MailboxService {
   async findUser(idOrUpn: string): Promise<Mailbox | undefined> {
     const cached = this.#cache.get(idOrUpn);
     if (cached) return cached;
-    const readAtMs = this.deps.clock.now().getTime();
+    const readAtMs = this.deps.clock.nowMs();
     const { store } = this.deps.writer;
     const found = isGuid(idOrUpn)
       ? await store.findMailbox({ id: idOrUpn.toLowerCase() })

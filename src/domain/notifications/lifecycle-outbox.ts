@@ -16,7 +16,7 @@ export async function queueLifecycle(deps: { store: Store; clock: Clock; ids: Id
   await deps.store.notifications.insertLifecycleNotice({
     id: deps.ids.guid(), subscriptionId: subscription.id, url, lifecycleEvent,
     body: JSON.stringify(lifecycleNotification(subscription, lifecycleEvent)),
-    createdMs: deps.clock.now().getTime(), attempts: 0, firstFailureMs: null, nextAttemptMs: 0,
+    createdMs: deps.clock.nowMs(), attempts: 0, firstFailureMs: null, nextAttemptMs: 0,
   });
   return true;
 }

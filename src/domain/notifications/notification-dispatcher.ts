@@ -214,7 +214,7 @@ export class NotificationDispatcher {
 
   async #tick(): Promise<void> {
     const { notifications } = this.deps.store;
-    const nowMs = this.deps.clock.now().getTime();
+    const nowMs = this.deps.clock.nowMs();
     await this.#releaseHolds();
     // Expired subscriptions are deleted, with no notification (Graph: "no further notifications").
     for (const expired of await notifications.listExpired({ nowMs })) {
@@ -268,7 +268,7 @@ export class NotificationDispatcher {
       this.kick();
       return;
     }
-    const nowMs = this.deps.clock.now().getTime();
+    const nowMs = this.deps.clock.nowMs();
     const due = claimed.filter((s) => s.delivery.deliveredSeq < state.changeSeq && s.delivery.nextAttemptMs <= nowMs && s.expirationMs > nowMs);
     if (due.length === 0) return;
     const window = await this.#read(mailboxId, due, state);

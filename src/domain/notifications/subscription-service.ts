@@ -46,7 +46,7 @@ export class SubscriptionService {
     const parsed = parseSubscriptionResource(input.resource, { graphExtensions: this.deps.options.graphExtensions });
     const mailbox = await this.deps.access.subscriptionMailbox({ principal, user: parsed.user });
     const target = await this.#target(mailbox, parsed.scope);
-    const nowMs = this.deps.clock.now().getTime();
+    const nowMs = this.deps.clock.nowMs();
     const expirationMs = lifetime(input.expirationMs, nowMs);
     if (await this.deps.store.notifications.countSubscriptions({ mailboxId: mailbox.id }) >= SUBSCRIPTION_LIMITS.perMailbox) {
       // The words Graph's subscription service uses for a full quota (docs#21403).
@@ -99,7 +99,7 @@ export class SubscriptionService {
     const input = parseSubscriptionUpdate(args.body);
     checkReadOnly(input.fixed, subscriptionView(current));
     const updated: Subscription = { ...current };
-    if (input.expirationMs !== undefined) updated.expirationMs = lifetime(input.expirationMs, this.deps.clock.now().getTime());
+    if (input.expirationMs !== undefined) updated.expirationMs = lifetime(input.expirationMs, this.deps.clock.nowMs());
     if (input.lifecycleNotificationUrl !== undefined && input.lifecycleNotificationUrl !== current.lifecycleNotificationUrl) {
       if (current.lifecycleNotificationUrl === null) {
         throw new SubscriptionError("lifecycleNotificationUrl cannot be added to an existing subscription; create a new subscription with it.", "invalidRequest");

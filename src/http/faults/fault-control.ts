@@ -77,7 +77,7 @@ export class FaultControl {
     const url = request.url ?? "/";
     const q = url.indexOf("?");
     this.log.record({
-      timeMs: this.clock.now().getTime(), method: request.method ?? "GET", path: q < 0 ? url : url.slice(0, q), status: 200,
+      timeMs: this.clock.nowMs(), method: request.method ?? "GET", path: q < 0 ? url : url.slice(0, q), status: 200,
       requestId: "", fault: "replayed",
     });
   }

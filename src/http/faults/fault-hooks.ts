@@ -134,7 +134,7 @@ export function registerFaultHooks(app: FastifyInstance, control: FaultControl, 
   function record(request: FastifyRequest, reply: FastifyReply, touched: Touch | undefined): void {
     const q = request.url.indexOf("?");
     control.log.record({
-      timeMs: control.clock.now().getTime(), method: request.method, path: q < 0 ? request.url : request.url.slice(0, q),
+      timeMs: control.clock.nowMs(), method: request.method, path: q < 0 ? request.url : request.url.slice(0, q),
       status: reply.statusCode, requestId: request.id,
       ...(touched?.rule && { rule: touched.rule }), ...(touched && { fault: touched.fault }),
     });

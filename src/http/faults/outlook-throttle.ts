@@ -48,7 +48,7 @@ export class OutlookThrottle {
   /** Lets a request for (appId, mailbox) in, or says which limit it is over. `release` is idempotent. */
   admit(request: { appId: string; mailbox: string }): Admission {
     const { limits } = this.deps;
-    const nowMs = this.deps.clock.now().getTime();
+    const nowMs = this.deps.clock.nowMs();
     const windowMs = limits.windowSeconds * 1000;
     const key = `${request.appId.toLowerCase()} ${request.mailbox.toLowerCase()}`;
     let budget = this.#budgets.get(key);
