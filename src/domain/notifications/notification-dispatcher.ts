@@ -38,9 +38,9 @@ export interface DispatcherOptions {
   /** reauthorizationRequired goes out this long before a subscription expires. */
   reauthorizeLeadMs: number;
   /**
-   * How long a pass reuses the leases and rows an earlier pass claimed (wall-clock ms; well under
-   * leaseMs). Under load a mailbox is claimed about once per holdMs instead of once per write;
-   * the poll gives back what was held longer.
+   * How long a pass reuses the leases and rows an earlier pass claimed (wall-clock ms; at most a
+   * tenth of leaseMs, whatever is asked). Under load a mailbox is claimed about once per holdMs
+   * instead of once per write; the poll gives back what was held longer.
    */
   holdMs: number;
 }
@@ -106,7 +106,12 @@ export class NotificationDispatcher {
     options?: Partial<DispatcherOptions>;
   }) {
     this.#owner = deps.ids.guid();
-    this.#options = { ...DEFAULT_DISPATCHER_OPTIONS, ...deps.options };
+    const options = { ...DEFAULT_DISPATCHER_OPTIONS, ...deps.options };
+    // A hold reuses a lease without renewing it, so it must end well before the lease does
+    // (most of the lease is left for a pass begun under it). Otherwise a short NOTIFY_LEASE_MS
+    // (below the 1 s hold) lets another instance claim the mailbox while this one still passes
+    // over it from its held, stale cursor: the same changes delivered by both.
+    this.#options = { ...options, holdMs: Math.min(options.holdMs, Math.floor(options.leaseMs / 10)) };
     this.#wallNow = deps.wallNow ?? Date.now;
     this.#lanes = new NotificationLanes((url, body) => this.#post(url, body), this.#options.batchSize);
     const { notifications } = deps.store;

@@ -87,4 +87,39 @@ describe(`notifications across restarts and instances (${TEST_ENGINE})`, () => {
       await receiver.close();
     }
   });
+
+  it("two instances with a lease shorter than the 1 s hold: an instance does not deliver from a hold its lease outlived", async () => {
+    // Wall-clock waits on purpose: leases are wall-clock (instances share no virtual clock). With
+    // NOTIFY_LEASE_MS=100, `one` delivers A and its lease runs out 100 ms later; `two` then
+    // takes the mailbox and delivers B. A hold kept past its lease (it was a fixed 1 s) had
+    // `one` deliver C from its stale cursor, B again with it, and `two` C again.
+    const dataDir = tempDataDir();
+    dirs.push(dataDir);
+    const clock = new ManualClock(Date.UTC(2026, 10, 25, 12, 0, 0));
+    const receiver = await startReceiver();
+    const env = { NOTIFY_LEASE_MS: "100" };
+    const one = await startNotifyServer({ dataDir, clock, env });
+    const two = await startNotifyServer({ dataDir, clock, env });
+    try {
+      const me = await one.newMailbox();
+      const token = await one.userToken(me);
+      const sub = await one.request("POST", "/v1.0/subscriptions", { token, body: subscriptionBody(one, { notificationUrl: receiver.url, expirationDateTime: inMinutes(one, 600) }) });
+      expect(sub.status, sub.text).toBe(201);
+      await new Promise((r) => setTimeout(r, 100)); // both instances' polls know the subscribed mailbox
+      const a = await one.request("POST", "/v1.0/me/events", { token, body: eventBody("A") });
+      await receiver.waitFor(() => created(receiver.notifications()).length === 1);
+      await new Promise((r) => setTimeout(r, 200)); // one's lease has run out
+      const b = await two.request("POST", "/v1.0/me/events", { token, body: eventBody("B") });
+      await receiver.waitFor(() => created(receiver.notifications()).length === 2);
+      const c = await one.request("POST", "/v1.0/me/events", { token, body: eventBody("C") });
+      await receiver.waitFor(() => created(receiver.notifications()).length >= 3);
+      await new Promise((r) => setTimeout(r, 300));
+      expect(created(receiver.notifications())).toEqual([a, b, c].map((r) => r.body.id as string));
+      expect(receiver.posts.filter((p) => !p.acknowledged)).toEqual([]);
+    } finally {
+      await one.close();
+      await two.close();
+      await receiver.close();
+    }
+  });
 });
