@@ -1,4 +1,6 @@
+import { afterAll, beforeAll, beforeEach } from "vitest";
 import { startTestServer, type TestServer } from "../../support/harness.js";
+import { startReceiver, type Receiver } from "./receiver.js";
 
 // What the notification suites share: a test server whose dispatcher runs (an in-process server
 // is never listened on, so it is started here) with a short poll, and a subscription body.
@@ -45,4 +47,38 @@ export async function drainDelta(t: TestServer, token: string, url: string): Pro
 
 export async function adminToken(t: TestServer): Promise<string> {
   return t.appToken(["Graphcal.Admin"]);
+}
+
+/**
+ * A notify server for the describe block it is called in and, before each test, fresh receivers
+ * for change notifications (`hook`) and lifecycle notifications (`lifecycle`). Read them through
+ * the returned object: the receivers are replaced for every test.
+ */
+export function lifecycleSuite(): { readonly t: TestServer; readonly hook: Receiver; readonly lifecycle: Receiver } {
+  let t: TestServer | undefined;
+  let hook: Receiver | undefined;
+  let lifecycle: Receiver | undefined;
+  beforeAll(async () => {
+    t = await startNotifyServer();
+  });
+  beforeEach(async () => {
+    await hook?.close();
+    await lifecycle?.close();
+    hook = await startReceiver();
+    lifecycle = await startReceiver();
+  });
+  afterAll(async () => {
+    await t?.close();
+    await hook?.close();
+    await lifecycle?.close();
+  });
+  const ready = <T>(value: T | undefined): T => {
+    if (value === undefined) throw new Error("lifecycleSuite: used outside a test");
+    return value;
+  };
+  return {
+    get t() { return ready(t); },
+    get hook() { return ready(hook); },
+    get lifecycle() { return ready(lifecycle); },
+  };
 }
