@@ -25,17 +25,24 @@ export interface DeliveryAttempt {
 }
 
 export class DeliveryLog {
-  readonly #bySubscription = new BoundedMap<DeliveryAttempt[]>({ limit: DELIVERY_LOG_LIMITS.subscriptions });
+  /** Per subscription, a ring: once full, `next` is the oldest entry (overwritten by the next record). */
+  readonly #bySubscription = new BoundedMap<{ items: DeliveryAttempt[]; next: number }>({ limit: DELIVERY_LOG_LIMITS.subscriptions });
 
   record(subscriptionId: string, attempt: DeliveryAttempt): void {
-    const list = this.#bySubscription.get(subscriptionId) ?? [];
-    list.push(attempt);
-    if (list.length > DELIVERY_LOG_LIMITS.attemptsPerSubscription) list.shift();
-    this.#bySubscription.set(subscriptionId, list);
+    let ring = this.#bySubscription.get(subscriptionId);
+    if (!ring) this.#bySubscription.set(subscriptionId, ring = { items: [], next: 0 });
+    if (ring.items.length < DELIVERY_LOG_LIMITS.attemptsPerSubscription) {
+      ring.items.push(attempt);
+      return;
+    }
+    ring.items[ring.next] = attempt;
+    ring.next = (ring.next + 1) % ring.items.length;
   }
 
   /** Oldest first. */
   list(subscriptionId: string): DeliveryAttempt[] {
-    return [...(this.#bySubscription.get(subscriptionId) ?? [])];
+    const ring = this.#bySubscription.get(subscriptionId);
+    if (!ring) return [];
+    return [...ring.items.slice(ring.next), ...ring.items.slice(0, ring.next)];
   }
 }

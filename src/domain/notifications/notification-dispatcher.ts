@@ -277,7 +277,9 @@ export class NotificationDispatcher {
     const due = claimed.filter((s) => s.delivery.deliveredSeq < state.changeSeq && s.delivery.nextAttemptMs <= nowMs && s.expirationMs > nowMs);
     if (due.length === 0) return;
     const window = await this.#read(mailboxId, due, state);
-    await Promise.all(due.map((s) => this.#deliver(s, window, state, nowMs)));
+    // Asked once a pass: the same for all its subscriptions.
+    const createdAlsoUpdated = this.deps.createdAlsoUpdated(mailboxId);
+    await Promise.all(due.map((s) => this.#deliver(s, window, { state, nowMs, createdAlsoUpdated })));
     if (window.upTo < state.changeSeq) this.#again.add(mailboxId);
   }
 
@@ -302,7 +304,11 @@ export class NotificationDispatcher {
   }
 
   /** Delivers one subscription's share of the slice, in log order, in POSTs of at most batchSize. */
-  async #deliver(subscription: Subscription, window: { events: ChangeNotice[]; calendars: ChangeNotice[]; upTo: number }, state: MailboxSyncState, nowMs: number): Promise<void> {
+  async #deliver(
+    subscription: Subscription, window: { events: ChangeNotice[]; calendars: ChangeNotice[]; upTo: number },
+    pass: { state: MailboxSyncState; nowMs: number; createdAlsoUpdated: boolean },
+  ): Promise<void> {
+    const { state, nowMs, createdAlsoUpdated } = pass;
     let delivery: DeliveryState = { ...subscription.delivery };
     const save = () => {
       // The held row is the stored one (see #held).
@@ -318,7 +324,6 @@ export class NotificationDispatcher {
       const { target } = subscription;
       const pool = target.kind === "calendars" ? window.calendars : window.events;
       const mine = pool.filter((n) => n.seq > delivery.deliveredSeq && (target.kind === "calendars" || target.calendarId === null || n.calendarId === target.calendarId));
-      const createdAlsoUpdated = this.deps.createdAlsoUpdated(subscription.mailboxId);
       for (const batch of batches(subscription, mine, this.#options.batchSize, createdAlsoUpdated)) {
         const result = await this.#lanes.post(subscription.notificationUrl, batch.notifications);
         if (result.error === "aborted") return; // closing: not acknowledged, delivered again later
@@ -397,9 +402,22 @@ export class NotificationDispatcher {
     });
   }
 
+  /** The virtual clock's now as ISO text, formatted once per millisecond (a POST's answer settles many subscriptions at once). */
+  #isoNow(): string {
+    const ms = this.deps.clock.nowMs();
+    if (ms !== this.#isoMs) {
+      this.#isoMs = ms;
+      this.#iso = new Date(ms).toISOString();
+    }
+    return this.#iso;
+  }
+
+  #isoMs = Number.NaN;
+  #iso = "";
+
   #record(subscription: Subscription, entry: { result: WebhookResult; count: number; outcome: "delivered" | "retrying" | "discarded"; seqs: { first: number; last: number } }): void {
     this.deps.log.record(subscription.id, {
-      at: this.deps.clock.now().toISOString(), kind: "notification", url: subscription.notificationUrl, count: entry.count,
+      at: this.#isoNow(), kind: "notification", url: subscription.notificationUrl, count: entry.count,
       status: entry.result.status, latencyMs: Math.round(entry.result.latencyMs), outcome: entry.outcome, error: failureOf(entry.result),
       seqs: entry.seqs,
     });
