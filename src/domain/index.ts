@@ -77,9 +77,8 @@ export {
   SUBSCRIPTION_LIMITS, type ChangeNotice, type DeliveryState, type LifecycleNotice, type Subscription, type SubscriptionTarget,
 } from "./notifications/subscription.js";
 export { SubscriptionService, type SubscriptionServiceOptions } from "./notifications/subscription-service.js";
-export {
-  DEFAULT_DISPATCHER_OPTIONS, NotificationDispatcher, retryDelayMs, type DispatcherOptions,
-} from "./notifications/notification-dispatcher.js";
+export { NotificationDispatcher } from "./notifications/notification-dispatcher.js";
+export { DEFAULT_DISPATCHER_OPTIONS, retryDelayMs, type DispatcherOptions } from "./notifications/dispatcher-options.js";
 export { DeliveryLog, DELIVERY_LOG_LIMITS, type DeliveryAttempt } from "./notifications/delivery-log.js";
 export type { WebhookRequest, WebhookResult, WebhookTransport } from "./notifications/webhook.js";
 export { formatExpiration, subscriptionView } from "./notifications/subscription-view.js";

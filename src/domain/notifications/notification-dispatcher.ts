@@ -9,7 +9,8 @@ import { queueLifecycle } from "./lifecycle-outbox.js";
 import type { LoggedChange } from "../change-log/change-log-writer.js";
 import { NoticeTail } from "./notice-tail.js";
 import { NotificationLanes } from "./notification-lanes.js";
-import { changeNotifications } from "./notification-payload.js";
+import { notificationBatches } from "./notification-payload.js";
+import { DEFAULT_DISPATCHER_OPTIONS, retryDelayMs, type DispatcherOptions } from "./dispatcher-options.js";
 import type { ChangeNotice, DeliveryState, LifecycleNotice, Subscription } from "./subscription.js";
 import { TurnBatch } from "./turn-batch.js";
 import { acknowledged, failureOf, type WebhookResult, type WebhookTransport } from "./webhook.js";
@@ -24,47 +25,11 @@ import { acknowledged, failureOf, type WebhookResult, type WebhookTransport } fr
 // subscriptions' notifications (NotificationLanes), and the cursors settled in one turn are saved
 // in one statement (TurnBatch).
 
-export interface DispatcherOptions {
-  /** How often the poll runs (wall-clock ms). */
-  pollMs: number;
-  /** A receiver that does not answer within this fails the attempt (Graph: 3 s). */
-  deliveryTimeoutMs: number;
-  /** How long a failing receiver is retried before its notifications are dropped and `missed` sent (Graph: 4 h). */
-  retryWindowMs: number;
-  /** How long a lease on a mailbox's subscriptions lasts (wall-clock ms); above any pass's length. */
-  leaseMs: number;
-  /** Notifications per POST at most. */
-  batchSize: number;
-  /** reauthorizationRequired goes out this long before a subscription expires. */
-  reauthorizeLeadMs: number;
-  /**
-   * How long a pass reuses the leases and rows an earlier pass claimed (wall-clock ms; at most a
-   * tenth of leaseMs, whatever is asked). Under load a mailbox is claimed about once per holdMs
-   * instead of once per write; the poll gives back what was held longer.
-   */
-  holdMs: number;
-}
-
-export const DEFAULT_DISPATCHER_OPTIONS: DispatcherOptions = Object.freeze({
-  pollMs: 1000,
-  deliveryTimeoutMs: 3000,
-  retryWindowMs: 4 * 3600_000,
-  leaseMs: 30_000,
-  batchSize: 100,
-  reauthorizeLeadMs: 15 * 60_000,
-  holdMs: 1000,
-});
-
 /** Change-log entries a pass reads per log at most; the rest waits for the next pass. */
 const READ_LIMIT = 500;
 const LIFECYCLE_BATCH = 100;
 /** Subscriptions whose fixed part is kept in memory; far above the per-mailbox limit times a busy instance's mailboxes. */
 const KNOWN_SUBSCRIPTIONS = 20_000;
-
-/** The wait before attempt n+1 after n failures: 10 s doubling to 15 min (virtual clock). */
-export function retryDelayMs(failures: number): number {
-  return Math.min(10_000 * 2 ** Math.max(0, failures - 1), 15 * 60_000);
-}
 
 export class NotificationDispatcher {
   readonly #owner: string;
@@ -324,7 +289,7 @@ export class NotificationDispatcher {
       const { target } = subscription;
       const pool = target.kind === "calendars" ? window.calendars : window.events;
       const mine = pool.filter((n) => n.seq > delivery.deliveredSeq && (target.kind === "calendars" || target.calendarId === null || n.calendarId === target.calendarId));
-      for (const batch of batches(subscription, mine, this.#options.batchSize, createdAlsoUpdated)) {
+      for (const batch of notificationBatches(subscription, mine, this.#options.batchSize, createdAlsoUpdated)) {
         const result = await this.#lanes.post(subscription.notificationUrl, batch.notifications);
         if (result.error === "aborted") return; // closing: not acknowledged, delivered again later
         if (!acknowledged(result)) {
@@ -422,28 +387,4 @@ export class NotificationDispatcher {
       seqs: entry.seqs,
     });
   }
-}
-
-/**
- * The notifications of `notices` in POSTs of at most `size`, cut between change-log entries
- * (an entry's created+updated pair stays together), each with the seqs it covers.
- */
-function batches(subscription: Subscription, notices: readonly ChangeNotice[], size: number, createdAlsoUpdated: boolean) {
-  const out: { notifications: ReturnType<typeof changeNotifications>; seqs: { first: number; last: number } }[] = [];
-  let current: (typeof out)[number] | undefined;
-  for (const notice of notices) {
-    const items = changeNotifications(subscription, [notice], { createdAlsoUpdated });
-    if (items.length === 0) {
-      // Not asked for: still covered, so the cursor moves past it with the batch it falls in.
-      if (current) current.seqs.last = notice.seq;
-      continue;
-    }
-    if (!current || current.notifications.length + items.length > size) {
-      current = { notifications: [], seqs: { first: notice.seq, last: notice.seq } };
-      out.push(current);
-    }
-    current.notifications.push(...items);
-    current.seqs.last = notice.seq;
-  }
-  return out;
 }

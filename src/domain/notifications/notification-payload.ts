@@ -78,3 +78,27 @@ export function lifecycleNotification(subscription: Subscription, lifecycleEvent
 function notificationExpiry(ms: number): string {
   return new Date(ms).toISOString().replace(/\.\d{3}Z$/, "+00:00");
 }
+
+/**
+ * The notifications of `notices` in POSTs of at most `size`, cut between change-log entries
+ * (an entry's created+updated pair stays together), each with the seqs it covers.
+ */
+export function notificationBatches(subscription: Subscription, notices: readonly ChangeNotice[], size: number, createdAlsoUpdated: boolean) {
+  const out: { notifications: ReturnType<typeof changeNotifications>; seqs: { first: number; last: number } }[] = [];
+  let current: (typeof out)[number] | undefined;
+  for (const notice of notices) {
+    const items = changeNotifications(subscription, [notice], { createdAlsoUpdated });
+    if (items.length === 0) {
+      // Not asked for: still covered, so the cursor moves past it with the batch it falls in.
+      if (current) current.seqs.last = notice.seq;
+      continue;
+    }
+    if (!current || current.notifications.length + items.length > size) {
+      current = { notifications: [], seqs: { first: notice.seq, last: notice.seq } };
+      out.push(current);
+    }
+    current.notifications.push(...items);
+    current.seqs.last = notice.seq;
+  }
+  return out;
+}
