@@ -57,7 +57,7 @@ export {
 
 // Delta.
 export type { CalendarViewScope, DeltaCursor, DeltaScope, EventsScope, IssuedCursor, PageCursor, RoundCursor } from "./delta/delta-cursor.js";
-export { DeltaService, type DeltaItem, type DeltaOptions, type DeltaPage, type KeptSlice } from "./delta/delta-service.js";
+export { DeltaService, type DeltaItem, type DeltaOptions, type DeltaPage, type KeptSlice, type PageCheck } from "./delta/delta-service.js";
 export { collapseChanges, type CollapseWindow } from "./delta/collapse-changes.js";
 export { EventDeltaService, type EventDeltaPage } from "./event-delta/event-delta-service.js";
 export { EventsDeltaService, type EventsDeltaPage } from "./event-delta/events-delta-service.js";

@@ -3,13 +3,15 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { VerifiedCache, type Principal } from "../domain/index.js";
 import { correlationHeaders } from "./correlation.js";
 
-// Delta polls of an unchanged mailbox, answered before Fastify sees them (issue 15). Almost every
+// Delta requests whose answer is known, answered before Fastify sees them (issue 15). Almost every
 // request a syncing client makes is its saved deltaLink, and almost every answer is "nothing
-// new, here is the same deltaLink": the same bytes as last time. Such an answer is kept here
+// new, here is the same deltaLink": the same bytes as last time. And a later page of a round
+// (its nextLink) is cut from frozen history: the same bytes again for a client that retries, or
+// for a benchmark or test harness paging through the same round. Such an answer is kept here
 // with everything the request must repeat for the bytes to be the same again, and a check from
-// the domain that the mailbox is still where the token says; a request that matches in full is
-// answered from it, any other goes through the whole pipeline. Cache entry 12 of
-// domain/cache/README.md; docs/decisions/0002-delta-watermark-cache.md says why it is safe.
+// the domain that the answer still holds; a request that matches in full is answered from it,
+// any other goes through the whole pipeline. Cache entry 12 of domain/cache/README.md;
+// docs/decisions/0002-delta-watermark-cache.md says why it is safe.
 
 /** What the pipeline answered, and what a later request must share for the answer to be the same. */
 export interface ReplayableAnswer {
@@ -22,7 +24,7 @@ export interface ReplayableAnswer {
   prefer: string | undefined;
   /** Who the bearer verified to: the replay needs the verifier to still hold it, unexpired. */
   principal: Principal;
-  /** The domain's word that polling again would give the same answer (DeltaService.repeatsUnchanged). */
+  /** The domain's word that asking again would give the same answer (DeltaService.repeatsUnchanged, repeatsPage). */
   stillUnchanged: () => boolean;
   /** Response headers besides the per-request correlation ones. */
   headers: Record<string, string>;
@@ -40,9 +42,19 @@ interface Entry {
 const REPLAY_LIMIT = 10_000;
 /** The tail of a delta URL is its token's MAC: distinct URLs differ there (VerifiedCache). */
 const REPLAY_KEY_CHARS = 32;
+/**
+ * Later pages are tens of kilobytes each (a hundred events): kept by bytes. 32 MB holds the
+ * pages of a few initial rounds of large mailboxes; the oldest make room.
+ */
+const PAGE_REPLAY_BYTES = 32 * 1024 * 1024;
 
 export class PollReplay {
-  readonly #entries = new VerifiedCache<Entry>({ limit: REPLAY_LIMIT, tailChars: REPLAY_KEY_CHARS });
+  /** No-change polls (`$deltatoken`): small, one per polling client. */
+  readonly #polls = new VerifiedCache<Entry>({ limit: REPLAY_LIMIT, tailChars: REPLAY_KEY_CHARS });
+  /** Later pages (`$skiptoken`), in their own budget so an initial sync cannot push polls out. */
+  readonly #pages = new VerifiedCache<Entry>({
+    limit: REPLAY_LIMIT, tailChars: REPLAY_KEY_CHARS, maxChars: PAGE_REPLAY_BYTES, sizeOf: (entry) => entry.body.length,
+  });
   #replayed = 0;
 
   constructor(private readonly deps: {
@@ -61,7 +73,7 @@ export class PollReplay {
     const flat: string[] = [];
     for (const name in answer.headers) flat.push(name, answer.headers[name] as string);
     flat.push("content-length", String(body.length));
-    this.#entries.set(answer.url, { answer, flat, body });
+    this.#entriesFor(answer.url)?.set(answer.url, { answer, flat, body });
   }
 
   /**
@@ -71,8 +83,10 @@ export class PollReplay {
   tryServe(request: IncomingMessage, response: ServerResponse): boolean {
     if (request.method !== "GET") return false;
     const url = request.url;
-    if (url === undefined || !url.includes("deltatoken=")) return false;
-    const entry = this.#entries.get(url);
+    if (url === undefined) return false;
+    const entries = this.#entriesFor(url);
+    if (entries === undefined) return false;
+    const entry = entries.get(url);
     if (entry === undefined) return false;
     const { answer } = entry;
     const h = request.headers;
@@ -81,7 +95,7 @@ export class PollReplay {
       || h["content-length"] !== undefined || h["transfer-encoding"] !== undefined) return false;
     if (this.deps.cachedPrincipal(answer.authorization) !== answer.principal) return false;
     if (!answer.stillUnchanged()) {
-      this.#entries.delete(url);
+      entries.delete(url);
       return false;
     }
     const headers = correlationHeaders(randomUUID(), h["client-request-id"], this.deps.https);
@@ -90,6 +104,11 @@ export class PollReplay {
     response.end(entry.body);
     this.#replayed++;
     return true;
+  }
+
+  /** Which cache a URL's answer belongs in, by its token; none for a URL without one. */
+  #entriesFor(url: string): VerifiedCache<Entry> | undefined {
+    return url.includes("deltatoken=") ? this.#polls : url.includes("skiptoken=") ? this.#pages : undefined;
   }
 }
 

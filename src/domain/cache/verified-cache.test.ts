@@ -73,4 +73,22 @@ describe("VerifiedCache", () => {
     expect(cache.size).toBe(2);
     expect(cache.chars).toBe(10);
   });
+
+  it("set: with sizeOf, each value's size counts in the budget (replace, delete and evict exact)", () => {
+    const cache = new VerifiedCache<string>({ limit: 1000, tailChars: 2, maxChars: 1000, sizeOf: (body) => body.length });
+    const body = (n: number) => "b".repeat(n);
+    cache.set("k01", body(397)); // 400 with its key
+    cache.set("k02", body(397));
+    expect(cache.chars).toBe(800);
+    cache.set("k03", body(297)); // 300: the oldest goes
+    expect(cache.get("k01")).toBeUndefined();
+    expect(cache.chars).toBe(700);
+    cache.set("k02", body(97)); // replaced by a smaller value
+    expect(cache.chars).toBe(400);
+    cache.delete("k03");
+    expect(cache.chars).toBe(100);
+    cache.set("k04", body(998)); // over the whole budget: not kept, nothing evicted
+    expect(cache.get("k04")).toBeUndefined();
+    expect(cache.get("k02")).toBe(body(97));
+  });
 });

@@ -13,18 +13,26 @@ import { BoundedMap } from "./bounded-map.js";
  * are never kept, so a bad string costs a full verify every time.
  *
  * Bounded by entries and, with `maxChars`, by the characters of the strings it keeps: ten
- * thousand 16 kB bearer headers would otherwise hold 160 MB. The oldest entries make room.
+ * thousand 16 kB bearer headers would otherwise hold 160 MB. With `sizeOf`, each value's size
+ * counts against the same budget (a kept page of a delta round is tens of kilobytes). The
+ * oldest entries make room.
  */
 export class VerifiedCache<V> {
   readonly #entries: BoundedMap<{ readonly full: string; readonly value: V }>;
   readonly #tailChars: number;
   readonly #maxChars: number;
+  readonly #sizeOf: (value: V) => number;
   #chars = 0;
 
-  constructor(options: { limit: number; tailChars: number; maxChars?: number }) {
+  constructor(options: { limit: number; tailChars: number; maxChars?: number; sizeOf?: (value: V) => number }) {
     this.#entries = new BoundedMap({ limit: options.limit });
     this.#tailChars = options.tailChars;
     this.#maxChars = options.maxChars ?? Number.POSITIVE_INFINITY;
+    this.#sizeOf = options.sizeOf ?? (() => 0);
+  }
+
+  #weight(entry: { readonly full: string; readonly value: V }): number {
+    return entry.full.length + this.#sizeOf(entry.value);
   }
 
   get(full: string): V | undefined {
@@ -33,18 +41,21 @@ export class VerifiedCache<V> {
   }
 
   set(full: string, value: V): void {
-    // A string longer than the whole budget is not kept: it would evict everything else.
-    if (full.length > this.#maxChars) return;
+    const entry = { full, value };
+    const weight = this.#weight(entry);
+    // An entry bigger than the whole budget is not kept: it would evict everything else.
+    if (weight > this.#maxChars) return;
     const key = full.slice(-this.#tailChars);
     const replaced = this.#entries.get(key);
-    if (replaced !== undefined) this.#chars -= replaced.full.length;
-    const evicted = this.#entries.set(key, { full, value });
-    if (evicted !== undefined) this.#chars -= evicted.full.length;
-    this.#chars += full.length;
+    if (replaced !== undefined) this.#chars -= this.#weight(replaced);
+    const evicted = this.#entries.set(key, entry);
+    if (evicted !== undefined) this.#chars -= this.#weight(evicted);
+    this.#chars += weight;
     while (this.#chars > this.#maxChars) {
       const oldest = this.#entries.oldestKey();
       if (oldest === undefined) break;
-      this.#chars -= this.#entries.get(oldest)?.full.length ?? 0;
+      const gone = this.#entries.get(oldest);
+      if (gone !== undefined) this.#chars -= this.#weight(gone);
       this.#entries.delete(oldest);
     }
   }
@@ -52,9 +63,10 @@ export class VerifiedCache<V> {
   /** Forgets `full` (and only `full`: another string in its slot stays). */
   delete(full: string): void {
     const key = full.slice(-this.#tailChars);
-    if (this.#entries.get(key)?.full === full) {
+    const entry = this.#entries.get(key);
+    if (entry?.full === full) {
       this.#entries.delete(key);
-      this.#chars -= full.length;
+      this.#chars -= this.#weight(entry);
     }
   }
 
@@ -62,7 +74,7 @@ export class VerifiedCache<V> {
     return this.#entries.size;
   }
 
-  /** The characters of the strings kept (what `maxChars` bounds). */
+  /** The characters of the strings kept, plus the values' sizes (what `maxChars` bounds). */
   get chars(): number {
     return this.#chars;
   }

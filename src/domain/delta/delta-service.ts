@@ -24,8 +24,18 @@ export type DeltaItem = { removed: false; calendar: Calendar } | { removed: true
  * the two links (spec §1, fact 2).
  */
 export type DeltaPage =
-  | { kind: "more"; items: readonly DeltaItem[]; next: PageCursor; kept?: KeptSlice }
-  | { kind: "complete"; items: readonly DeltaItem[]; round: RoundCursor; kept?: KeptSlice };
+  | { kind: "more"; items: readonly DeltaItem[]; next: PageCursor; kept?: KeptSlice; checked?: PageCheck }
+  | { kind: "complete"; items: readonly DeltaItem[]; round: RoundCursor; kept?: KeptSlice; checked?: PageCheck };
+
+/**
+ * What a later page's token was checked against (a page cursor's answer only): the mailbox's
+ * change seq and the prune epoch read before it. While both still hold, the same request gets
+ * the same page (DeltaService.repeatsPage).
+ */
+export interface PageCheck {
+  readonly seq: number;
+  readonly epoch: number;
+}
 
 /** A page of a round: its items, whether more follow, the seq of its last change. */
 interface Slice {
@@ -87,6 +97,8 @@ export class DeltaService {
   readonly #rounds = new ChangeRoundCache();
   readonly #keptPages = new KeptPages<Slice>();
   readonly #states = new Map<string, { state: MailboxSyncState; atMs: number }>();
+  /** Moves on every prune and whole-store reset: neither takes a mailbox seq (repeatsPage). */
+  #epoch = 0;
 
   constructor(private readonly deps: { store: Store; clock: Clock; writer: ChangeLogWriter; options: DeltaOptions }) {
     this.watermarks = new WatermarkCache(deps.clock, deps.options.watermarkTtlMs, undefined, deps.store.foreignCommitMark?.bind(deps.store));
@@ -115,6 +127,7 @@ export class DeltaService {
       return { kind: "complete", items: [], round: this.sameRound(cursor, binding) };
     }
 
+    const epoch = this.#epoch;
     const state = await this.syncState(mailbox.id, issuedAtSeq(cursor));
     let since: number, upTo: number, after: number;
     if (cursor.kind === "initial") {
@@ -130,11 +143,12 @@ export class DeltaService {
     // unchanged mailbox whose cached watermark had expired) the query can only return nothing.
     const slice = Math.max(since, after) >= upTo ? NO_ITEMS : await this.#slice(mailbox.id, since, upTo, after, args.pageSize);
     const { items, kept } = slice;
+    const checked = cursor.kind === "page" ? { checked: { seq: state.changeSeq, epoch } } : undefined;
     if (slice.more) {
-      return { kind: "more", items, next: { kind: "page", since, upTo, after: slice.lastSeq, ...binding }, ...(kept && { kept }) };
+      return { kind: "more", items, next: { kind: "page", since, upTo, after: slice.lastSeq, ...binding }, ...(kept && { kept }), ...checked };
     }
     if (cursor.kind === "round" && upTo === cursor.since) return { kind: "complete", items, round: this.sameRound(cursor, binding) };
-    return { kind: "complete", items, round: { kind: "round", since: upTo, ...binding }, ...(kept && { kept }) };
+    return { kind: "complete", items, round: { kind: "round", since: upTo, ...binding }, ...(kept && { kept }), ...checked };
   }
 
   /**
@@ -189,7 +203,30 @@ export class DeltaService {
     return this.#reusable(cursor, Math.floor(this.deps.clock.nowMs() / 1000));
   }
 
-  #reusable(cursor: RoundCursor, nowSec: number): boolean {
+  /** The prune epoch now: read it before the sync state a page's check uses (PageCheck). */
+  get epoch(): number {
+    return this.#epoch;
+  }
+
+  /**
+   * Whether requesting the later page `cursor` again now would be answered with the very page
+   * that was answered when its token was checked (`checked`) and its own link issued
+   * (`issuedAt`, seconds). A page of a round is cut from the frozen history (since, upTo], so
+   * new writes do not change it; what could is a reset, an expired link or a prune (refusals
+   * with 410), the calendar going (404), or the token ageing out of retention. The first three
+   * take a seq or move the epoch, and the watermark cache vouches for the seq within its bound
+   * (ADR 0002); the ages are checked here. The answer's own link is handed back while it is as
+   * young as a repeated deltaLink may be (TOKEN_REUSE_MS). The HTTP edge asks this before
+   * sending a kept page again (http/poll-replay.ts).
+   */
+  repeatsPage(cursor: PageCursor, checked: PageCheck, issuedAt: number): boolean {
+    if (this.#epoch !== checked.epoch || this.watermarks.get(cursor.mailboxId) !== checked.seq) return false;
+    const nowSec = Math.floor(this.deps.clock.nowMs() / 1000);
+    if (cursor.issuedAt > nowSec + 300 || (nowSec - cursor.issuedAt) * 1000 > this.deps.options.retentionMs) return false;
+    return this.#reusable({ issuedAt }, nowSec);
+  }
+
+  #reusable(cursor: { issuedAt: number }, nowSec: number): boolean {
     const ageMs = (nowSec - cursor.issuedAt) * 1000;
     const reuseMs = Math.min(TOKEN_REUSE_MS, this.deps.options.retentionMs / 24);
     return ageMs >= 0 && ageMs < reuseMs;
@@ -228,6 +265,7 @@ export class DeltaService {
    */
   async prune(query: { before: Date }): Promise<{ pruned: number }> {
     const result = await this.deps.store.pruneChanges(query);
+    this.#epoch++;
     this.#states.clear();
     return result;
   }
@@ -264,6 +302,7 @@ export class DeltaService {
   /** Forgets every watermark (a whole-store reset: mailboxes went, and may come back under their ids). */
   forgetAll(): void {
     this.watermarks.clear();
+    this.#epoch++;
     this.#states.clear();
   }
 

@@ -1,7 +1,7 @@
 import type { DeltaCursor, PageCursor, RoundCursor } from "../delta/delta-cursor.js";
 import { issuedAtSeq, type DeltaService } from "../delta/delta-service.js";
 import { pageOfGroups, type EventDeltaItem, type ItemGroup } from "./round-items.js";
-import type { KeptSlice } from "../delta/delta-service.js";
+import type { KeptSlice, PageCheck } from "../delta/delta-service.js";
 import { KeptPages } from "../cache/kept-pages.js";
 
 // The round machinery both event delta functions share (calendarView/delta, beta events/delta):
@@ -9,8 +9,8 @@ import { KeptPages } from "../cache/kept-pages.js";
 // pages cut between groups. What a round holds is the caller's (`groupsFor`).
 
 export type EventDeltaPage =
-  | { kind: "more"; items: readonly EventDeltaItem[]; next: PageCursor; kept?: KeptSlice }
-  | { kind: "complete"; items: readonly EventDeltaItem[]; round: RoundCursor; kept?: KeptSlice };
+  | { kind: "more"; items: readonly EventDeltaItem[]; next: PageCursor; kept?: KeptSlice; checked?: PageCheck }
+  | { kind: "complete"; items: readonly EventDeltaItem[]; round: RoundCursor; kept?: KeptSlice; checked?: PageCheck };
 
 /**
  * Pages cut from a round's groups, by the groups' identity: the groups RoundCache keeps are
@@ -34,6 +34,7 @@ export async function pageOfRound(args: {
   if (cursor.kind === "round" && delta.watermarks.get(args.mailboxId) === cursor.since) {
     return { kind: "complete", items: [], round: delta.sameRound(cursor, binding) };
   }
+  const epoch = delta.epoch;
   const state = await delta.syncState(args.mailboxId, issuedAtSeq(cursor));
   let since = 0;
   let upTo = state.changeSeq;
@@ -49,7 +50,9 @@ export async function pageOfRound(args: {
     return { ...cut, items: Object.freeze(cut.items) };
   });
   const kept: KeptSlice = { round: groups, from: after };
-  if (!page.done) return { kind: "more", items: page.items, next: { kind: "page", since, upTo, after: page.next, ...binding }, kept };
+  // A later page's answer may be repeated while its check holds (DeltaService.repeatsPage).
+  const checked = cursor.kind === "page" ? { checked: { seq: state.changeSeq, epoch } } : undefined;
+  if (!page.done) return { kind: "more", items: page.items, next: { kind: "page", since, upTo, after: page.next, ...binding }, kept, ...checked };
   if (cursor.kind === "round" && upTo === cursor.since) return { kind: "complete", items: page.items, round: delta.sameRound(cursor, binding) };
-  return { kind: "complete", items: page.items, round: { kind: "round", since: upTo, ...binding }, kept };
+  return { kind: "complete", items: page.items, round: { kind: "round", since: upTo, ...binding }, kept, ...checked };
 }

@@ -1,4 +1,6 @@
-import { BadSyncTokenError, InvalidQueryError, type DeltaCursor, type DeltaService, type Principal, type RoundCursor } from "../../domain/index.js";
+import {
+  BadSyncTokenError, InvalidQueryError, type DeltaCursor, type DeltaService, type PageCheck, type PageCursor, type Principal, type RoundCursor,
+} from "../../domain/index.js";
 import type { QueryOptions } from "../odata/query-options.js";
 import type { DeltaTokenCodec } from "../odata/delta-token.js";
 
@@ -32,18 +34,30 @@ export function callerOf(principal: Principal): string {
 }
 
 /**
- * When a poll may be replayed (GraphResponse.replayWhile): a completed round answered with the
- * client's own cursor and nothing new, for a caller whose access to the mailbox cannot change
- * under a kept answer — the owner or an app, whose rights come from the bearer alone (a
- * delegate's come from shares, which can be revoked). The calendar-group form is left out, as
- * the event delta fast path leaves it out: a group's membership is not in the token.
+ * When an answer may be replayed (GraphResponse.replayWhile), for a caller whose access to the
+ * mailbox cannot change under a kept answer — the owner or an app, whose rights come from the
+ * bearer alone (a delegate's come from shares, which can be revoked). The calendar-group form
+ * is left out, as the event delta fast path leaves it out: a group's membership is not in the
+ * token. Two answers qualify:
+ * - a completed round answered with the client's own cursor and nothing new (a no-change poll),
+ *   while the mailbox is unchanged (DeltaService.repeatsUnchanged);
+ * - a later page of a round (a nextLink followed), while its token's check holds
+ *   (DeltaService.repeatsPage): the page is cut from frozen history, so writes do not change it.
  */
 export function replayWhile(args: {
   delta: DeltaService; principal: Principal; cursor: DeltaCursor; viaGroup: boolean;
-  page: { kind: "more" | "complete"; items: readonly unknown[]; round?: RoundCursor };
+  page: { kind: "more"; next: PageCursor; items: readonly unknown[]; checked?: PageCheck }
+    | { kind: "complete"; round: RoundCursor; items: readonly unknown[]; checked?: PageCheck };
 }): (() => boolean) | undefined {
   const { cursor, page, principal, delta } = args;
-  if (cursor.kind !== "round" || page.kind !== "complete" || page.round !== cursor || page.items.length !== 0 || args.viaGroup) return undefined;
+  if (cursor.kind === "initial" || args.viaGroup) return undefined;
   if (principal.kind === "delegated" && principal.userId !== cursor.mailboxId) return undefined;
+  if (cursor.kind === "page") {
+    const checked = page.checked;
+    if (!checked) return undefined;
+    const issuedAt = page.kind === "more" ? page.next.issuedAt : page.round.issuedAt;
+    return () => delta.repeatsPage(cursor, checked, issuedAt);
+  }
+  if (page.kind !== "complete" || page.round !== cursor || page.items.length !== 0) return undefined;
   return () => delta.repeatsUnchanged(cursor);
 }
