@@ -4,6 +4,10 @@
 // from a bare server that answers each URL with the captured bytes. The first page is left out:
 // it is where a round is computed (cases 4 and 8c time that); pages 2… are what "assembly"
 // costs while the round is kept. Tokens are stateless, so each nextLink is the same page again.
+// A page requested again is answered at the edge (http/poll-replay.ts) while the domain says it
+// still holds; a fourth, diagnostic variant sends the same requests with `X-Graphcal-Fault:
+// latency=0`, which steps around the replay, so the pipeline assembles each page every time (the
+// cost of a page the first time it is asked for).
 import type { ServerChild } from "./children.js";
 import {
   bodyOk, capture, clientBoundNote, compare, cpuPerReq, FASTIFY_LABEL, out, pairedRatio, startBare, threeWayTable, toCaptured,
@@ -61,16 +65,21 @@ export async function pagesVsBare(o: PagesOptions): Promise<void> {
       + "a page on average); each request picks one at random. bare node:http answers each URL with its captured bytes.");
     const gLabel = `graphcal ${o.what}, later pages`;
     const bLabel = "bare node:http, same page bytes";
+    const pLabel = "diagnostic: graphcal pipeline, replay stepped around";
+    const piped = targets.map((t) => ({ ...t, headers: { ...t.headers, "x-graphcal-fault": "latency=0" } }));
     const m = await compare([
       { label: gLabel, server: o.server, targets },
       { label: bLabel, server: bare, targets },
       { label: FASTIFY_LABEL, server: fastify, targets },
+      { label: pLabel, server: o.server, targets: piped },
     ]);
     const g = m.get(gLabel) as Series;
     const b = m.get(bLabel) as Series;
     const f = m.get(FASTIFY_LABEL) as Series;
+    const p = m.get(pLabel) as Series;
     out();
     out(threeWayTable(g, b, f));
+    out(`diagnostic: pipeline page rate (bare µs/page ÷ pipeline µs/page) = ${fmt.x(pairedRatio(b, p, cpuPerReq))}: what a page costs when it is first asked for`);
     clientBoundNote("bare node:http", b.median);
     // The rate each server could serve pages at on its own core = 1 ÷ its CPU per page.
     const rate = pairedRatio(b, g, cpuPerReq);

@@ -90,6 +90,15 @@ export class AccessTokenVerifier {
   }
 
   /**
+   * When the token `authorization` verified to expires (ms since the epoch), if it is cached. The
+   * poll replay keeps it with an answer, so a replay judges the bearer's expiry without a second
+   * lookup of a 1–2 kB header (http/poll-replay.ts).
+   */
+  cachedExpiryMs(authorization: string): number | undefined {
+    return this.#cache.get(authorization)?.expMs;
+  }
+
+  /**
    * With ISSUER_ORIGIN configured only that issuer is ours. Otherwise the token endpoint names
    * the origin it was reached at (MSAL requires the issuer to match its authority), so any
    * `{http(s) origin}/{tid}/v2.0` signed with our key is ours: the signature is the proof.

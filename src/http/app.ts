@@ -26,6 +26,7 @@ import { installAdminAuth } from "./routes/admin-auth.js";
 import { registerControlRoutes, type AdminControls } from "./routes/control-routes.js";
 import { correlationHeaders } from "./correlation.js";
 import { attachPollReplay, PollReplay } from "./poll-replay.js";
+import { readHead } from "./request-head.js";
 import { FaultControl } from "./faults/fault-control.js";
 import { registerFaultHooks } from "./faults/fault-hooks.js";
 import { registerFaultRoutes } from "./routes/fault-routes.js";
@@ -83,7 +84,7 @@ export function createApp(options: AppOptions): FastifyInstance {
   const faults = options.faults ?? new FaultControl({ clock: options.clock, findMailbox: (id) => options.services.mailboxes.findUser(id) });
   const quirks = options.quirks ?? new QuirkControl();
   const replay = new PollReplay({
-    cachedPrincipal: (authorization) => options.verifier.cachedPrincipal(authorization),
+    nowMs: () => options.clock.nowMs(),
     https: options.https !== undefined,
   });
   const extensions = options.graphExtensions ?? false;
@@ -108,11 +109,12 @@ export function createApp(options: AppOptions): FastifyInstance {
       const config = fastifyConfig as { keepAliveTimeout?: number; requestTimeout?: number; connectionTimeout?: number; maxRequestsPerSocket?: number };
       const listener = (request: IncomingMessage, response: ServerResponse) => {
         // Sizes and shapes the transport refuses, answered before anything reads the request (transport-guard.ts).
-        const refused = headError(request);
+        const head = readHead(request.rawHeaders);
+        const refused = headError(request, head);
         if (refused) return answerEarly(request, response, refused, guard);
         // A request a fault rule or throttling may touch skips the replay (faults/fault-control.ts).
         // So does every request while a quirk mode is on anywhere (quirks/delta-quirks.ts).
-        if (faults.stepsAside(request) || quirks.active || !replay.tryServe(request, response)) handler(request, response);
+        if (faults.stepsAside(request, head) || quirks.active || !replay.tryServe(request, response, head)) handler(request, response);
         else faults.recordReplayed(request);
       };
       const server: Server = options.https
@@ -267,10 +269,11 @@ export function createApp(options: AppOptions): FastifyInstance {
         if (response.body === undefined) return reply.send();
         const text = response.body instanceof JsonText ? response.body.content : JSON.stringify(response.body);
         const { authorization, prefer } = request.headers;
-        if (response.replayWhile && request.method === "GET" && typeof authorization === "string" && typeof prefer !== "object") {
+        const expiresAtMs = response.replayWhile && typeof authorization === "string" ? options.verifier.cachedExpiryMs(authorization) : undefined;
+        if (response.replayWhile && request.method === "GET" && expiresAtMs !== undefined && typeof prefer !== "object") {
           replay.remember({
-            url: request.url, authorization, host: request.headers.host, prefer,
-            principal, stillUnchanged: response.replayWhile, headers: { ...response.headers, "content-type": ODATA_CONTENT_TYPE }, body: text,
+            url: request.url, authorization: authorization as string, host: request.headers.host, prefer,
+            expiresAtMs, stillUnchanged: response.replayWhile, headers: { ...response.headers, "content-type": ODATA_CONTENT_TYPE }, body: text,
           });
         }
         return reply.header("content-type", ODATA_CONTENT_TYPE).send(text);

@@ -1,7 +1,8 @@
 import { randomUUID } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { VerifiedCache, type Principal } from "../domain/index.js";
+import { VerifiedCache } from "../domain/index.js";
 import { correlationHeaders } from "./correlation.js";
+import type { RequestHead } from "./request-head.js";
 
 // Delta requests whose answer is known, answered before Fastify sees them (issue 15). Almost every
 // request a syncing client makes is its saved deltaLink, and almost every answer is "nothing
@@ -22,8 +23,12 @@ export interface ReplayableAnswer {
   host: string | undefined;
   /** Page size, time zone and body type preferences shape the answer. */
   prefer: string | undefined;
-  /** Who the bearer verified to: the replay needs the verifier to still hold it, unexpired. */
-  principal: Principal;
+  /**
+   * When the bearer expires (ms, from the verifier's cache): a replay needs it unexpired. The
+   * header was verified in full for the answer and is compared in full on each replay; the
+   * verifier keeps no other verdict about it (it never revokes a token before its expiry).
+   */
+  expiresAtMs: number;
   /** The domain's word that asking again would give the same answer (DeltaService.repeatsUnchanged, repeatsPage). */
   stillUnchanged: () => boolean;
   /** Response headers besides the per-request correlation ones. */
@@ -58,8 +63,8 @@ export class PollReplay {
   #replayed = 0;
 
   constructor(private readonly deps: {
-    /** The verifier's cached principal for a header, undefined unless cached and unexpired. */
-    cachedPrincipal: (authorization: string) => Principal | undefined;
+    /** The (virtual) clock's time in ms, which the verifier judges expiry by. */
+    nowMs: () => number;
     https: boolean;
   }) {}
 
@@ -80,7 +85,7 @@ export class PollReplay {
    * Answers `request` if it repeats a kept answer's request and the domain says the answer
    * still holds; returns false (having written nothing) for the pipeline to handle it.
    */
-  tryServe(request: IncomingMessage, response: ServerResponse): boolean {
+  tryServe(request: IncomingMessage, response: ServerResponse, head: RequestHead): boolean {
     if (request.method !== "GET") return false;
     const url = request.url;
     if (url === undefined) return false;
@@ -89,16 +94,16 @@ export class PollReplay {
     const entry = entries.get(url);
     if (entry === undefined) return false;
     const { answer } = entry;
-    const h = request.headers;
-    // A body on a GET goes to Fastify's parser, which may refuse it: not a repeat.
-    if (h.authorization !== answer.authorization || h.host !== answer.host || h.prefer !== answer.prefer
-      || h["content-length"] !== undefined || h["transfer-encoding"] !== undefined) return false;
-    if (this.deps.cachedPrincipal(answer.authorization) !== answer.principal) return false;
+    // A body on a GET goes to Fastify's parser, which may refuse it: not a repeat. Nor is a head
+    // with a line Node would join or drop (RequestHead.repeated): the pipeline reads it as Node does.
+    if (head.authorization !== answer.authorization || head.host !== answer.host || head.prefer !== answer.prefer
+      || head.body || head.repeated) return false;
+    if (this.deps.nowMs() >= answer.expiresAtMs) return false;
     if (!answer.stillUnchanged()) {
       entries.delete(url);
       return false;
     }
-    const headers = correlationHeaders(randomUUID(), h["client-request-id"], this.deps.https);
+    const headers = correlationHeaders(randomUUID(), head.clientRequestId, this.deps.https);
     for (const part of entry.flat) headers.push(part);
     response.writeHead(200, headers);
     response.end(entry.body);

@@ -4,6 +4,7 @@ import type { Duplex } from "node:stream";
 import type { Clock } from "../domain/index.js";
 import { AuthenticationError } from "../auth/index.js";
 import { correlationHeaders } from "./correlation.js";
+import { readHead, type RequestHead } from "./request-head.js";
 import { errorResponse, toGraphError } from "./errors.js";
 import {
   BodyTooLargeError, HeadersTooLargeError, MalformedRequestError, MAX_BODY_BYTES, RequestTimeoutError, UriTooLongError,
@@ -43,20 +44,12 @@ export interface TransportGuardOptions {
 }
 
 /** What is wrong with a request's head, before anything reads it, or undefined. */
-export function headError(request: IncomingMessage): Error | undefined {
+export function headError(request: IncomingMessage, head: RequestHead = readHead(request.rawHeaders)): Error | undefined {
   if ((request.url?.length ?? 0) > MAX_URL_LENGTH) return new UriTooLongError();
-  const raw = request.rawHeaders;
-  let bytes = 0;
-  let authorizations = 0;
-  for (let i = 0; i < raw.length; i += 2) {
-    const name = raw[i] as string;
-    bytes += name.length + (raw[i + 1] as string).length + 4;
-    // Node keeps the first of two Authorization headers and drops the second without a word.
-    if (name.length === 13 && name.toLowerCase() === "authorization") authorizations++;
-  }
-  if (bytes > MAX_HEADER_BYTES) return new HeadersTooLargeError();
-  if (authorizations > 1) return new AuthenticationError(DUPLICATE_AUTHORIZATION, { reason: "malformed" });
-  if (Number(request.headers["content-length"]) > MAX_BODY_BYTES) return new BodyTooLargeError();
+  if (head.bytes > MAX_HEADER_BYTES) return new HeadersTooLargeError();
+  // Node keeps the first of two Authorization headers and drops the second without a word.
+  if (head.authorizations > 1) return new AuthenticationError(DUPLICATE_AUTHORIZATION, { reason: "malformed" });
+  if (Number(head.contentLength) > MAX_BODY_BYTES) return new BodyTooLargeError();
   return undefined;
 }
 

@@ -64,8 +64,8 @@ export class FaultControl {
    * asks for a fault itself, throttling counts it, or a rule may fire on its path. Called for
    * every request before Fastify, so the idle case is two property reads.
    */
-  stepsAside(request: IncomingMessage): boolean {
-    if (request.headers["x-graphcal-fault"] !== undefined) return true;
+  stepsAside(request: IncomingMessage, head: { fault: boolean }): boolean {
+    if (head.fault) return true;
     if (this.idle) return false;
     if (this.throttle) return true;
     const target = targetOf(request.url ?? "/");
