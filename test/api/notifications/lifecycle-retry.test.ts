@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { adminToken, inMinutes, lifecycleSuite, subscriptionBody } from "./notify-support.js";
+import { inMinutes, lifecycleSuite, subscriptionBody } from "./notify-support.js";
 
 // A lifecycle notification (spec §4.7) whose receiver fails is retried like a change notification
 // (ADR 0010, "Lifecycle notifications"): backoff of 10 s doubling on the virtual clock, delivered
@@ -9,15 +9,9 @@ import { adminToken, inMinutes, lifecycleSuite, subscriptionBody } from "./notif
 
 describe("notifications: lifecycle notifications to a failing receiver", () => {
   const suite = lifecycleSuite();
-  // Minted when used: the virtual clock moves hours ahead, and a token minted before would expire.
-  const admin = () => adminToken(suite.t);
-
-  const advance = async (duration: string) => {
-    const res = await suite.t.request("POST", "/_graphcal/clock", { token: await admin(), body: { advance: duration } });
-    expect(res.status, res.text).toBe(200);
-    // Moving the clock runs the poll at once; idle() waits for it and the POSTs it made.
-    await suite.t.server.notifications.idle();
-  };
+  const admin = () => suite.admin();
+  // Moving the clock runs the poll at once; idle waits for it and the POSTs it made.
+  const advance = (duration: string) => suite.advance(duration, { idle: true });
   /** A few wall-clock polls (NOTIFY_POLL_MS is 20): on a frozen clock nothing new may come due. */
   const quiet = () => new Promise((r) => setTimeout(r, 120));
   const lifecycleAttempts = async (id: string) => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { randomUUID } from "node:crypto";
 import type { Receiver } from "./receiver.js";
-import { adminToken, eventBody, inMinutes, lifecycleSuite, subscriptionBody } from "./notify-support.js";
+import { eventBody, inMinutes, lifecycleSuite, subscriptionBody } from "./notify-support.js";
 
 // Receivers that fail (spec §4.5) and lifecycle notifications (spec §4.7), on the virtual clock:
 // retries with backoff, `missed` after 4 hours or when history was pruned, expiry,
@@ -9,14 +9,8 @@ import { adminToken, eventBody, inMinutes, lifecycleSuite, subscriptionBody } fr
 
 describe("notifications: failing receivers and lifecycle events", () => {
   const suite = lifecycleSuite();
-  // Tokens are minted when used: the virtual clock moves hours ahead here, and a token minted
-  // before a move is expired after it.
-  const admin = () => adminToken(suite.t);
-
-  const advance = async (duration: string) => {
-    const res = await suite.t.request("POST", "/_graphcal/clock", { token: await admin(), body: { advance: duration } });
-    expect(res.status, res.text).toBe(200);
-  };
+  const admin = () => suite.admin();
+  const advance = (duration: string) => suite.advance(duration);
   const quiet = () => new Promise((r) => setTimeout(r, 120));
   const events = (r: Receiver, name: string) => r.notifications().filter((n) => n.lifecycleEvent === name);
 

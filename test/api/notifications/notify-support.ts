@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, beforeEach } from "vitest";
+import { afterAll, beforeAll, beforeEach, expect } from "vitest";
 import { startTestServer, type TestServer } from "../../support/harness.js";
 import { startReceiver, type Receiver } from "./receiver.js";
 
@@ -54,7 +54,13 @@ export async function adminToken(t: TestServer): Promise<string> {
  * for change notifications (`hook`) and lifecycle notifications (`lifecycle`). Read them through
  * the returned object: the receivers are replaced for every test.
  */
-export function lifecycleSuite(): { readonly t: TestServer; readonly hook: Receiver; readonly lifecycle: Receiver } {
+export function lifecycleSuite(): {
+  readonly t: TestServer; readonly hook: Receiver; readonly lifecycle: Receiver;
+  /** An admin token minted now: the virtual clock moves hours ahead, and a token minted before a move is expired after it. */
+  admin(): Promise<string>;
+  /** Moves the virtual clock through the admin API (which runs the poll); with `idle`, waits for the poll and its POSTs. */
+  advance(duration: string, options?: { idle?: boolean }): Promise<void>;
+} {
   let t: TestServer | undefined;
   let hook: Receiver | undefined;
   let lifecycle: Receiver | undefined;
@@ -76,9 +82,16 @@ export function lifecycleSuite(): { readonly t: TestServer; readonly hook: Recei
     if (value === undefined) throw new Error("lifecycleSuite: used outside a test");
     return value;
   };
+  const admin = () => adminToken(ready(t));
   return {
     get t() { return ready(t); },
     get hook() { return ready(hook); },
     get lifecycle() { return ready(lifecycle); },
+    admin,
+    async advance(duration, options = {}) {
+      const res = await ready(t).request("POST", "/_graphcal/clock", { token: await admin(), body: { advance: duration } });
+      expect(res.status, res.text).toBe(200);
+      if (options.idle) await ready(t).server.notifications.idle();
+    },
   };
 }
