@@ -194,6 +194,15 @@ describe("delta item text", () => {
     expect(JSON.parse(occurrenceSkeletonJson(orphan, PACIFIC))).toEqual(occurrenceSkeleton(orphan, PACIFIC));
   });
 
+  it("occurrenceSkeletonJson of a frozen occurrence (memoised by zone): each zone's own text, as the unfrozen one's", () => {
+    const fields = { type: "occurrence" as const, seriesMasterId: "AAMkMaster", start: { epochMs: WINTER, zone: PACIFIC }, end: { epochMs: SUMMER, zone: PACIFIC } };
+    const frozen = Object.freeze(makeEvent(fields));
+    const zones = [zone("UTC"), PACIFIC, zone("Tokyo Standard Time"), zone("UTC")];
+    const texts = zones.map((z) => occurrenceSkeletonJson(frozen, z));
+    expect(texts).toEqual(zones.map((z) => JSON.stringify(occurrenceSkeleton(makeEvent(fields), z))));
+    expect(new Set(texts).size, "three zones, three texts").toBe(3);
+  });
+
   it("typedEventJson: @odata.type first, then the object's members", () => {
     const wire = eventToWire(makeEvent(), { apiVersion: "v1.0" });
     expect(typedEventJson(JSON.stringify(wire))).toBe(JSON.stringify({ "@odata.type": "#microsoft.graph.event", ...wire }));

@@ -53,7 +53,23 @@ const q = JSON.stringify;
  * object plus JSON.stringify per item was most of a page's cost. Tested equal to
  * JSON.stringify(occurrenceSkeleton(…)).
  */
+/**
+ * Skeleton texts of frozen occurrences (a kept calendarView/delta round's, RoundCache) by zone:
+ * the pages of a kept round then format no dates. Dies with the occurrences (catalogue entry 11).
+ */
+const skeletonMemo = new WeakMap<Event, Map<string, string>>();
+
 export function occurrenceSkeletonJson(event: Event, zone: ResolvedTimeZone): string {
+  if (!Object.isFrozen(event)) return skeletonJson(event, zone);
+  let byZone = skeletonMemo.get(event);
+  if (!byZone) skeletonMemo.set(event, byZone = new Map());
+  const key = `${zone.name}|${zone.iana}`;
+  let json = byZone.get(key);
+  if (json === undefined) byZone.set(key, json = skeletonJson(event, zone));
+  return json;
+}
+
+function skeletonJson(event: Event, zone: ResolvedTimeZone): string {
   const start = formatDateTimeTimeZone({ epochMs: event.start.epochMs, zone });
   const end = formatDateTimeTimeZone({ epochMs: event.end.epochMs, zone });
   return `{${TYPE_MEMBER},"@odata.etag":${q(`W/"${event.changeKey}"`)},"id":${q(event.id)},"type":${q(event.type)},`
