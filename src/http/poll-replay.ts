@@ -52,6 +52,8 @@ const REPLAY_KEY_CHARS = 32;
  * pages of a few initial rounds of large mailboxes; the oldest make room.
  */
 const PAGE_REPLAY_BYTES = 32 * 1024 * 1024;
+/** The URLs of pages answered once (about a kilobyte each). */
+const PAGES_SEEN_CHARS = 4 * 1024 * 1024;
 
 export class PollReplay {
   /** No-change polls (`$deltatoken`): small, one per polling client. */
@@ -60,6 +62,12 @@ export class PollReplay {
   readonly #pages = new VerifiedCache<Entry>({
     limit: REPLAY_LIMIT, tailChars: REPLAY_KEY_CHARS, maxChars: PAGE_REPLAY_BYTES, sizeOf: (entry) => entry.body.length,
   });
+  /**
+   * Page URLs answered once. A client syncing follows each nextLink once, so a page is kept only
+   * when it is asked for again (a retry, a re-run): keeping every page would hold tens of
+   * kilobytes per page that is never asked for again, and churn the budget under an initial sync.
+   */
+  readonly #pagesSeen = new VerifiedCache<true>({ limit: REPLAY_LIMIT, tailChars: REPLAY_KEY_CHARS, maxChars: PAGES_SEEN_CHARS });
   #replayed = 0;
 
   constructor(private readonly deps: {
@@ -74,11 +82,17 @@ export class PollReplay {
   }
 
   remember(answer: ReplayableAnswer): void {
+    const entries = this.#entriesFor(answer.url);
+    if (entries === undefined) return;
+    if (entries === this.#pages && this.#pagesSeen.get(answer.url) === undefined) {
+      this.#pagesSeen.set(answer.url, true);
+      return;
+    }
     const body = typeof answer.body === "string" ? Buffer.from(answer.body) : answer.body;
     const flat: string[] = [];
     for (const name in answer.headers) flat.push(name, answer.headers[name] as string);
     flat.push("content-length", String(body.length));
-    this.#entriesFor(answer.url)?.set(answer.url, { answer, flat, body });
+    entries.set(answer.url, { answer, flat, body });
   }
 
   /**
