@@ -45,20 +45,16 @@ export function readHead(raw: readonly string[]): RequestHead {
         head.authorization ??= value;
         break;
       case "host":
-        if (head.host !== undefined) head.repeated = true;
-        head.host ??= value;
+        head.host = firstOf(head, head.host, value);
         break;
       case "prefer":
-        if (head.prefer !== undefined) head.repeated = true;
-        head.prefer ??= value;
+        head.prefer = firstOf(head, head.prefer, value);
         break;
       case "client-request-id":
-        if (head.clientRequestId !== undefined) head.repeated = true;
-        head.clientRequestId ??= value;
+        head.clientRequestId = firstOf(head, head.clientRequestId, value);
         break;
       case "content-length":
-        if (head.contentLength !== undefined) head.repeated = true;
-        head.contentLength ??= value;
+        head.contentLength = firstOf(head, head.contentLength, value);
         head.body = true;
         break;
       case "transfer-encoding":
@@ -70,4 +66,11 @@ export function readHead(raw: readonly string[]): RequestHead {
     }
   }
   return head;
+}
+
+/** The first value of a line the replay compares; a second one marks the head `repeated`. */
+function firstOf(head: RequestHead, current: string | undefined, value: string): string {
+  if (current === undefined) return value;
+  head.repeated = true;
+  return current;
 }
