@@ -25,6 +25,9 @@ export interface RequestHead {
   repeated: boolean;
 }
 
+/** The lines the replay compares, by lower-case name: the RequestHead field each goes in. */
+const COMPARED = { host: "host", prefer: "prefer", "client-request-id": "clientRequestId", "content-length": "contentLength" } as const;
+
 /** The lengths of the names read below: any other name is skipped without lower-casing it. */
 const READ_LENGTHS = new Set([4, 6, 13, 14, 16, 17]);
 
@@ -39,24 +42,23 @@ export function readHead(raw: readonly string[]): RequestHead {
     const value = raw[i + 1] as string;
     head.bytes += name.length + value.length + 4;
     if (!READ_LENGTHS.has(name.length)) continue;
-    switch (name.toLowerCase()) {
+    const lower = name.toLowerCase();
+    switch (lower) {
       case "authorization":
         head.authorizations++;
         head.authorization ??= value;
         break;
       case "host":
-        head.host = firstOf(head, head.host, value);
-        break;
       case "prefer":
-        head.prefer = firstOf(head, head.prefer, value);
-        break;
       case "client-request-id":
-        head.clientRequestId = firstOf(head, head.clientRequestId, value);
+      case "content-length": {
+        // Node keeps the first of these (or joins them): the replay reads one, so a second marks the head.
+        const field = COMPARED[lower as keyof typeof COMPARED];
+        if (head[field] !== undefined) head.repeated = true;
+        else head[field] = value;
+        if (field === "contentLength") head.body = true;
         break;
-      case "content-length":
-        head.contentLength = firstOf(head, head.contentLength, value);
-        head.body = true;
-        break;
+      }
       case "transfer-encoding":
         head.body = true;
         break;
@@ -68,9 +70,3 @@ export function readHead(raw: readonly string[]): RequestHead {
   return head;
 }
 
-/** The first value of a line the replay compares; a second one marks the head `repeated`. */
-function firstOf(head: RequestHead, current: string | undefined, value: string): string {
-  if (current === undefined) return value;
-  head.repeated = true;
-  return current;
-}
