@@ -297,7 +297,8 @@ async function case4(): Promise<number> {
     + "projection, serialisation, HTTP, and the client's JSON.parse; pages are requested one after another)");
   verdicts.push({ target: "4. initial sync items/s (no target; ratio to JSON.stringify)", measured: `${fmt.int(syncRate)} items/s = ${fmt.x(syncRate / stringifyRate)}`, pass: undefined });
   out("\n### 4b — the same round's pages (maxpagesize=100) vs bare node:http serving the same page bytes");
-  await pagesVsBare({ id: "4b", what: "calendars/delta initial round", server: g, firstPath: "/beta/me/calendars/delta", headers: { authorization: `Bearer ${token}`, prefer: "odata.maxpagesize=100" } });
+  await pagesVsBare({ id: "4b", what: "calendars/delta initial round", server: g, firstPath: "/beta/me/calendars/delta", headers: { authorization: `Bearer ${token}`, prefer: "odata.maxpagesize=100" },
+    user: upnOf(meta.upnPrefix, 0), appPath: (id) => `/beta/users/${id}/calendars/delta` });
   await g.close();
   return syncRate;
 }

@@ -1,6 +1,7 @@
 // A server under test, in its own process (so it gets its own core), driven over IPC by
 // bench/run.ts. BENCH_ROLE=graphcal runs the built server (dist/), BENCH_ROLE=bare a node:http
 // server that answers each URL with bytes captured from graphcal beforehand.
+import { randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { createServer as createHttpServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -8,6 +9,7 @@ import {
   createServer, DEMO_CLIENT_ID, DEMO_TENANT_ID, parseConfig, type GraphcalServer,
 } from "../dist/server/index.js";
 import { loadSigningKey, AccessTokenVerifier } from "../dist/auth/index.js";
+import { pollReplayOf } from "../dist/http/index.js";
 import type { Mailbox } from "../dist/domain/index.js";
 
 export interface CapturedResponse {
@@ -188,6 +190,25 @@ async function graphcal(): Promise<void> {
     },
     async token(args: { user: string }) {
       return tokenFor(await server.services.mailboxes.getMailbox(args.user));
+    },
+    /**
+     * Application tokens of `count` apps registered here with Calendars.Read (cases 4b and 8d):
+     * delta tokens are bound to their caller, so each app paging through the same mailbox gets
+     * links of its own, and the mailbox's id for the /users/{id} paths apps use.
+     */
+    /** How many requests the edge answered from kept answers so far (http/poll-replay.ts). */
+    async replayed() {
+      return pollReplayOf(app)?.replayed ?? 0;
+    },
+    async appTokens(args: { user: string; count: number }) {
+      const mailbox = await server.services.mailboxes.getMailbox(args.user);
+      const tokens: string[] = [];
+      for (let i = 0; i < args.count; i++) {
+        const app = { clientId: randomUUID(), tenantId: mailbox.tenantId, displayName: `bench app ${i}`, secretHash: "-", roles: ["Calendars.Read"] };
+        await server.store.transaction((tx) => tx.putApp(app));
+        tokens.push((await server.issuer.mintApp({ app })).token);
+      }
+      return { mailboxId: mailbox.id, tokens };
     },
     /** In-process price of bearer auth: a token's first (RS256) verify, and verifies answered by the cache. */
     async authMicro(args: { user: string; iterations: number }) {

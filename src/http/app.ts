@@ -25,7 +25,7 @@ import { registerAdminRoutes } from "./routes/admin-routes.js";
 import { installAdminAuth } from "./routes/admin-auth.js";
 import { registerControlRoutes, type AdminControls } from "./routes/control-routes.js";
 import { correlationHeaders } from "./correlation.js";
-import { attachPollReplay, PollReplay } from "./poll-replay.js";
+import { attachPollReplay, PollReplay, type ReplayableAnswer } from "./poll-replay.js";
 import { readHead } from "./request-head.js";
 import { FaultControl } from "./faults/fault-control.js";
 import { registerFaultHooks } from "./faults/fault-hooks.js";
@@ -218,6 +218,27 @@ export function createApp(options: AppOptions): FastifyInstance {
   });
   registerSubscriptionAdminRoutes(app, { subscriptions: options.services.subscriptions, access, mailboxes });
 
+  // 5a. The next page of a round a client is paging through, made while the client reads the
+  // page before it, and kept for the edge to send when it is asked for (GraphResponse.next):
+  // answered there, it makes the page after it in turn. The same handler makes it, for the same
+  // caller and request head, so it is the answer the pipeline would give; the edge sends it only
+  // to a request with the same head, while the domain says it holds (ADR 0002, rule 4). Any
+  // refusal or error is left for the request itself to meet in the pipeline.
+  function makeAhead(ctx: GraphContext, target: string, head: KeptHead): void {
+    replay.making(new Promise<void>((resolve) => setImmediate(resolve)).then(async () => {
+      if (quirks.active) return;
+      const q = target.indexOf("?");
+      const next: GraphContext = { ...ctx, query: parseQueryOptions(q < 0 ? "" : target.slice(q + 1), ctx.apiVersion), errorContext: {} };
+      const answer = await dispatch(next, ctx.route, options.codec).catch(() => undefined);
+      if (answer?.status !== 200 || !answer.replayWhile || !(answer.body instanceof JsonText)) return;
+      const after = answer.next;
+      replay.remember({
+        url: target, ...head, stillUnchanged: answer.replayWhile, headers: { ...answer.headers, "content-type": ODATA_CONTENT_TYPE },
+        body: answer.body.content, ahead: after === undefined ? {} : { onServed: () => makeAhead(next, after, head) },
+      });
+    }));
+  }
+
   // 5. Graph itself: resolve the path, check the method, authenticate, dispatch, serialise.
   for (const apiVersion of API_VERSIONS) {
     app.route({
@@ -267,21 +288,26 @@ export function createApp(options: AppOptions): FastifyInstance {
         if (response.headers) for (const k in response.headers) reply.header(k, response.headers[k]);
         reply.code(response.status);
         if (response.body === undefined) return reply.send();
-        const text = response.body instanceof JsonText ? response.body.content : JSON.stringify(response.body);
+        const content = response.body instanceof JsonText ? response.body.content : JSON.stringify(response.body);
         const { authorization, prefer } = request.headers;
-        const expiresAtMs = response.replayWhile && typeof authorization === "string" ? options.verifier.cachedExpiryMs(authorization) : undefined;
-        if (response.replayWhile && request.method === "GET" && expiresAtMs !== undefined && typeof prefer !== "object") {
-          replay.remember({
-            url: request.url, authorization: authorization as string, host: request.headers.host, prefer,
-            expiresAtMs, stillUnchanged: response.replayWhile, headers: { ...response.headers, "content-type": ODATA_CONTENT_TYPE }, body: text,
-          });
+        const kept = (response.replayWhile || response.next !== undefined) && request.method === "GET" && typeof authorization === "string"
+          && typeof prefer !== "object" ? options.verifier.cachedExpiryMs(authorization) : undefined;
+        const head: KeptHead | undefined = kept === undefined ? undefined
+          : { authorization: authorization as string, host: request.headers.host, prefer: prefer as string | undefined, expiresAtMs: kept };
+        if (head && response.replayWhile) {
+          replay.remember({ url: request.url, ...head, stillUnchanged: response.replayWhile, headers: { ...response.headers, "content-type": ODATA_CONTENT_TYPE }, body: content });
         }
-        return reply.header("content-type", ODATA_CONTENT_TYPE).send(text);
+        if (head && response.next !== undefined) makeAhead(ctx, response.next, head);
+        reply.header("content-type", ODATA_CONTENT_TYPE);
+        return reply.send(typeof content === "string" || Buffer.isBuffer(content) ? content : Buffer.concat(content));
       },
     });
   }
   return app;
 }
+
+/** What a kept answer's request must repeat (PollReplay), taken from the request that led to it. */
+type KeptHead = Pick<ReplayableAnswer, "authorization" | "host" | "prefer" | "expiresAtMs">;
 
 function isJson(contentType: string | undefined): boolean {
   return /^application\/json\b/i.test(contentType ?? "");

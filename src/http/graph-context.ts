@@ -51,6 +51,12 @@ export interface GraphResponse {
    * without running the pipeline (poll-replay.ts).
    */
   replayWhile?: () => boolean;
+  /**
+   * A delta page's nextLink as a request target (path and query), set when the next page's
+   * answer may be assembled before it is asked for and kept for the edge to send (app.ts,
+   * `prefetchNext`): the caller is one whose kept answers may be replayed (delta-request.ts).
+   */
+  next?: string;
 }
 
 /** The user a path addresses, in the domain's terms. */

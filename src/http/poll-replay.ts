@@ -33,14 +33,24 @@ export interface ReplayableAnswer {
   stillUnchanged: () => boolean;
   /** Response headers besides the per-request correlation ones. */
   headers: Record<string, string>;
-  body: string | Buffer;
+  /** The body, or its parts in order (JsonText). */
+  body: string | Buffer | readonly Buffer[];
+  /**
+   * Set on an answer made before it was asked for (the next page of a round a client is paging
+   * through, app.ts): kept at once rather than from its second answer, sent once, then dropped
+   * (a retry goes through the pipeline, and is kept from then on as any page); `onServed` runs
+   * once it is sent (the page after it is made in turn).
+   */
+  ahead?: { onServed?: () => void };
 }
 
 interface Entry {
   readonly answer: ReplayableAnswer;
   /** Header pairs for writeHead, content-length included, correlation headers excluded. */
   readonly flat: readonly string[];
-  readonly body: Buffer;
+  /** The body's parts, written in order; never joined into one page-sized buffer. */
+  readonly body: readonly Buffer[];
+  readonly length: number;
 }
 
 /** As many answers as the verified-token caches hold tokens: one per polling client. */
@@ -60,7 +70,7 @@ export class PollReplay {
   readonly #polls = new VerifiedCache<Entry>({ limit: REPLAY_LIMIT, tailChars: REPLAY_KEY_CHARS });
   /** Later pages (`$skiptoken`), in their own budget so an initial sync cannot push polls out. */
   readonly #pages = new VerifiedCache<Entry>({
-    limit: REPLAY_LIMIT, tailChars: REPLAY_KEY_CHARS, maxChars: PAGE_REPLAY_BYTES, sizeOf: (entry) => entry.body.length,
+    limit: REPLAY_LIMIT, tailChars: REPLAY_KEY_CHARS, maxChars: PAGE_REPLAY_BYTES, sizeOf: (entry) => entry.length,
   });
   /**
    * Page URLs answered once. A client syncing follows each nextLink once, so a page is kept only
@@ -76,6 +86,20 @@ export class PollReplay {
     https: boolean;
   }) {}
 
+  /** Answers being made ahead (app.ts): `idle()` waits for them. */
+  readonly #making = new Set<Promise<unknown>>();
+
+  /** Notes an answer being made ahead, for `idle()`. */
+  making(work: Promise<unknown>): void {
+    this.#making.add(work);
+    void work.finally(() => this.#making.delete(work));
+  }
+
+  /** Resolves once no answer is being made ahead (tests: the next page's request then finds it). */
+  async idle(): Promise<void> {
+    while (this.#making.size > 0) await Promise.allSettled([...this.#making]);
+  }
+
   /** How many requests were answered here since start (the console and tests read it). */
   get replayed(): number {
     return this.#replayed;
@@ -84,15 +108,19 @@ export class PollReplay {
   remember(answer: ReplayableAnswer): void {
     const entries = this.#entriesFor(answer.url);
     if (entries === undefined) return;
-    if (entries === this.#pages && this.#pagesSeen.get(answer.url) === undefined) {
+    if (entries === this.#pages && !answer.ahead && this.#pagesSeen.get(answer.url) === undefined) {
       this.#pagesSeen.set(answer.url, true);
       return;
     }
-    const body = typeof answer.body === "string" ? Buffer.from(answer.body) : answer.body;
+    // A page kept from its second answer stays: an answer made ahead is dropped once sent.
+    if (answer.ahead && entries.get(answer.url) !== undefined) return;
+    const body = typeof answer.body === "string" ? [Buffer.from(answer.body)] : Buffer.isBuffer(answer.body) ? [answer.body] : answer.body;
+    let length = 0;
+    for (const part of body) length += part.length;
     const flat: string[] = [];
     for (const name in answer.headers) flat.push(name, answer.headers[name] as string);
-    flat.push("content-length", String(body.length));
-    entries.set(answer.url, { answer, flat, body });
+    flat.push("content-length", String(length));
+    entries.set(answer.url, { answer, flat, body, length });
   }
 
   /**
@@ -120,8 +148,18 @@ export class PollReplay {
     const headers = correlationHeaders(randomUUID(), head.clientRequestId, this.deps.https);
     for (const part of entry.flat) headers.push(part);
     response.writeHead(200, headers);
-    response.end(entry.body);
+    const { body } = entry;
+    // Corked, so the head and every part leave in one writev.
+    response.cork();
+    for (let i = 0; i < body.length - 1; i++) response.write(body[i]);
+    response.end(body[body.length - 1]);
+    response.uncork();
     this.#replayed++;
+    if (answer.ahead) {
+      entries.delete(url);
+      this.#pagesSeen.set(url, true);
+      answer.ahead.onServed?.();
+    }
     return true;
   }
 

@@ -50,11 +50,15 @@ interface Payload {
  */
 const DECODED_CACHE_LIMIT = 10_000;
 const DECODED_KEY_CHARS = 32;
+/** Page tokens are followed within seconds of being issued: a few thousand cover every client paging at once. */
+const ISSUED_PAGES_LIMIT = 4_096;
 
 export class DeltaTokenCodec {
   readonly #keys: Map<string, Buffer>;
   readonly #current: string;
   readonly #decoded = new VerifiedCache<IssuedCursor>({ limit: DECODED_CACHE_LIMIT, tailChars: DECODED_KEY_CHARS });
+  /** Page tokens this codec issued lately (see `encode`), apart so they never push polls' tokens out. */
+  readonly #issuedPages = new VerifiedCache<IssuedCursor>({ limit: ISSUED_PAGES_LIMIT, tailChars: DECODED_KEY_CHARS });
   /** Cursors decoded from a token of the current key, back to that token (see `encode`). */
   readonly #tokens = new WeakMap<IssuedCursor, string>();
 
@@ -79,8 +83,14 @@ export class DeltaTokenCodec {
       ...(cursor.kind === "page" && { t: cursor.upTo, p: cursor.after }),
       ...scopeFields(cursor.scope),
     };
-    const body = `${this.#current}.${Buffer.from(JSON.stringify(payload)).toString("base64url")}`;
-    return `${body}.${this.mac(this.#current, body)}`;
+    const json = JSON.stringify(payload);
+    const body = `${this.#current}.${Buffer.from(json).toString("base64url")}`;
+    const token = `${body}.${this.mac(this.#current, body)}`;
+    // A nextLink is asked for next, once (app.ts makes it ahead): its cursor is read back from
+    // the payload just written (readPayload, as decoding would) and kept, so decoding it costs
+    // no MAC, base64 decode or parse.
+    if (cursor.kind === "page") this.#issuedPages.set(token, readPayload(JSON.parse(json) as Payload));
+    return token;
   }
 
   /**
@@ -90,7 +100,7 @@ export class DeltaTokenCodec {
   decode(token: string, as: "skip" | "delta"): IssuedCursor {
     if (token.length > MAX_TOKEN_LENGTH) throw new BadSyncTokenError("too long");
     // Found by the MAC's tail, then compared in full (VerifiedCache).
-    let cursor = this.#decoded.get(token);
+    let cursor = this.#decoded.get(token) ?? this.#issuedPages.get(token);
     if (cursor === undefined) {
       cursor = this.verify(token);
       this.#decoded.set(token, cursor);
@@ -123,28 +133,33 @@ export class DeltaTokenCodec {
     } catch {
       throw new BadSyncTokenError("payload");
     }
-    // The MAC says we wrote it, not that this version of us can read it (old formats, bugs).
-    if (p === null || typeof p !== "object" || p.v !== 1 || !API_VERSIONS.includes(p.a)
-      || !(p.s === 0 || (Array.isArray(p.s) && p.s.every((x) => typeof x === "string")))
-      || typeof p.m !== "string" || typeof p.c !== "string" || !Number.isSafeInteger(p.f) || !Number.isSafeInteger(p.i)) {
-      throw new BadSyncTokenError("payload");
-    }
-    if (p.w !== undefined && p.e !== undefined) throw new BadSyncTokenError("payload");
-    const scope = p.w !== undefined ? readScope(p.w) : p.e !== undefined ? readEventsScope(p.e) : undefined;
-    const binding = {
-      mailboxId: p.m, apiVersion: p.a, select: p.s === 0 ? null : Object.freeze(p.s) as string[], caller: p.c, issuedAt: p.i,
-      ...(scope && { scope }),
-    };
-    if (p.k === "p" && typeof p.t === "number" && typeof p.p === "number") {
-      return Object.freeze({ kind: "page", since: p.f, upTo: p.t, after: p.p, ...binding });
-    }
-    if (p.k === "r") return Object.freeze({ kind: "round", since: p.f, ...binding });
-    throw new BadSyncTokenError("token of the wrong kind for this parameter");
+    return readPayload(p);
   }
 
   private mac(kid: string, data: string): string {
     return createHmac("sha256", this.#keys.get(kid) as Buffer).update(data).digest("base64url");
   }
+}
+
+/** The cursor a verified token's payload holds, frozen; the checks every decode makes. */
+function readPayload(p: Payload): IssuedCursor {
+  // The MAC says we wrote it, not that this version of us can read it (old formats, bugs).
+  if (p === null || typeof p !== "object" || p.v !== 1 || !API_VERSIONS.includes(p.a)
+    || !(p.s === 0 || (Array.isArray(p.s) && p.s.every((x) => typeof x === "string")))
+    || typeof p.m !== "string" || typeof p.c !== "string" || !Number.isSafeInteger(p.f) || !Number.isSafeInteger(p.i)) {
+    throw new BadSyncTokenError("payload");
+  }
+  if (p.w !== undefined && p.e !== undefined) throw new BadSyncTokenError("payload");
+  const scope = p.w !== undefined ? readScope(p.w) : p.e !== undefined ? readEventsScope(p.e) : undefined;
+  const binding = {
+    mailboxId: p.m, apiVersion: p.a, select: p.s === 0 ? null : Object.freeze(p.s) as string[], caller: p.c, issuedAt: p.i,
+    ...(scope && { scope }),
+  };
+  if (p.k === "p" && typeof p.t === "number" && typeof p.p === "number") {
+    return Object.freeze({ kind: "page", since: p.f, upTo: p.t, after: p.p, ...binding });
+  }
+  if (p.k === "r") return Object.freeze({ kind: "round", since: p.f, ...binding });
+  throw new BadSyncTokenError("token of the wrong kind for this parameter");
 }
 
 function scopeFields(scope: DeltaScope | undefined): Pick<Payload, "w" | "e"> {

@@ -44,9 +44,13 @@ export function calendarJson(calendar: Calendar, apiVersion: ApiVersion, select?
   return json;
 }
 
-/** A response body that is JSON already, as text or as UTF-8 bytes (assembled from memoised parts); sent as is. */
+/**
+ * A response body that is JSON already: text, UTF-8 bytes, or UTF-8 byte parts to be sent one
+ * after another (assembled around memoised bytes, which are never copied into a page-sized
+ * buffer); sent as is.
+ */
 export class JsonText {
-  constructor(readonly content: string | Buffer) {}
+  constructor(readonly content: string | Buffer | readonly Buffer[]) {}
 
   /** An object from [name, JSON text of the value] pairs, in order. */
   static object(members: readonly (readonly [string, string])[]): JsonText {
@@ -54,8 +58,9 @@ export class JsonText {
   }
 
   /**
-   * The same, where values may be JSON bytes kept elsewhere (a memoised page): the parts are
-   * copied into one buffer, so the kept bytes are never encoded again.
+   * The same, where values may be JSON bytes kept elsewhere (a memoised page): the body is the
+   * kept bytes with the text around them as parts of their own, so the kept bytes are never
+   * encoded or copied again (http/poll-replay.ts writes the parts as they are).
    */
   static objectBytes(members: readonly (readonly [string, string | Buffer])[]): JsonText {
     const parts: Buffer[] = [];
@@ -70,6 +75,12 @@ export class JsonText {
       text = "";
     });
     parts.push(Buffer.from(`${text}}`));
-    return new JsonText(Buffer.concat(parts));
+    return new JsonText(parts);
+  }
+
+  /** The body as one string or buffer (parts are joined), for senders that take one payload. */
+  get whole(): string | Buffer {
+    const { content } = this;
+    return typeof content === "string" || Buffer.isBuffer(content) ? content : Buffer.concat(content);
   }
 }

@@ -97,7 +97,8 @@ export function applyDeltaQuirks(args: {
 }
 
 function parse(body: JsonText): DeltaPageBody {
-  const text = typeof body.content === "string" ? body.content : body.content.toString("utf8");
+  const whole = body.whole;
+  const text = typeof whole === "string" ? whole : whole.toString("utf8");
   return JSON.parse(text) as DeltaPageBody;
 }
 

@@ -44,6 +44,20 @@ export function callerOf(principal: Principal): string {
  * - a later page of a round (a nextLink followed), while its token's check holds
  *   (DeltaService.repeatsPage): the page is cut from frozen history, so writes do not change it.
  */
+/**
+ * The next page's request target (the nextLink without its origin) when its answer may be made
+ * ahead and kept for the edge (GraphResponse.next): a page with a next one, for the callers
+ * `replayWhile` admits (the owner or an app, not the calendar-group form). A syncing client asks
+ * for each page once, so a later page is otherwise never asked for again and never replayed;
+ * made while the client reads the page before it, its first request is answered at the edge.
+ */
+export function nextTarget(args: { principal: Principal; mailboxId: string; viaGroup: boolean; origin: string; link: readonly [string, string] }): string | undefined {
+  const { principal, link } = args;
+  if (link[0] !== "@odata.nextLink" || args.viaGroup || !link[1].startsWith(args.origin)) return undefined;
+  if (principal.kind === "delegated" && principal.userId !== args.mailboxId) return undefined;
+  return link[1].slice(args.origin.length);
+}
+
 export function replayWhile(args: {
   delta: DeltaService; principal: Principal; cursor: DeltaCursor; viaGroup: boolean;
   page: { kind: "more"; next: PageCursor; items: readonly unknown[]; checked?: PageCheck }

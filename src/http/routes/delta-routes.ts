@@ -7,7 +7,7 @@ import { keptPageJson } from "../odata/page-json-memo.js";
 import { resolveSelect } from "../odata/select.js";
 import { buildLink, metadataUrl, subjectPath } from "../odata/links.js";
 import { pageSizePreference } from "../odata/prefer.js";
-import { callerOf, readDeltaRequest, replayWhile } from "./delta-request.js";
+import { callerOf, nextTarget, readDeltaRequest, replayWhile } from "./delta-request.js";
 import type { DeltaTokenCodec } from "../odata/delta-token.js";
 
 // GET /{me | users/{id}}/calendars/delta — the seed's function (spec §7).
@@ -47,6 +47,7 @@ export async function calendarDelta(ctx: GraphContext, route: Extract<GraphRoute
   return {
     status: 200,
     replayWhile: replayWhile({ delta: ctx.services.delta, principal: ctx.principal, cursor, page, viaGroup: false }),
+    next: nextTarget({ principal: ctx.principal, mailboxId: mailbox.id, viaGroup: false, origin: ctx.origin, link }),
     headers: { "preference-applied": pageSize.applied ? `odata.track-changes, odata.maxpagesize=${pageSize.size}` : "odata.track-changes" },
     body: JsonText.objectBytes([
       ["@odata.context", JSON.stringify(metadataUrl(ctx.origin, ctx.apiVersion, "Collection(calendar)"))],

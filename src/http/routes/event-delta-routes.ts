@@ -4,7 +4,7 @@ import type { GraphRoute } from "../graph-path.js";
 import { eventsFor, type GraphContext, type GraphResponse } from "../graph-context.js";
 import { buildLink, metadataUrl } from "../odata/links.js";
 import { pageSizePreference } from "../odata/prefer.js";
-import { callerOf, readDeltaRequest, replayWhile } from "./delta-request.js";
+import { callerOf, nextTarget, readDeltaRequest, replayWhile } from "./delta-request.js";
 import type { DeltaTokenCodec } from "../odata/delta-token.js";
 import { keptPageJson } from "../odata/page-json-memo.js";
 import { JsonText } from "../odata/serialize.js";
@@ -60,6 +60,7 @@ export async function calendarViewDelta(ctx: GraphContext, route: CalendarViewDe
   return {
     status: 200,
     replayWhile: replayWhile({ delta: ctx.services.delta, principal: ctx.principal, cursor, page, viaGroup: route.scope.group !== undefined }),
+    next: nextTarget({ principal: ctx.principal, mailboxId: mailbox.id, viaGroup: route.scope.group !== undefined, origin: ctx.origin, link }),
     headers: { "preference-applied": applied.join(", ") },
     // A page cut from a kept round is rendered once per shape and its bytes reused (catalogue entry 14).
     body: JsonText.objectBytes([
