@@ -38,8 +38,8 @@ export interface ReplayableAnswer {
   /**
    * Set on an answer made before it was asked for (the next page of a round a client is paging
    * through, app.ts): kept at once rather than from its second answer, sent once, then dropped
-   * (a retry goes through the pipeline, and is kept from then on as any page); `onServed` runs
-   * once it is sent (the page after it is made in turn).
+   * (it was the page's first answer: a retry goes through the pipeline and is kept from then on,
+   * as any page); `onServed` runs once it is sent (the page after it is made in turn).
    */
   ahead?: { onServed?: () => void };
 }
@@ -62,6 +62,7 @@ const REPLAY_KEY_CHARS = 32;
  * pages of a few initial rounds of large mailboxes; the oldest make room.
  */
 const PAGE_REPLAY_BYTES = 32 * 1024 * 1024;
+const AHEAD_BYTES = 16 * 1024 * 1024;
 /** The URLs of pages answered once (about a kilobyte each). */
 const PAGES_SEEN_CHARS = 4 * 1024 * 1024;
 
@@ -71,6 +72,14 @@ export class PollReplay {
   /** Later pages (`$skiptoken`), in their own budget so an initial sync cannot push polls out. */
   readonly #pages = new VerifiedCache<Entry>({
     limit: REPLAY_LIMIT, tailChars: REPLAY_KEY_CHARS, maxChars: PAGE_REPLAY_BYTES, sizeOf: (entry) => entry.length,
+  });
+  /**
+   * Pages made ahead (ReplayableAnswer.ahead), apart from the pages kept on a second answer: a
+   * client that stops paging leaves its next page here unasked, and such leftovers push out only
+   * each other. 16 MB holds the next page of a few hundred clients paging at once.
+   */
+  readonly #ahead = new VerifiedCache<Entry>({
+    limit: REPLAY_LIMIT, tailChars: REPLAY_KEY_CHARS, maxChars: AHEAD_BYTES, sizeOf: (entry) => entry.length,
   });
   /**
    * Page URLs answered once. A client syncing follows each nextLink once, so a page is kept only
@@ -106,14 +115,16 @@ export class PollReplay {
   }
 
   remember(answer: ReplayableAnswer): void {
-    const entries = this.#entriesFor(answer.url);
+    let entries = this.#entriesFor(answer.url);
     if (entries === undefined) return;
-    if (entries === this.#pages && !answer.ahead && this.#pagesSeen.get(answer.url) === undefined) {
+    if (entries === this.#pages && answer.ahead) {
+      // A page kept from its second answer stays: an answer made ahead is dropped once sent.
+      if (entries.get(answer.url) !== undefined) return;
+      entries = this.#ahead;
+    } else if (entries === this.#pages && this.#pagesSeen.get(answer.url) === undefined) {
       this.#pagesSeen.set(answer.url, true);
       return;
     }
-    // A page kept from its second answer stays: an answer made ahead is dropped once sent.
-    if (answer.ahead && entries.get(answer.url) !== undefined) return;
     const body = typeof answer.body === "string" ? [Buffer.from(answer.body)] : Buffer.isBuffer(answer.body) ? [answer.body] : answer.body;
     let length = 0;
     for (const part of body) length += part.length;
@@ -131,9 +142,10 @@ export class PollReplay {
     if (request.method !== "GET") return false;
     const url = request.url;
     if (url === undefined) return false;
-    const entries = this.#entriesFor(url);
+    let entries = this.#entriesFor(url);
     if (entries === undefined) return false;
-    const entry = entries.get(url);
+    let entry = entries.get(url);
+    if (entry === undefined && entries === this.#pages) entry = (entries = this.#ahead).get(url);
     if (entry === undefined) return false;
     const { answer } = entry;
     // A body on a GET goes to Fastify's parser, which may refuse it: not a repeat. Nor is a head

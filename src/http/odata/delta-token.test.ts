@@ -178,6 +178,31 @@ describe("DeltaTokenCodec", () => {
     expect(again).toEqual(round);
   });
 
+  it("issued pages: a page token this codec issued decodes once from what it wrote, exactly as verifying it gives", () => {
+    const keys = { current: "k1", keys: { k1: secret() } };
+    const c = codec(keys);
+    const scoped: IssuedCursor = {
+      ...page, select: ["subject"], scope: { resource: "calendarView", calendarId: "AAMkC1", viaDefault: true, window: { startMs: 0, endMs: 86_400_000 } },
+    };
+    const token = c.encode(scoped);
+    const taken = c.decode(token, "skip");
+    // Another codec with the same keys has issued nothing: it verifies the MAC and reads the payload.
+    const verified = codec(keys).decode(token, "skip");
+    expect(taken).toEqual(verified);
+    expect(taken).toEqual(scoped);
+    expect(Object.isFrozen(taken)).toBe(true);
+    expect(Object.isFrozen(taken.select)).toBe(true);
+    // Taken once: the next decode verifies and keeps it as any token, and the kind is still checked.
+    const again = c.decode(token, "skip");
+    expect(again).toEqual(scoped);
+    expect(again).not.toBe(taken);
+    expect(c.decode(token, "skip")).toBe(again);
+    expectBad(() => c.decode(c.encode(page), "delta"));
+    // A token one character off is never taken for an issued one.
+    const other = c.encode({ ...page, after: 24 });
+    expectBad(() => c.decode(`${other.slice(0, -1)}${other.endsWith("A") ? "B" : "A"}`, "skip"));
+  });
+
   it("constructor: the current key must be among the keys", () => {
     expect(() => new DeltaTokenCodec({ current: "missing", keys: { k1: secret() } })).toThrow();
   });

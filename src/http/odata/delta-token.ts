@@ -50,8 +50,12 @@ interface Payload {
  */
 const DECODED_CACHE_LIMIT = 10_000;
 const DECODED_KEY_CHARS = 32;
-/** Page tokens are followed within seconds of being issued: a few thousand cover every client paging at once. */
-const ISSUED_PAGES_LIMIT = 4_096;
+/**
+ * A page token is decoded within moments of being issued (its page is made ahead as soon as the
+ * page before it is sent, app.ts), and taken out when it is: the cache holds the pages clients are
+ * reading right now. Short-lived entries also die young, before the GC would promote them.
+ */
+const ISSUED_PAGES_LIMIT = 1_024;
 
 export class DeltaTokenCodec {
   readonly #keys: Map<string, Buffer>;
@@ -100,13 +104,20 @@ export class DeltaTokenCodec {
   decode(token: string, as: "skip" | "delta"): IssuedCursor {
     if (token.length > MAX_TOKEN_LENGTH) throw new BadSyncTokenError("too long");
     // Found by the MAC's tail, then compared in full (VerifiedCache).
-    let cursor = this.#decoded.get(token) ?? this.#issuedPages.get(token);
+    let cursor = this.#decoded.get(token) ?? this.#takeIssuedPage(token);
     if (cursor === undefined) {
       cursor = this.verify(token);
       this.#decoded.set(token, cursor);
       if (token.startsWith(`${this.#current}.`)) this.#tokens.set(cursor, token);
     }
     if (cursor.kind !== (as === "skip" ? "page" : "round")) throw new BadSyncTokenError("token of the wrong kind for this parameter");
+    return cursor;
+  }
+
+  /** An issued page token's cursor, once: its next request is a retry, decoded as any token. */
+  #takeIssuedPage(token: string): IssuedCursor | undefined {
+    const cursor = this.#issuedPages.get(token);
+    if (cursor !== undefined) this.#issuedPages.delete(token);
     return cursor;
   }
 
