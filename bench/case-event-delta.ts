@@ -65,7 +65,7 @@ export async function caseEventDelta(): Promise<void> {
     await noChangeCase(server, pBig);
     await oneChangeCase(server, pBig, pSmall);
     await initialCase(server, big.token, nowMs);
-    out(`\n### 8d — the one-year window's initial round at maxpagesize=100: later pages vs bare node:http serving the same page bytes`);
+    out(`\n### 8d — the one-year window's initial round at maxpagesize=100: pages, each asked for once, vs bare node:http serving the same page bytes`);
     await pagesVsBare({ id: "8d", what: "calendarView/delta initial round", server, firstPath: `/v1.0/me/calendarView/delta?${yearQuery(nowMs)}`, headers: { ...bearer(big.token), prefer: "odata.maxpagesize=100" },
       user: big.mailbox.id, appPath: (id) => `/v1.0/users/${id}/calendarView/delta?${yearQuery(nowMs)}` });
   } finally {

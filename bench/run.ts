@@ -7,7 +7,7 @@
 //      measured time is cut into slices run alternately with the compared variant), BENCH_WARMUP
 //      (default 2), BENCH_CASES (default "1,2,3,4,5,6,7,8,9,10,11,12"; "events" = 7, "event-delta" = 8, "soak" = 9, "controls" = 10,
 //      "login-burst" = 11, "notifications" = 12), BENCH_QUIET_WAIT / BENCH_QUIET_BUDGET,
-//      BENCH_STRICT, BENCH_CPU_PROF=dir (V8 CPU profiles of the servers), GRAPHCAL_PG_ADMIN_URL
+//      BENCH_STRICT, BENCH_CPU_PROF=dir (V8 CPU profiles of the servers), BENCH_TRACE_GC=1, GRAPHCAL_PG_ADMIN_URL
 //      (case 5; default postgres://postgres@127.0.0.1:5432/postgres).
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { cpus } from "node:os";
@@ -296,7 +296,7 @@ async function case4(): Promise<number> {
   out(`ratio sync ÷ JSON.stringify = ${fmt.x(syncRate / stringifyRate)} (sync includes the SQLite reads, per-item JSON.parse of stored rows, `
     + "projection, serialisation, HTTP, and the client's JSON.parse; pages are requested one after another)");
   verdicts.push({ target: "4. initial sync items/s (no target; ratio to JSON.stringify)", measured: `${fmt.int(syncRate)} items/s = ${fmt.x(syncRate / stringifyRate)}`, pass: undefined });
-  out("\n### 4b — the same round's pages (maxpagesize=100) vs bare node:http serving the same page bytes");
+  out("\n### 4b — the round's pages (maxpagesize=100), each asked for once, vs bare node:http serving the same page bytes");
   await pagesVsBare({ id: "4b", what: "calendars/delta initial round", server: g, firstPath: "/beta/me/calendars/delta", headers: { authorization: `Bearer ${token}`, prefer: "odata.maxpagesize=100" },
     user: upnOf(meta.upnPrefix, 0), appPath: (id) => `/beta/users/${id}/calendars/delta` });
   await g.close();
