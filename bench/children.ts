@@ -95,7 +95,7 @@ export class ServerChild {
   static async start(label: string, env: Record<string, string | undefined>, cpu: number | undefined): Promise<ServerChild> {
     const proc = fork(CHILD, [], {
       // BENCH_CPU_PROF=dir writes a V8 CPU profile of every server process into dir (on exit).
-      execArgv: ["--import", "tsx", ...(process.env.BENCH_TRACE_GC ? ["--trace-gc"] : []), ...(process.env.BENCH_CPU_PROF ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`, "--cpu-prof-interval", process.env.BENCH_CPU_PROF_INTERVAL ?? "1000"] : [])],
+      execArgv: ["--import", "tsx", ...(process.env.BENCH_TRACE_GC ? [process.env.BENCH_TRACE_GC === "nvp" ? "--trace-gc-nvp" : "--trace-gc"] : []), ...(process.env.BENCH_CPU_PROF ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`, "--cpu-prof-interval", process.env.BENCH_CPU_PROF_INTERVAL ?? "1000"] : [])],
       env: { ...process.env, ...env },
       stdio: ["ignore", "inherit", "inherit", "ipc"],
     });
