@@ -161,11 +161,14 @@ export class PollReplay {
     for (const part of entry.flat) headers.push(part);
     response.writeHead(200, headers);
     const { body } = entry;
-    // Corked, so the head and every part leave in one writev.
-    response.cork();
-    for (let i = 0; i < body.length - 1; i++) response.write(body[i]);
-    response.end(body[body.length - 1]);
-    response.uncork();
+    if (body.length === 1) response.end(body[0]);
+    else {
+      // Corked, so the head and every part leave in one writev (end corks a single part itself).
+      response.cork();
+      for (let i = 0; i < body.length - 1; i++) response.write(body[i]);
+      response.end(body[body.length - 1]);
+      response.uncork();
+    }
     this.#replayed++;
     if (answer.ahead) {
       entries.delete(url);

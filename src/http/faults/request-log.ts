@@ -21,6 +21,24 @@ export type RecordedRequest = Omit<RequestLogEntry, "time"> & { timeMs: number }
 
 export const REQUEST_LOG_SIZE = 1000;
 
+/**
+ * A path of its own. One sliced from the request URL is a view that keeps the whole URL, delta
+ * token and all, alive for as long as the ring keeps the entry (a thousand requests): long enough
+ * to be promoted out of the young generation on every request. Paths repeat (a client polls the
+ * same one), so a copy is made once and shared; past PATHS_KEPT distinct paths each entry gets a
+ * copy of its own. The URL's characters are below 256 (Node reads the request line as latin1).
+ */
+const PATHS_KEPT = 4096;
+const paths = new Map<string, string>();
+
+function ownPath(path: string): string {
+  const kept = paths.get(path);
+  if (kept !== undefined) return kept;
+  const copy = Buffer.from(path, "latin1").toString("latin1");
+  if (paths.size < PATHS_KEPT) paths.set(copy, copy);
+  return copy;
+}
+
 export class RequestLog {
   readonly #entries: (RecordedRequest | undefined)[];
   #next = 0;
@@ -31,11 +49,7 @@ export class RequestLog {
   }
 
   record(entry: RecordedRequest): void {
-    // A path sliced from the request URL is a view that keeps the whole URL, delta token and
-    // all, alive for as long as the ring keeps the entry (a thousand requests): long enough to
-    // be promoted out of the young generation on every request. A copy of its own is a tenth
-    // of that. The URL's characters are below 256 (Node reads the request line as latin1).
-    entry.path = Buffer.from(entry.path, "latin1").toString("latin1");
+    entry.path = ownPath(entry.path);
     this.#entries[this.#next] = entry;
     this.#next = (this.#next + 1) % this.capacity;
     if (this.#count < this.capacity) this.#count++;
