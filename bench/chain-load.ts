@@ -91,6 +91,14 @@ class Client {
   }
 }
 
+/**
+ * Where each client stopped, by server port, target and caller: a measurement is cut into short
+ * slices, and a round of hundreds of pages outlasts one, so the next slice's client goes on
+ * from there rather than from the first page again (which would weigh the early pages of a
+ * round, not the round).
+ */
+const stoppedAt = new Map<string, string>();
+
 export async function chainLoad(options: {
   port: number; target: Target; connections: number; seconds: number; expectStatus: number;
   onResponse: (status: number, bytes: number, ms: number) => void;
@@ -106,7 +114,8 @@ export async function chainLoad(options: {
   const run = async (i: number) => {
     const headers = callers.length > 0 ? callers[i % callers.length] as Record<string, string> : options.target.headers;
     let client = new Client(options.port);
-    let path = options.target.path;
+    const resume = `${options.port}|${options.target.path}|${i}|${headers.authorization ?? ""}`;
+    let path = stoppedAt.get(resume) ?? options.target.path;
     while (performance.now() < deadline) {
       const t0 = performance.now();
       const answer = await client.get(requestOf(path, headers));
@@ -123,6 +132,7 @@ export async function chainLoad(options: {
       // An unexpected answer (counted by the caller) starts the client over.
       path = (answer.status === options.expectStatus ? nextOf(answer.tail) : undefined) ?? options.target.path;
     }
+    stoppedAt.set(resume, path);
     client.close();
   };
   await Promise.all(Array.from({ length: options.connections }, (_, i) => run(i)));
