@@ -101,7 +101,8 @@ export class PollReplay {
   /** Notes an answer being made ahead, for `idle()`. */
   making(work: Promise<unknown>): void {
     this.#making.add(work);
-    void work.finally(() => this.#making.delete(work));
+    // Making ahead is an optimisation: whatever went wrong, the request meets it in the pipeline.
+    work.catch(() => undefined).finally(() => this.#making.delete(work)).catch(() => undefined);
   }
 
   /** Resolves once no answer is being made ahead (tests: the next page's request then finds it). */
